@@ -1,0 +1,58 @@
+"""Release a week (or all): nbgrader student notebook, references, the release gate.
+
+Nothing is written unless every gate check passes: the solution scores full
+marks, the stub scores zero, every wrong variant loses its items, every right
+variant keeps them, and no private material is in the student tree.
+
+Examples:
+  python -m autograder release week01
+  python -m autograder release --all
+  python -m autograder release --all --check   # CI: gate + drift check, writes nothing
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "build, check and write a week's student release"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("weeks", nargs="*", help="weeks to release, e.g. week01")
+    parser.add_argument("--all", action="store_true", help="every week in solutions/")
+    parser.add_argument("--check", action="store_true", help="gate and drift check only; write nothing")
+    parser.add_argument("--course", type=Path, default=None, help="course repository (default: found from cwd)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from autograder.course import CourseError, find_course_root, list_weeks, locate_week
+    from autograder.release import build_release, describe, drift, write_release
+
+    root = find_course_root(args.course)
+    weeks = list_weeks(root) if args.all else args.weeks
+    if not weeks:
+        raise CourseError("name at least one week, or use --all")
+    failed = []
+    for name in weeks:
+        paths = locate_week(name, root)
+        build = build_release(paths, progress=lambda line: print(line, file=sys.stderr, flush=True))
+        print(describe(build))
+        if not build.ok:
+            print(f"REFUSED: {name} was not released (see FAIL lines above)")
+            failed.append(name)
+            continue
+        if args.check:
+            problems = drift(build)
+            for problem in problems:
+                print(f"  [DRIFT] {problem}")
+            if problems:
+                print(f"DRIFT: assignments/{name} is not what `nox -s release -- {name}` generates")
+                failed.append(name)
+            else:
+                print(f"{name}: committed release matches a fresh build")
+        else:
+            write_release(build)
+            print(f"released {name} -> {paths.public_dir.relative_to(root)}")
+    return 1 if failed else 0

@@ -1,0 +1,403 @@
+"""Runs INSIDE the sandbox: execute a notebook's code cells, run probes, export data.
+
+The trusted process starts this module in a sandboxed child (see
+:mod:`autograder.sandbox`) and writes one job frame to its stdin: the
+notebook bytes, the source of the grading spec modules, which items (and
+which variants) to probe. The harness
+
+1. executes the notebook's code cells in order in one namespace, without a
+   Jupyter kernel, skipping nbgrader test cells (they only give students
+   instant feedback) and IPython magics; a cell that raises is recorded and
+   the next cell still runs;
+2. runs each item's probe in a forked child with its own time limit, so a
+   probe that hangs, crashes or exits costs only that item, and state a
+   probe mutates never leaks into the next one;
+3. writes one frame per cell and per item to the results pipe: plain data in
+   the :mod:`autograder.exchange` format, never anything executable.
+
+Nothing this process sends is trusted: the other side validates it all.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import json
+import os
+import select
+import signal
+import sys
+import time
+import traceback
+import types
+from typing import Any
+
+from autograder import exchange, protocol
+
+CELL_PREFIX = "<cell "
+
+
+class CellTimeout(BaseException):
+    """Raised by SIGALRM when a cell runs past its time limit."""
+
+
+class ItemTimeout(BaseException):
+    """Raised by SIGALRM when a probe runs past its time limit."""
+
+
+# ----------------------------------------------------------------------------- output
+class Channel:
+    """Writes frames to the results pipe with references taken before student code runs."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._write = os.write
+
+    def send(self, header: dict[str, Any], *blobs: bytes) -> None:
+        data = protocol.pack(header, *blobs)
+        view = memoryview(data)
+        while view:
+            written = self._write(self._fd, view)
+            view = view[written:]
+
+
+# ----------------------------------------------------------------------------- errors
+def describe_error(error: BaseException) -> dict[str, Any]:
+    """Type, message and the student's cell/line where it was raised (no grader frames)."""
+    location = ""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.startswith(CELL_PREFIX):
+            cell = frame.filename[len(CELL_PREFIX) : -1]
+            location = f"cell {cell}, line {frame.lineno}"
+            break
+    try:
+        message = str(error)
+    except Exception:  # a hostile __str__
+        message = ""
+    return {
+        "error_type": type(error).__name__[:80],
+        "error_message": message[:500],
+        "location": location,
+    }
+
+
+# ----------------------------------------------------------------------------- notebook
+def code_cells(notebook: Any) -> list[tuple[int, str, bool]]:
+    """(index, source, is_test_cell) for every code cell of an nbformat-4 notebook dict."""
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise ValueError("the file is not a Jupyter notebook (no list of cells)")
+    cells = []
+    for index, cell in enumerate(notebook["cells"]):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(s for s in source if isinstance(s, str))
+        if not isinstance(source, str):
+            continue
+        meta = cell.get("metadata", {})
+        nbgrader = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+        is_test = (
+            isinstance(nbgrader, dict)
+            and nbgrader.get("grade") is True
+            and nbgrader.get("solution") is not True
+        )
+        cells.append((index, source, is_test))
+    return cells
+
+
+def strip_magics(source: str) -> str:
+    """Drop IPython magics and shell escapes, which plain Python cannot run.
+
+    A cell magic (``%%time``) drops the whole cell; line magics and ``!cmd``
+    lines become ``pass`` so line numbers in error messages stay right.
+    """
+    if source.lstrip().startswith("%%"):
+        return ""
+    lines = []
+    for line in source.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith(("%", "!")):
+            indent = line[: len(line) - len(stripped)]
+            lines.append(indent + "pass")
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _display(*objects: Any, **_: Any) -> None:
+    for obj in objects:
+        print(repr(obj))
+
+
+def new_namespace() -> dict[str, Any]:
+    return {"__name__": "__main__", "__builtins__": builtins, "display": _display}
+
+
+def _on_alarm_cell(signum: int, frame: Any) -> None:
+    raise CellTimeout()
+
+
+def _on_alarm_item(signum: int, frame: Any) -> None:
+    raise ItemTimeout()
+
+
+def run_cells(
+    cells: list[tuple[int, str, bool]],
+    namespace: dict[str, Any],
+    channel: Channel,
+    skip: set[int],
+    cell_timeout: float,
+) -> None:
+    for number, (index, source, is_test) in enumerate(cells, start=1):
+        if is_test or index in skip:
+            continue
+        channel.send({"type": "cell_start", "cell": index, "number": number})
+        error: dict[str, Any] | None = None
+        started = time.monotonic()
+        try:
+            code = compile(strip_magics(source), f"{CELL_PREFIX}{number}>", "exec")
+            signal.signal(signal.SIGALRM, _on_alarm_cell)
+            signal.setitimer(signal.ITIMER_REAL, cell_timeout)
+            try:
+                exec(code, namespace)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except CellTimeout:
+            error = {
+                "error_type": "Timeout",
+                "error_message": f"the cell ran longer than {cell_timeout:g} s",
+                "location": f"cell {number}",
+            }
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt included
+            error = describe_error(exc)
+            if isinstance(exc, SyntaxError):
+                error["location"] = f"cell {number}, line {exc.lineno}"
+        channel.send(
+            {
+                "type": "cell_end",
+                "cell": index,
+                "number": number,
+                "seconds": round(time.monotonic() - started, 4),
+                "error": error,
+                "defines": _defined_in(source),
+            }
+        )
+
+
+def _defined_in(source: str) -> list[str]:
+    """Names a cell defines with ``def``/``class`` (for linking an item to its cell)."""
+    names = []
+    for line in source.splitlines():
+        stripped = line.strip()
+        for keyword in ("def ", "class "):
+            if line.startswith(keyword) or (stripped.startswith(keyword) and line == stripped):
+                name = stripped[len(keyword) :].split("(")[0].split(":")[0].strip()
+                if name.isidentifier():
+                    names.append(name)
+    return names
+
+
+# ----------------------------------------------------------------------------- items
+def run_item(
+    item: Any,
+    namespace: dict[str, Any],
+    channel: Channel,
+    variant: Any | None,
+    variant_key: str | None,
+) -> None:
+    """Probe one item in a forked child and relay its frame (or a timeout/crash frame)."""
+    started = time.monotonic()
+    header: dict[str, Any] = {"type": "item", "item": item.name, "variant": variant_key}
+    read_fd, write_fd = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the probe's child
+        os.close(read_fd)
+        _probe_in_child(item, namespace, Channel(write_fd), variant, header)
+        os._exit(0)
+    os.close(write_fd)
+    reader = protocol.FrameReader(
+        max_bytes=exchange.MAX_JSON_BYTES + exchange.MAX_NPZ_BYTES + 10_000
+    )
+    frame = None
+    deadline = started + item.timeout + 2.0
+    timed_out = False
+    try:
+        while frame is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([read_fd], [], [], remaining)
+            if not ready:
+                continue
+            data = os.read(read_fd, 1 << 20)
+            if not data:
+                break
+            for got in reader.feed(data):
+                frame = got
+    except protocol.ProtocolError as error:
+        header.update(
+            status="error", error_type="ExportError", error_message=str(error), location=""
+        )
+    finally:
+        os.close(read_fd)
+    if timed_out or frame is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    seconds = round(time.monotonic() - started, 4)
+    if frame is not None:
+        channel.send({**frame.header, "seconds": seconds}, *frame.blobs)
+        return
+    if "status" not in header:
+        if timed_out:
+            header.update(
+                status="timeout",
+                error_type="Timeout",
+                error_message=f"ran longer than {item.timeout:g} s",
+                location="",
+            )
+        else:
+            how = (
+                f"signal {os.WTERMSIG(status)}"
+                if os.WIFSIGNALED(status)
+                else f"exit status {os.WEXITSTATUS(status)}"
+            )
+            header.update(
+                status="crashed",
+                error_type="ProcessExit",
+                error_message=f"the process running this item ended abruptly ({how}); "
+                "did the code call os._exit, exit the interpreter or run out of memory?",
+                location="",
+            )
+    channel.send({**header, "seconds": seconds})
+
+
+def _probe_in_child(
+    item: Any,
+    namespace: dict[str, Any],
+    channel: Channel,
+    variant: Any | None,
+    header: dict[str, Any],
+) -> None:
+    try:
+        signal.signal(signal.SIGALRM, _on_alarm_item)
+        signal.setitimer(signal.ITIMER_REAL, item.timeout)
+        try:
+            if variant is not None:
+                namespace[variant.target] = variant.impl
+            missing = [name for name in item.requires if name not in namespace]
+            if missing:
+                channel.send({**header, "status": "missing", "missing": missing})
+                return
+            value = item.probe(namespace)
+            doc, npz = exchange.encode(value)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        channel.send({**header, "status": "ok"}, doc, npz)
+    except ItemTimeout:
+        channel.send(
+            {
+                **header,
+                "status": "timeout",
+                "error_type": "Timeout",
+                "error_message": f"ran longer than {item.timeout:g} s",
+                "location": "",
+            }
+        )
+    except exchange.ExchangeError as error:
+        channel.send(
+            {
+                **header,
+                "status": "error",
+                "error_type": "ExportError",
+                "error_message": str(error),
+                "location": "",
+            }
+        )
+    except BaseException as error:
+        channel.send({**header, "status": "error", **describe_error(error)})
+
+
+# ----------------------------------------------------------------------------- spec
+def load_spec_modules(
+    specs: list[dict[str, Any]], sources: list[bytes]
+) -> dict[str, types.ModuleType]:
+    modules = {}
+    for spec, source in zip(specs, sources, strict=True):
+        role = spec["role"]
+        name = f"_grading_{role}"
+        module = types.ModuleType(name)
+        module.__file__ = spec["filename"]
+        sys.modules[name] = module
+        if role == "public":
+            sys.modules["grading"] = module  # the hidden spec may `from grading import ...`
+        exec(compile(source, spec["filename"], "exec"), module.__dict__)
+        modules[role] = module
+    return modules
+
+
+# ----------------------------------------------------------------------------- main
+def main(results_fd: int) -> None:
+    channel = Channel(os.dup(results_fd))
+    os.close(results_fd)
+    job_frame = _read_job()
+    job = job_frame.header
+    notebook_bytes, *spec_sources = job_frame.blobs
+    modules = load_spec_modules(job["specs"], spec_sources)
+    items = {}
+    for role in ("public", "hidden"):
+        if role in modules:
+            for item in modules[role].ITEMS:
+                items[item.name] = item
+    variants = {}
+    if "variants" in modules:
+        for kind, attribute in (("wrong", "WRONG"), ("right", "RIGHT")):
+            for index, variant in enumerate(getattr(modules["variants"], attribute, [])):
+                variants[(kind, index)] = variant
+    channel.send({"type": "hello", "python": sys.version.split()[0], "pid": os.getpid()})
+
+    try:
+        notebook = json.loads(notebook_bytes)
+        cells = code_cells(notebook)
+    except (ValueError, RecursionError) as error:
+        channel.send({"type": "notebook_error", "message": str(error)[:300]})
+        channel.send({"type": "done"})
+        os._exit(0)
+    del notebook, notebook_bytes
+
+    namespace = new_namespace()
+    run_cells(cells, namespace, channel, set(job.get("skip_cells", [])), float(job["cell_timeout"]))
+    channel.send({"type": "cells_done"})
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    done = {tuple(pair) for pair in job.get("already_done", [])}
+    for name in job["items"]:
+        if (name, None) not in done:
+            run_item(items[name], namespace, channel, None, None)
+    for request in job.get("variants", []):
+        variant = variants[(request["kind"], request["index"])]
+        for name in request["items"]:
+            if (name, request["key"]) not in done:
+                run_item(items[name], namespace, channel, variant, request["key"])
+    channel.send({"type": "done"})
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # skip atexit handlers and finalizers the submission registered
+
+
+def _read_job() -> protocol.Frame:
+    reader = protocol.FrameReader()
+    stdin = sys.stdin.buffer
+    while True:
+        data = stdin.read1(1 << 20)
+        if not data:
+            raise SystemExit("harness: no job on stdin")
+        for frame in reader.feed(data):
+            return frame
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

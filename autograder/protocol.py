@@ -1,0 +1,90 @@
+"""Framing of the messages the sandbox sends to the trusted process.
+
+One frame is a 4-byte big-endian header length, a JSON header, then the
+binary blobs whose lengths the header lists under ``"blobs"``. The harness
+writes frames to an inherited pipe; the trusted side reads them with a total
+size cap. Nothing here interprets more than lengths and JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_HEADER_BYTES = 1_000_000
+MAX_STREAM_BYTES = 512_000_000
+
+
+class ProtocolError(ValueError):
+    """The frame stream is malformed or too large."""
+
+
+@dataclass
+class Frame:
+    header: dict[str, Any]
+    blobs: list[bytes] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return str(self.header.get("type", ""))
+
+
+def pack(header: dict[str, Any], *blobs: bytes) -> bytes:
+    head = json.dumps({**header, "blobs": [len(b) for b in blobs]}, allow_nan=True).encode()
+    return struct.pack(">I", len(head)) + head + b"".join(blobs)
+
+
+class FrameReader:
+    """Incrementally splits a byte stream into frames."""
+
+    def __init__(self, max_bytes: int = MAX_STREAM_BYTES) -> None:
+        self._buffer = bytearray()
+        self._total = 0
+        self._max = max_bytes
+
+    def feed(self, data: bytes) -> Iterator[Frame]:
+        self._total += len(data)
+        if self._total > self._max:
+            raise ProtocolError(f"the sandbox sent more than {self._max} bytes")
+        self._buffer += data
+        while True:
+            frame = self._next()
+            if frame is None:
+                return
+            yield frame
+
+    @property
+    def pending(self) -> int:
+        """Bytes of an incomplete frame left in the buffer."""
+        return len(self._buffer)
+
+    def _next(self) -> Frame | None:
+        if len(self._buffer) < 4:
+            return None
+        (size,) = struct.unpack(">I", self._buffer[:4])
+        if size > MAX_HEADER_BYTES:
+            raise ProtocolError("frame header too large")
+        if len(self._buffer) < 4 + size:
+            return None
+        try:
+            header = json.loads(bytes(self._buffer[4 : 4 + size]))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise ProtocolError("frame header is not JSON") from None
+        if not isinstance(header, dict):
+            raise ProtocolError("frame header is not an object")
+        lengths = header.get("blobs", [])
+        if not isinstance(lengths, list) or not all(type(n) is int and n >= 0 for n in lengths):
+            raise ProtocolError("frame blob lengths are malformed")
+        end = 4 + size + sum(lengths)
+        if len(self._buffer) < end:
+            return None
+        blobs = []
+        offset = 4 + size
+        for n in lengths:
+            blobs.append(bytes(self._buffer[offset : offset + n]))
+            offset += n
+        del self._buffer[:end]
+        return Frame(header, blobs)

@@ -28,7 +28,14 @@ VENV = ROOT / ".nox" / "course"
 STAMP = VENV / ".course-stamp"
 TORCH = os.environ.get("COURSE_TORCH", "torch==2.14.1 torchvision==0.29.1").split()
 TORCH_INDEX = os.environ.get("COURSE_TORCH_INDEX", "")
-DEV = ["pytest>=8", "pytest-xdist>=3", "ruff>=0.6", "mypy>=1.10", "check-jsonschema>=0.29", "zizmor>=1.0"]
+DEV = [
+    "pytest>=8",
+    "pytest-xdist>=3",
+    "ruff>=0.6",
+    "mypy>=1.10",
+    "check-jsonschema>=0.29",
+    "zizmor>=1.0",
+]
 
 nox.options.sessions = ["lint", "tests"]
 nox.options.default_venv_backend = "none"
@@ -52,7 +59,10 @@ def _base_python() -> str:
 
 def _stamp() -> str:
     digest = hashlib.sha256()
-    for part in (ROOT / "pyproject.toml").read_bytes(), " ".join(TORCH + DEV + [TORCH_INDEX]).encode():
+    for part in (
+        (ROOT / "pyproject.toml").read_bytes(),
+        " ".join(TORCH + DEV + [TORCH_INDEX]).encode(),
+    ):
         digest.update(part)
     return digest.hexdigest()
 
@@ -63,7 +73,9 @@ def course_python(session: nox.Session) -> str:
     if python.exists() and STAMP.exists() and STAMP.read_text() == _stamp():
         return str(python)
     if not python.exists():
-        session.log(f"creating the shared environment {VENV} (first run: installs torch, a few minutes)")
+        session.log(
+            f"creating the shared environment {VENV} (first run: installs torch, a few minutes)"
+        )
         session.run(_base_python(), "-m", "venv", str(VENV), external=True)
     pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check"]
     session.run(*pip, "--upgrade", "pip", external=True)
@@ -87,12 +99,31 @@ def lint(session: nox.Session) -> None:
     python = course_python(session)
     bindir = Path(python).parent
     session.run(python, "-m", "ruff", "check", ".", external=True)
-    session.run(python, "-m", "ruff", "format", "--check", "autograder", "course_lib", "tests", "noxfile.py", external=True)
+    session.run(
+        python,
+        "-m",
+        "ruff",
+        "format",
+        "--check",
+        "autograder",
+        "course_lib",
+        "tests",
+        "noxfile.py",
+        external=True,
+    )
     session.run(python, "-m", "mypy", external=True)
     workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
     workflows += sorted(str(p) for p in (ROOT / "autograder" / "templates").rglob("*.yml"))
-    session.run(str(bindir / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *workflows, external=True)
-    session.run(str(bindir / "zizmor"), "--offline", "--min-severity", "low", *workflows, external=True)
+    session.run(
+        str(bindir / "check-jsonschema"),
+        "--builtin-schema",
+        "vendor.github-workflows",
+        *workflows,
+        external=True,
+    )
+    session.run(
+        str(bindir / "zizmor"), "--offline", "--min-severity", "low", *workflows, external=True
+    )
 
 
 @nox.session(python=False)

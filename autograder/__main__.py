@@ -34,8 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
     for verb, module_name in VERBS.items():
         module = importlib.import_module(module_name)
-        verb_parser = sub.add_parser(verb, help=module.HELP, description=module.__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+        verb_parser = sub.add_parser(
+            verb,
+            help=module.HELP,
+            description=module.__doc__,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.add_arguments(verb_parser)
         verb_parser.set_defaults(run=module.run)
     return parser
@@ -53,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERNAL
-    except Exception:  # noqa: BLE001 - the documented exit code, with the traceback for staff
+    except Exception:
         traceback.print_exc()
         print("internal error of the grader (exit code 3)", file=sys.stderr)
         return EXIT_INTERNAL

@@ -62,9 +62,19 @@ def notebook_from_script(text: str) -> dict[str, Any]:
         grade_id = attrs.get("id", f"cell-{counter:03d}")
         if kind == "markdown":
             lines = [re.sub(r"^# ?", "", line) for line in body]
-            cell: dict[str, Any] = {"cell_type": "markdown", "metadata": {}, "source": _source(lines)}
+            cell: dict[str, Any] = {
+                "cell_type": "markdown",
+                "metadata": {},
+                "source": _source(lines),
+            }
         else:
-            cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": _source(list(body))}
+            cell = {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": _source(list(body)),
+            }
         if kind in ("markdown", "solution", "tests", "setup"):
             points = float(attrs["points"]) if "points" in attrs else None
             cell["metadata"]["nbgrader"] = _nbgrader(kind, grade_id, points)

@@ -14,7 +14,7 @@ built-ins and base-class ``numpy.ndarray``; nothing here trusts them further.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -223,16 +223,17 @@ def at_most(threshold: float, *, what: str = "value", key: str | None = None) ->
 
 def _bound(threshold: float, what: str, key: str | None, *, lower: bool) -> Check:
     def check(got: Any, ref: Any, reveal: bool) -> Outcome:
-        value = got.get(key) if key is not None and isinstance(got, dict) else got
+        value: Any = got.get(key) if key is not None and isinstance(got, dict) else got
         if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
             value = value.item()
         if type(value) not in _NUMERIC or not math.isfinite(value):
             return Outcome(0.0, f"expected a finite number for the {what}, got {_describe(value)}")
-        ok = value >= threshold if lower else value <= threshold
+        number = float(value)
+        ok = number >= threshold if lower else number <= threshold
         sign = ">=" if lower else "<="
         if ok:
-            return Outcome(1.0, f"{what} = {value:.4g} ({sign} {threshold:g})")
-        return Outcome(0.0, f"{what} = {value:.4g}, needs {sign} {threshold:g}")
+            return Outcome(1.0, f"{what} = {number:.4g} ({sign} {threshold:g})")
+        return Outcome(0.0, f"{what} = {number:.4g}, needs {sign} {threshold:g}")
 
     return check
 
@@ -296,8 +297,3 @@ def fraction_matching(rtol: float = 1e-6, atol: float = 1e-9) -> Check:
         )
 
     return check
-
-
-def flag(name: str) -> Mapping[str, Any]:
-    """Convenience for probes: a dict marking a boolean property by name."""
-    return {"property": name}

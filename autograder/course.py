@@ -94,7 +94,7 @@ def locate_week(name: str, course_dir: Path | None = None) -> WeekPaths:
 
 def list_weeks(root: Path) -> list[str]:
     """Weeks with a source in ``solutions/`` (or, in a student copy, a release)."""
-    names = set()
+    names: set[str] = set()
     for parent in (root / "solutions", root / "assignments"):
         if parent.is_dir():
             names.update(

@@ -43,11 +43,16 @@ def plant_bugs(notebook: dict[str, Any]) -> dict[str, Any]:
     return planted
 
 
-def run_demo(course_root: Path, keep: Path | None = None) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
+def run_demo(
+    course_root: Path, keep: Path | None = None
+) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
     scratch = keep or Path(tempfile.mkdtemp(prefix="course-demo-"))
     started = time.monotonic()
-    shutil.copytree(course_root / "solutions" / WEEK, scratch / "solutions" / WEEK,
-                    ignore=shutil.ignore_patterns("references", "__pycache__"))
+    shutil.copytree(
+        course_root / "solutions" / WEEK,
+        scratch / "solutions" / WEEK,
+        ignore=shutil.ignore_patterns("references", "__pycache__"),
+    )
     paths = locate_week(WEEK, scratch)
     print(f"1. releasing {WEEK} into {scratch} with nbgrader and the release gate ...", flush=True)
     build = build_release(paths, progress=lambda line: print("   " + line, flush=True))
@@ -67,7 +72,10 @@ def run_demo(course_root: Path, keep: Path | None = None) -> tuple[str, list[tup
         results = grade_submission(paths, submissions / f"{label}.ipynb", hidden=True)
         record = results.as_dict()
         (submissions / f"{label}.json").write_text(json.dumps(record, indent=2))
-        print(f"   {label:<8} {results.score:g}/{results.max_score:g} in {results.seconds:.1f} s", flush=True)
+        print(
+            f"   {label:<8} {results.score:g}/{results.max_score:g} in {results.seconds:.1f} s",
+            flush=True,
+        )
         rows.append((label, record))
     table = grade_table(rows)
     print(f"\n3. grade table ({time.monotonic() - started:.1f} s in all; files in {scratch}):\n")

@@ -93,7 +93,9 @@ def read_notebook(path: Path) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise OSError(f"{path.name} is not a regular file")
         if info.st_size > MAX_NOTEBOOK_BYTES:
-            raise OSError(f"{path.name} is {info.st_size / 2**20:.0f} MiB; the limit is {MAX_NOTEBOOK_BYTES >> 20} MiB")
+            raise OSError(
+                f"{path.name} is {info.st_size / 2**20:.0f} MiB; the limit is {MAX_NOTEBOOK_BYTES >> 20} MiB"
+            )
         with os.fdopen(fd, "rb", closefd=False) as stream:
             return stream.read(MAX_NOTEBOOK_BYTES + 1)
     finally:
@@ -142,7 +144,10 @@ def grade_submission(
     """Grade ``notebook`` for week ``paths`` (public items, plus hidden ones if ``hidden``)."""
     started = time.monotonic()
     scope = OFFICIAL if hidden else PRACTICE
-    submission: dict[str, Any] = {"path": label or (str(notebook) if isinstance(notebook, Path) else "<bytes>"), "commit": commit}
+    submission: dict[str, Any] = {
+        "path": label or (str(notebook) if isinstance(notebook, Path) else "<bytes>"),
+        "commit": commit,
+    }
     grader: dict[str, Any] = {"version": __version__}
     try:
         week = load_spec(paths, hidden)
@@ -157,7 +162,10 @@ def grade_submission(
             try:
                 data = read_notebook(notebook)
             except FileNotFoundError:
-                data, notes = None, [f"no notebook at {notebook.name}: was it renamed or not committed?"]
+                data, notes = (
+                    None,
+                    [f"no notebook at {notebook.name}: was it renamed or not committed?"],
+                )
             except OSError as error:
                 data, notes = None, [f"the notebook cannot be read: {error.strerror or error}"]
         if data is None:
@@ -165,12 +173,16 @@ def grade_submission(
         else:
             submission["sha256"] = hashlib.sha256(data).hexdigest()
             submission["bytes"] = len(data)
-            job = HarnessJob(notebook=data, specs=spec_sources(paths, hidden), items=[i.name for i in items])
+            job = HarnessJob(
+                notebook=data, specs=spec_sources(paths, hidden), items=[i.name for i in items]
+            )
             run = run_in_sandbox(job, limits=limits, hide=private_paths(paths, hide))
             tests = score_items(items, run, refs)
             results = Results(paths.name, scope, tests, submission, grader)
             results.cells = [
-                {"number": c.number, "error": c.error, "seconds": c.seconds} for c in run.cells if c.error
+                {"number": c.number, "error": c.error, "seconds": c.seconds}
+                for c in run.cells
+                if c.error
             ]
             results.notes = _run_notes(run)
         if not hidden:
@@ -179,7 +191,7 @@ def grade_submission(
                 "items": int(meta_hidden.get("items", 0)),
                 "points": float(meta_hidden.get("points", 0.0)),
             }
-    except Exception as error:  # noqa: BLE001 - one record per submission, whatever happens
+    except Exception as error:
         results = Results(paths.name, scope, [], submission, grader, status="error")
         results.error = f"{type(error).__name__}: {error}"
         grader["traceback"] = traceback.format_exc(limit=8)
@@ -188,10 +200,15 @@ def grade_submission(
     return results
 
 
-def _unreadable(week: str, scope: str, items: list[Any], why: str, submission: dict[str, Any], grader: dict[str, Any]) -> Results:
-    tests = [
-        ItemResult(i.name, 0.0, i.points, "failed", why, i.hidden, i.hint) for i in items
-    ]
+def _unreadable(
+    week: str,
+    scope: str,
+    items: list[Any],
+    why: str,
+    submission: dict[str, Any],
+    grader: dict[str, Any],
+) -> Results:
+    tests = [ItemResult(i.name, 0.0, i.points, "failed", why, i.hidden, i.hint) for i in items]
     return Results(week, scope, tests, submission, grader, notes=[why])
 
 
@@ -204,5 +221,7 @@ def _run_notes(run: Any) -> list[str]:
     if run.fatal:
         notes.append(run.fatal)
     if run.output_bytes > 1 << 20:
-        notes.append(f"the notebook printed {run.output_bytes / 2**20:.0f} MiB of output; only the end was kept")
+        notes.append(
+            f"the notebook printed {run.output_bytes / 2**20:.0f} MiB of output; only the end was kept"
+        )
     return notes

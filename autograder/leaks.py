@@ -60,7 +60,9 @@ def _normal(line: str) -> str:
     return " ".join(line.split())
 
 
-def private_lines(source_notebook: dict[str, Any], hidden_spec: str = "", public_spec: str = "") -> dict[str, str]:
+def private_lines(
+    source_notebook: dict[str, Any], hidden_spec: str = "", public_spec: str = ""
+) -> dict[str, str]:
     """Distinctive lines of solution blocks, hidden-test blocks and the hidden spec."""
     inside: dict[str, set[str]] = {kind: set() for kind in MARKERS}
     outside: set[str] = set()
@@ -112,7 +114,9 @@ def public_text(source_notebook: dict[str, Any], public_spec: str) -> str:
     return "\n".join(kept)
 
 
-def hidden_value_secrets(hidden_refs: dict[str, Any], secrets: Secrets, public: str = "", per_array: int = 50) -> None:
+def hidden_value_secrets(
+    hidden_refs: dict[str, Any], secrets: Secrets, public: str = "", per_array: int = 50
+) -> None:
     """Add the text forms of non-trivial hidden values, and hidden arrays, to ``secrets``.
 
     Floats count when they have at least 5 significant digits; strings when
@@ -194,16 +198,18 @@ def _notebook_text(text: str) -> str:
 
 
 def _array_leaks(rel: str, data: bytes, secrets: Secrets) -> list[Leak]:
-    leaks = []
+    leaks: list[Leak] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)):
             pass
         archive = np.load(io.BytesIO(data), allow_pickle=False)
-    except Exception:  # noqa: BLE001 - not an archive we can read: nothing to compare
+    except Exception:
         return leaks
     for key in archive.files:
         public = archive[key]
         for item, hidden in secrets.arrays:
             if public.shape == hidden.shape and np.array_equal(public, hidden):
-                leaks.append(Leak(rel, "hidden reference array", f"{key} equals the reference of {item}"))
+                leaks.append(
+                    Leak(rel, "hidden reference array", f"{key} equals the reference of {item}")
+                )
     return leaks

@@ -39,7 +39,9 @@ def check(name: str, *, hidden: bool = False, namespace: dict[str, Any] | None =
         namespace = frame.f_back.f_globals if frame and frame.f_back else {}
     spec_dir, private, reference_dirs = _locate(Path.cwd())
     if not (spec_dir / PUBLIC_SPEC).is_file():
-        print(f"(no {PUBLIC_SPEC} here: open the notebook from its assignment folder to run checks)")
+        print(
+            f"(no {PUBLIC_SPEC} here: open the notebook from its assignment folder to run checks)"
+        )
         return
     week = load_week(spec_dir.name, spec_dir, private if hidden else None)
     refs: dict[str, Any] = {}
@@ -47,7 +49,11 @@ def check(name: str, *, hidden: bool = False, namespace: dict[str, Any] | None =
         for stem in (references.PUBLIC, references.HIDDEN):
             for key, value in references.load(directory, stem).items():
                 refs.setdefault(key, value)
-    chosen = [i for i in week.items if (i.name == name or i.name.startswith(name + ".")) and i.hidden == hidden]
+    chosen = [
+        i
+        for i in week.items
+        if (i.name == name or i.name.startswith(name + ".")) and i.hidden == hidden
+    ]
     if not chosen:
         raise KeyError(f"no {'hidden' if hidden else 'public'} item named {name!r}")
     failures = [item.name for item in chosen if not _run_one(item, namespace, refs)]
@@ -70,7 +76,7 @@ def _run_one(item: Item, namespace: dict[str, Any], refs: dict[str, Any]) -> boo
     except NotImplementedError:
         print(f"✗ {item.name}: not implemented yet")
         return False
-    except Exception as error:  # noqa: BLE001 - show the student's error, not ours
+    except Exception as error:
         print(f"✗ {item.name}: raised {type(error).__name__}: {error}")
         return False
     outcome = item.check(got, refs[item.name], not item.hidden)

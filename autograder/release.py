@@ -92,7 +92,13 @@ def generate_student_notebook(solution: Path, week: str, workdir: Path) -> bytes
     source.mkdir(parents=True)
     shutil.copy2(solution, source / f"{week}.ipynb")
     command = [
-        sys.executable, "-m", "nbgrader", "generate_assignment", week, "--no-db", "--force",
+        sys.executable,
+        "-m",
+        "nbgrader",
+        "generate_assignment",
+        week,
+        "--no-db",
+        "--force",
         f"--CourseDirectory.root={root}",
         "--CourseDirectory.source_directory=source",
         "--CourseDirectory.release_directory=release",
@@ -101,7 +107,9 @@ def generate_student_notebook(solution: Path, week: str, workdir: Path) -> bytes
     done = subprocess.run(command, capture_output=True, text=True, cwd=root)
     released = root / "release" / week / f"{week}.ipynb"
     if done.returncode != 0 or not released.is_file():
-        raise ReleaseError(f"nbgrader generate_assignment failed for {week}:\n{done.stdout}\n{done.stderr}")
+        raise ReleaseError(
+            f"nbgrader generate_assignment failed for {week}:\n{done.stdout}\n{done.stderr}"
+        )
     return released.read_bytes()
 
 
@@ -123,7 +131,9 @@ def variant_requests(week: Week) -> list[dict[str, Any]]:
     for kind, variants in (("wrong", week.wrong), ("right", week.right)):
         for index, variant in enumerate(variants):
             items = [i.name for i in week.items_requiring(variant.target)]
-            requests.append({"key": f"{kind}:{variant.key}", "kind": kind, "index": index, "items": items})
+            requests.append(
+                {"key": f"{kind}:{variant.key}", "kind": kind, "index": index, "items": items}
+            )
     return requests
 
 
@@ -138,7 +148,9 @@ def run_solution(paths: WeekPaths, week: Week, *, with_variants: bool = True) ->
     return run_in_sandbox(job, hide=[paths.private_dir / REFERENCES] if paths.private_dir else [])
 
 
-def reference_outputs(week: Week, run: RunReport) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+def reference_outputs(
+    week: Week, run: RunReport
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """(public, hidden, problems): each item's decoded probe output on the solution."""
     public: dict[str, Any] = {}
     hidden: dict[str, Any] = {}
@@ -147,8 +159,14 @@ def reference_outputs(week: Week, run: RunReport) -> tuple[dict[str, Any], dict[
         report = run.items.get((item.name, None))
         if report is None or report.status != "ok" or report.payload is None:
             status = report.status if report else "not run"
-            detail = f"{report.error_type}: {report.error_message} {report.location}" if report else run.fatal or ""
-            problems.append(f"{item.name}: the solution's probe did not return data ({status}) {detail}".strip())
+            detail = (
+                f"{report.error_type}: {report.error_message} {report.location}"
+                if report
+                else run.fatal or ""
+            )
+            problems.append(
+                f"{item.name}: the solution's probe did not return data ({status}) {detail}".strip()
+            )
             continue
         value = exchange.decode(*report.payload)
         (hidden if item.hidden else public)[item.name] = value
@@ -168,36 +186,58 @@ def variant_checks(week: Week, run: RunReport, refs: dict[str, Any]) -> list[Gat
                 must_break = set(variant.breaks or [i.name for i in items])
                 kept = sorted(n for n in must_break if results[n].score >= results[n].max_score)
                 broken_by_some.update(n for n in must_break if n not in kept)
-                checks.append(GateCheck(
-                    f"wrong variant {variant.key} loses points",
-                    not kept,
-                    f"kept full marks on {', '.join(kept)} ({variant.why})" if kept else variant.why,
-                ))
+                checks.append(
+                    GateCheck(
+                        f"wrong variant {variant.key} loses points",
+                        not kept,
+                        f"kept full marks on {', '.join(kept)} ({variant.why})"
+                        if kept
+                        else variant.why,
+                    )
+                )
             else:
-                lost = sorted(f"{n} ({r.message})" for n, r in results.items() if r.score < r.max_score)
-                checks.append(GateCheck(
-                    f"right variant {variant.key} keeps full marks",
-                    not lost,
-                    f"lost points on {'; '.join(lost)}" if lost else variant.why,
-                ))
+                lost = sorted(
+                    f"{n} ({r.message})" for n, r in results.items() if r.score < r.max_score
+                )
+                checks.append(
+                    GateCheck(
+                        f"right variant {variant.key} keeps full marks",
+                        not lost,
+                        f"lost points on {'; '.join(lost)}" if lost else variant.why,
+                    )
+                )
     uncovered = sorted(i.name for i in week.items if i.name not in broken_by_some)
-    checks.append(GateCheck(
-        "every item is broken by some wrong variant",
-        not uncovered,
-        f"no wrong variant breaks: {', '.join(uncovered)}" if uncovered else f"{len(week.items)} items covered",
-    ))
+    checks.append(
+        GateCheck(
+            "every item is broken by some wrong variant",
+            not uncovered,
+            f"no wrong variant breaks: {', '.join(uncovered)}"
+            if uncovered
+            else f"{len(week.items)} items covered",
+        )
+    )
     return checks
 
 
-def score_checks(week: Week, solution: RunReport, stub: RunReport, refs: dict[str, Any]) -> list[GateCheck]:
+def score_checks(
+    week: Week, solution: RunReport, stub: RunReport, refs: dict[str, Any]
+) -> list[GateCheck]:
     solution_results = score_items(week.items, solution, refs)
     stub_results = score_items(week.items, stub, refs)
     got = sum(r.score for r in solution_results)
     lost = [f"{r.name}: {r.message}" for r in solution_results if r.status != "passed"]
     stub_got = [f"{r.name} ({r.score:g})" for r in stub_results if r.score > 0]
     return [
-        GateCheck("solution scores full marks", not lost, "; ".join(lost) if lost else f"{got:g}/{week.max_score:g}"),
-        GateCheck("stub scores zero", not stub_got, "stub earns points on " + ", ".join(stub_got) if stub_got else "0 points"),
+        GateCheck(
+            "solution scores full marks",
+            not lost,
+            "; ".join(lost) if lost else f"{got:g}/{week.max_score:g}",
+        ),
+        GateCheck(
+            "stub scores zero",
+            not stub_got,
+            "stub earns points on " + ", ".join(stub_got) if stub_got else "0 points",
+        ),
     ]
 
 
@@ -216,10 +256,14 @@ def week_meta(week: Week, paths: WeekPaths) -> dict[str, Any]:
     }
 
 
-def build_release(paths: WeekPaths, *, progress: Progress = _quiet, workdir: Path | None = None) -> ReleaseBuild:
+def build_release(
+    paths: WeekPaths, *, progress: Progress = _quiet, workdir: Path | None = None
+) -> ReleaseBuild:
     """Build ``paths``'s release in a temporary folder and run the gate (writes nothing else)."""
     if paths.private_dir is None or not paths.solution_notebook.is_file():
-        raise ReleaseError(f"{paths.name}: no solution notebook at solutions/{paths.name}/{paths.name}.ipynb")
+        raise ReleaseError(
+            f"{paths.name}: no solution notebook at solutions/{paths.name}/{paths.name}.ipynb"
+        )
     workdir = workdir or Path(tempfile.mkdtemp(prefix=f"release-{paths.name}-"))
     week = load_week(paths.name, paths.private_dir, paths.private_dir, with_variants=True)
     timings: dict[str, float] = {}
@@ -230,7 +274,9 @@ def build_release(paths: WeekPaths, *, progress: Progress = _quiet, workdir: Pat
     timings["nbgrader"] = time.monotonic() - started
 
     started = time.monotonic()
-    progress(f"[{paths.name}] running the solution ({len(week.items)} items, {len(week.wrong) + len(week.right)} variants) ...")
+    progress(
+        f"[{paths.name}] running the solution ({len(week.items)} items, {len(week.wrong) + len(week.right)} variants) ..."
+    )
     solution = run_solution(paths, week)
     timings["solution"] = time.monotonic() - started
     public_refs, hidden_refs, problems = reference_outputs(week, solution)
@@ -244,7 +290,9 @@ def build_release(paths: WeekPaths, *, progress: Progress = _quiet, workdir: Pat
     references.save(tree / REFERENCES, references.PUBLIC, public_refs)
 
     build = ReleaseBuild(paths, tree, week, public_refs, hidden_refs, timings=timings)
-    build.checks.append(GateCheck("solution probes return data", not problems, "; ".join(problems) or "all items"))
+    build.checks.append(
+        GateCheck("solution probes return data", not problems, "; ".join(problems) or "all items")
+    )
 
     started = time.monotonic()
     progress(f"[{paths.name}] running the student stub ...")
@@ -273,9 +321,13 @@ def leak_check(paths: WeekPaths, tree: Path, hidden_refs: dict[str, Any]) -> Gat
     public_spec = (paths.private_dir / PUBLIC_SPEC).read_text()
     leaks.hidden_value_secrets(hidden_refs, secrets, leaks.public_text(source, public_spec))
     found = leaks.scan_tree(tree, secrets)
-    detail = "; ".join(str(f) for f in found[:10]) if found else (
-        f"{len(secrets.lines)} private lines, {len(secrets.value_strings)} hidden values, "
-        f"{len(secrets.arrays)} hidden arrays: none found"
+    detail = (
+        "; ".join(str(f) for f in found[:10])
+        if found
+        else (
+            f"{len(secrets.lines)} private lines, {len(secrets.value_strings)} hidden values, "
+            f"{len(secrets.arrays)} hidden arrays: none found"
+        )
     )
     return GateCheck("no private material in the student tree", not found, detail)
 
@@ -317,7 +369,9 @@ def drift(build: ReleaseBuild, rtol: float = 1e-9, atol: float = 1e-12) -> list[
         if rel.parent.name == REFERENCES:
             continue
         if (committed / rel).read_bytes() != (build.tree / rel).read_bytes():
-            problems.append(f"assignments/{paths.name}/{rel} differs from what the release generates")
+            problems.append(
+                f"assignments/{paths.name}/{rel} differs from what the release generates"
+            )
     assert paths.private_dir is not None
     for directory, stem, fresh in (
         (committed / REFERENCES, references.PUBLIC, build.public_refs),
@@ -363,4 +417,12 @@ def describe(build: ReleaseBuild) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["ReleaseBuild", "ReleaseError", "Variant", "build_release", "describe", "drift", "write_release"]
+__all__ = [
+    "ReleaseBuild",
+    "ReleaseError",
+    "Variant",
+    "build_release",
+    "describe",
+    "drift",
+    "write_release",
+]

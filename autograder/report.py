@@ -63,7 +63,9 @@ def markdown(results: dict[str, Any], *, marker: bool = False) -> str:
             "The submission was recorded and will be graded again.",
         ]
         return "\n".join(lines) + "\n"
-    scope = "practice grade (public tests)" if results.get("scope") == "practice" else "official grade"
+    scope = (
+        "practice grade (public tests)" if results.get("scope") == "practice" else "official grade"
+    )
     lines += [f"## {week}: {fmt_points(score)} / {fmt_points(max_score)} points ({scope})", ""]
     tests = results.get("tests", [])
     passed = sum(1 for t in tests if t["status"] == "passed")
@@ -92,9 +94,14 @@ def markdown(results: dict[str, Any], *, marker: bool = False) -> str:
         lines += [f"- {_cell(n)}" for n in notes]
         for cell in errors[:10]:
             e = cell["error"]
-            lines.append(f"- cell {cell['number']} raised `{_cell(e.get('error_type', ''))}`: {_cell(e.get('error_message', ''))}")
+            lines.append(
+                f"- cell {cell['number']} raised `{_cell(e.get('error_type', ''))}`: {_cell(e.get('error_message', ''))}"
+            )
     sha = (results.get("submission") or {}).get("sha256", "")
-    lines += ["", f"<sub>graded in {results.get('seconds', 0):.1f} s · notebook sha256 {sha[:12]} · grader {results.get('grader', {}).get('version', '?')}</sub>"]
+    lines += [
+        "",
+        f"<sub>graded in {results.get('seconds', 0):.1f} s · notebook sha256 {sha[:12]} · grader {results.get('grader', {}).get('version', '?')}</sub>",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -120,6 +127,8 @@ def grade_table(rows: list[tuple[str, dict[str, Any]]]) -> str:
         cells = []
         for _, record in rows:
             t = next((t for t in record.get("tests", []) if t["name"] == name), None)
-            cells.append(f"{fmt_points(t['score']) + '/' + fmt_points(t['max_score']) if t else '-':>12}")
+            cells.append(
+                f"{fmt_points(t['score']) + '/' + fmt_points(t['max_score']) if t else '-':>12}"
+            )
         out.append(f"{name:<{item_width}}  " + "  ".join(cells))
     return "\n".join(out) + "\n"

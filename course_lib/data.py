@@ -62,7 +62,9 @@ class TabularData:
         return len(np.unique(self.y)) if self.task == "classification" else None
 
 
-def _from_sklearn(name: str, loader: Callable[..., Any], task: str, image_shape: tuple[int, ...] | None = None) -> TabularData:
+def _from_sklearn(
+    name: str, loader: Callable[..., Any], task: str, image_shape: tuple[int, ...] | None = None
+) -> TabularData:
     bunch = loader()
     X = np.asarray(bunch.data, dtype=np.float64)
     y = np.asarray(bunch.target)
@@ -71,7 +73,9 @@ def _from_sklearn(name: str, loader: Callable[..., Any], task: str, image_shape:
     if len(names) != X.shape[1]:
         names = [f"x{i}" for i in range(X.shape[1])]
     targets = [str(t) for t in bunch.target_names] if task == "classification" else None
-    description = (bunch.DESCR.strip().splitlines() or [name])[0] if hasattr(bunch, "DESCR") else name
+    description = (
+        (bunch.DESCR.strip().splitlines() or [name])[0] if hasattr(bunch, "DESCR") else name
+    )
     return TabularData(name, X, y, task, names, targets, description, image_shape)
 
 
@@ -112,28 +116,48 @@ def _generated(name: str, X: np.ndarray, y: np.ndarray, task: str, description: 
     return TabularData(name, X, y, task, [f"x{i}" for i in range(X.shape[1])], classes, description)
 
 
-def _blobs(n_samples: int = 300, centers: int = 3, n_features: int = 2, seed: int = 0, cluster_std: float = 1.0) -> TabularData:
+def _blobs(
+    n_samples: int = 300,
+    centers: int = 3,
+    n_features: int = 2,
+    seed: int = 0,
+    cluster_std: float = 1.0,
+) -> TabularData:
     from sklearn.datasets import make_blobs
 
-    X, y = make_blobs(n_samples=n_samples, centers=centers, n_features=n_features, cluster_std=cluster_std, random_state=seed)
-    return _generated("blobs", X, y, "classification", f"{centers} Gaussian blobs (make_blobs, seed {seed})")
+    X, y = make_blobs(
+        n_samples=n_samples,
+        centers=centers,
+        n_features=n_features,
+        cluster_std=cluster_std,
+        random_state=seed,
+    )
+    return _generated(
+        "blobs", X, y, "classification", f"{centers} Gaussian blobs (make_blobs, seed {seed})"
+    )
 
 
 def _moons(n_samples: int = 300, noise: float = 0.2, seed: int = 0) -> TabularData:
     from sklearn.datasets import make_moons
 
     X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
-    return _generated("moons", X, y, "classification", f"two interleaving half-moons (noise {noise}, seed {seed})")
+    return _generated(
+        "moons", X, y, "classification", f"two interleaving half-moons (noise {noise}, seed {seed})"
+    )
 
 
-def _circles(n_samples: int = 300, noise: float = 0.1, factor: float = 0.5, seed: int = 0) -> TabularData:
+def _circles(
+    n_samples: int = 300, noise: float = 0.1, factor: float = 0.5, seed: int = 0
+) -> TabularData:
     from sklearn.datasets import make_circles
 
     X, y = make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
     return _generated("circles", X, y, "classification", f"two concentric circles (seed {seed})")
 
 
-def _spirals(n_samples: int = 300, n_classes: int = 2, noise: float = 0.2, seed: int = 0) -> TabularData:
+def _spirals(
+    n_samples: int = 300, n_classes: int = 2, noise: float = 0.2, seed: int = 0
+) -> TabularData:
     rng = np.random.default_rng(seed)
     per = n_samples // n_classes
     X, y = [], []
@@ -143,23 +167,46 @@ def _spirals(n_samples: int = 300, n_classes: int = 2, noise: float = 0.2, seed:
         angle = angle + rng.normal(0.0, noise, per)
         X.append(np.column_stack([radius * np.sin(angle), radius * np.cos(angle)]))
         y.append(np.full(per, k))
-    return _generated("spirals", np.vstack(X), np.concatenate(y), "classification", f"{n_classes} interleaved spirals (seed {seed})")
+    return _generated(
+        "spirals",
+        np.vstack(X),
+        np.concatenate(y),
+        "classification",
+        f"{n_classes} interleaved spirals (seed {seed})",
+    )
 
 
-def _classification(n_samples: int = 500, n_features: int = 10, n_classes: int = 2, weights: list[float] | None = None, seed: int = 0) -> TabularData:
+def _classification(
+    n_samples: int = 500,
+    n_features: int = 10,
+    n_classes: int = 2,
+    weights: list[float] | None = None,
+    seed: int = 0,
+) -> TabularData:
     from sklearn.datasets import make_classification
 
     X, y = make_classification(
-        n_samples=n_samples, n_features=n_features, n_informative=min(n_features, 5), n_redundant=0,
-        n_classes=n_classes, weights=weights, random_state=seed,
+        n_samples=n_samples,
+        n_features=n_features,
+        n_informative=min(n_features, 5),
+        n_redundant=0,
+        n_classes=n_classes,
+        weights=weights,
+        random_state=seed,
     )
-    return _generated("classification", X, y, "classification", f"make_classification (seed {seed})")
+    return _generated(
+        "classification", X, y, "classification", f"make_classification (seed {seed})"
+    )
 
 
-def _regression(n_samples: int = 200, n_features: int = 5, noise: float = 10.0, seed: int = 0) -> TabularData:
+def _regression(
+    n_samples: int = 200, n_features: int = 5, noise: float = 10.0, seed: int = 0
+) -> TabularData:
     from sklearn.datasets import make_regression
 
-    X, y = make_regression(n_samples=n_samples, n_features=n_features, noise=noise, random_state=seed)
+    X, y = make_regression(
+        n_samples=n_samples, n_features=n_features, noise=noise, random_state=seed
+    )
     return _generated("regression", X, y, "regression", f"make_regression (seed {seed})")
 
 
@@ -209,5 +256,7 @@ def load_dataset(name: str, **options: Any) -> TabularData:
     try:
         loader = _LOADERS[name]
     except KeyError:
-        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(available_datasets())}") from None
+        raise ValueError(
+            f"unknown data set {name!r}; choose one of {', '.join(available_datasets())}"
+        ) from None
     return loader(**options)

@@ -22,7 +22,13 @@ def _axes(ax: Any | None, figsize: tuple[float, float] = (6, 4)) -> Any:
     return ax
 
 
-def show_images(images: np.ndarray, labels: Sequence[Any] | None = None, *, columns: int = 10, cmap: str = "gray_r") -> Any:
+def show_images(
+    images: np.ndarray,
+    labels: Sequence[Any] | None = None,
+    *,
+    columns: int = 10,
+    cmap: str = "gray_r",
+) -> Any:
     """Show a grid of images (``(n, h, w)`` or ``(n, h*w)`` with square images).
 
     Returns the matplotlib ``Figure``.
@@ -31,7 +37,7 @@ def show_images(images: np.ndarray, labels: Sequence[Any] | None = None, *, colu
 
     images = np.asarray(images)
     if images.ndim == 2:
-        side = int(round(np.sqrt(images.shape[1])))
+        side = round(float(np.sqrt(images.shape[1])))
         images = images.reshape(len(images), side, side)
     rows = int(np.ceil(len(images) / columns))
     fig, axes = plt.subplots(rows, columns, figsize=(columns * 0.9, rows * 1.0), squeeze=False)
@@ -49,7 +55,11 @@ def plot_split_sizes(sizes: Mapping[str, int], ax: Any | None = None) -> Any:
     """Bar chart of how many samples each split holds."""
     ax = _axes(ax, (4, 3))
     names = list(sizes)
-    ax.bar(names, [sizes[n] for n in names], color=["tab:blue", "tab:orange", "tab:green"][: len(names)])
+    ax.bar(
+        names,
+        [sizes[n] for n in names],
+        color=["tab:blue", "tab:orange", "tab:green"][: len(names)],
+    )
     for x, name in enumerate(names):
         ax.text(x, sizes[name], str(sizes[name]), ha="center", va="bottom")
     ax.set_ylabel("samples")
@@ -66,13 +76,17 @@ def plot_class_balance(labels_by_split: Mapping[str, np.ndarray], ax: Any | None
         labels = np.asarray(labels)
         freq = [(labels == c).mean() if len(labels) else 0 for c in classes]
         ax.bar(np.arange(len(classes)) + offset * width, freq, width=width, label=name)
-    ax.set_xticks(np.arange(len(classes)) + width * (len(labels_by_split) - 1) / 2, [str(c) for c in classes])
+    ax.set_xticks(
+        np.arange(len(classes)) + width * (len(labels_by_split) - 1) / 2, [str(c) for c in classes]
+    )
     ax.set_ylabel("fraction of split")
     ax.legend()
     return ax
 
 
-def compare_distributions(columns: Mapping[str, np.ndarray], *, bins: int = 30, ax: Any | None = None, title: str = "") -> Any:
+def compare_distributions(
+    columns: Mapping[str, np.ndarray], *, bins: int = 30, ax: Any | None = None, title: str = ""
+) -> Any:
     """Overlaid histograms of one feature under several transformations (raw, standardised, ...)."""
     ax = _axes(ax)
     for name, values in columns.items():
@@ -83,7 +97,14 @@ def compare_distributions(columns: Mapping[str, np.ndarray], *, bins: int = 30, 
     return ax
 
 
-def plot_curves(curves: Mapping[str, Sequence[float]], *, xlabel: str = "epoch", ylabel: str = "loss", logy: bool = False, ax: Any | None = None) -> Any:
+def plot_curves(
+    curves: Mapping[str, Sequence[float]],
+    *,
+    xlabel: str = "epoch",
+    ylabel: str = "loss",
+    logy: bool = False,
+    ax: Any | None = None,
+) -> Any:
     """Line plot of named curves (training/validation loss, accuracy, ...)."""
     ax = _axes(ax)
     for name, values in curves.items():
@@ -96,7 +117,15 @@ def plot_curves(curves: Mapping[str, Sequence[float]], *, xlabel: str = "epoch",
     return ax
 
 
-def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray, *, resolution: int = 200, ax: Any | None = None, title: str = "") -> Any:
+def plot_decision_boundary(
+    predict: Callable[[np.ndarray], np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    resolution: int = 200,
+    ax: Any | None = None,
+    title: str = "",
+) -> Any:
     """Colour the plane by ``predict`` (labels for an ``(m, 2)`` array) and scatter the data on top."""
     ax = _axes(ax, (5, 5))
     X = np.asarray(X)
@@ -104,7 +133,9 @@ def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.nd
     xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, resolution)
     ys = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, resolution)
     grid_x, grid_y = np.meshgrid(xs, ys)
-    labels = np.asarray(predict(np.column_stack([grid_x.ravel(), grid_y.ravel()]))).reshape(grid_x.shape)
+    labels = np.asarray(predict(np.column_stack([grid_x.ravel(), grid_y.ravel()]))).reshape(
+        grid_x.shape
+    )
     ax.contourf(grid_x, grid_y, labels, alpha=0.3, cmap="coolwarm")
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=15)
     if title:

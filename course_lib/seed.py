@@ -33,12 +33,11 @@ def seed_everything(seed: int, *, threads: int | None = 1) -> np.random.Generato
     try:
         import torch
     except ImportError:  # torch is optional for the first weeks
-        torch = None
-    if torch is not None:
-        torch.manual_seed(seed)
-        if torch.cuda.is_available():
-            torch.cuda.manual_seed_all(seed)
-        if threads is not None:
-            torch.set_num_threads(threads)
-        torch.use_deterministic_algorithms(True, warn_only=True)
+        return np.random.default_rng(seed)
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+    if threads is not None:
+        torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True, warn_only=True)
     return np.random.default_rng(seed)

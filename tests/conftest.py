@@ -15,7 +15,13 @@ def make_notebook(*cells: str, metadata: dict[str, Any] | None = None) -> bytes:
     """A minimal nbformat-4 notebook with one code cell per string."""
     notebook = {
         "cells": [
-            {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": source,
+            }
             for source in cells
         ],
         "metadata": metadata or {},
@@ -25,10 +31,18 @@ def make_notebook(*cells: str, metadata: dict[str, Any] | None = None) -> bytes:
     return json.dumps(notebook).encode()
 
 
-def notebook_with_extra_cells(path: Path, *, before: list[str] = (), after: list[str] = ()) -> bytes:  # type: ignore[assignment]
+def notebook_with_extra_cells(
+    path: Path, *, before: list[str] = (), after: list[str] = ()
+) -> bytes:  # type: ignore[assignment]
     """``path``'s notebook with code cells inserted at the top and appended at the end."""
     notebook = json.loads(path.read_text())
-    new = lambda source: {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}  # noqa: E731
+    new = lambda source: {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {},
+        "outputs": [],
+        "source": source,
+    }  # noqa: E731
     notebook["cells"] = [new(s) for s in before] + notebook["cells"] + [new(s) for s in after]
     return json.dumps(notebook).encode()
 

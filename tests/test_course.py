@@ -42,7 +42,11 @@ def solution_run(name: str) -> RunReport:
 @cache
 def stub_run(name: str) -> RunReport:
     paths = locate_week(name, ROOT)
-    job = HarnessJob(paths.notebook.read_bytes(), spec_sources(paths, True), [i.name for i in week_spec(name).items])
+    job = HarnessJob(
+        paths.notebook.read_bytes(),
+        spec_sources(paths, True),
+        [i.name for i in week_spec(name).items],
+    )
     return run_in_sandbox(job, hide=private_paths(paths))
 
 
@@ -64,15 +68,21 @@ def _variants(kind: str) -> list[Any]:
 def test_solution_scores_full_marks_against_committed_references(name: str) -> None:
     results = score_items(week_spec(name).items, solution_run(name), committed_references(name))
     lost = {r.name: r.message for r in results if r.status != "passed"}
-    assert not lost, f"the solution loses points (stale references? run `nox -s release -- {name}`): {lost}"
+    assert not lost, (
+        f"the solution loses points (stale references? run `nox -s release -- {name}`): {lost}"
+    )
 
 
 @pytest.mark.parametrize("name", WEEKS)
 def test_solution_runs_within_budget(name: str) -> None:
     run = solution_run(name)
     cells = sum(c.seconds for c in run.cells)
-    assert cells < SOLUTION_SECONDS, f"{name}: the solution's cells take {cells:.1f} s (budget {SOLUTION_SECONDS} s)"
-    assert not [c for c in run.cells if c.error], f"{name}: solution cells raise: {[c.error for c in run.cells if c.error]}"
+    assert cells < SOLUTION_SECONDS, (
+        f"{name}: the solution's cells take {cells:.1f} s (budget {SOLUTION_SECONDS} s)"
+    )
+    assert not [c for c in run.cells if c.error], (
+        f"{name}: solution cells raise: {[c.error for c in run.cells if c.error]}"
+    )
 
 
 @pytest.mark.parametrize("name", WEEKS)
@@ -87,7 +97,10 @@ def test_wrong_variant_loses_its_items(name: str, variant: Any) -> None:
     week = week_spec(name)
     key = f"wrong:{variant.key}"
     items = week.items_requiring(variant.target)
-    results = {r.name: r for r in score_items(items, solution_run(name), committed_references(name), variant=key)}
+    results = {
+        r.name: r
+        for r in score_items(items, solution_run(name), committed_references(name), variant=key)
+    }
     must_break = variant.breaks or tuple(i.name for i in items)
     kept = [n for n in must_break if results[n].score >= results[n].max_score]
     assert not kept, f"{variant.why}: kept full marks on {kept}"
@@ -109,7 +122,9 @@ def test_every_item_is_broken_by_a_wrong_variant(name: str) -> None:
     covered = set()
     for variant in week.wrong:
         covered.update(variant.breaks or [i.name for i in week.items_requiring(variant.target)])
-    assert {i.name for i in week.items} <= covered, f"items without a wrong variant: {sorted({i.name for i in week.items} - covered)}"
+    assert {i.name for i in week.items} <= covered, (
+        f"items without a wrong variant: {sorted({i.name for i in week.items} - covered)}"
+    )
 
 
 @pytest.mark.parametrize("name", WEEKS)
@@ -128,7 +143,11 @@ def test_release_holds_no_private_material(name: str) -> None:
     source = json.loads(paths.solution_notebook.read_text())
     public_spec = (paths.private_dir / PUBLIC_SPEC).read_text()
     hidden_spec = paths.private_dir / HIDDEN_SPEC
-    secrets = leaks.Secrets(lines=leaks.private_lines(source, hidden_spec.read_text() if hidden_spec.exists() else "", public_spec))
+    secrets = leaks.Secrets(
+        lines=leaks.private_lines(
+            source, hidden_spec.read_text() if hidden_spec.exists() else "", public_spec
+        )
+    )
     hidden_refs = references.load(paths.hidden_references, references.HIDDEN)
     leaks.hidden_value_secrets(hidden_refs, secrets, leaks.public_text(source, public_spec))
     assert secrets.lines, "the solution notebook has no solution blocks?"
@@ -142,7 +161,9 @@ def test_release_holds_no_private_material(name: str) -> None:
 def test_variants_are_probed_in_the_solution_run(name: str) -> None:
     requests = variant_requests(week_spec(name))
     run = solution_run(name)
-    missing = [(n, r["key"]) for r in requests for n in r["items"] if (n, r["key"]) not in run.items]
+    missing = [
+        (n, r["key"]) for r in requests for n in r["items"] if (n, r["key"]) not in run.items
+    ]
     assert not missing
 
 
@@ -153,4 +174,6 @@ def test_release_notebook_is_what_nbgrader_generates(name: str, tmp_path: Any) -
 
     paths = locate_week(name, ROOT)
     fresh = generate_student_notebook(paths.solution_notebook, name, tmp_path)
-    assert paths.notebook.read_bytes() == fresh, f"assignments/{name} is stale: run `nox -s release -- {name}`"
+    assert paths.notebook.read_bytes() == fresh, (
+        f"assignments/{name} is stale: run `nox -s release -- {name}`"
+    )

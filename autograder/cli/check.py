@@ -16,8 +16,12 @@ HELP = "practice-grade the notebook in the current folder (public tests only)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("notebook", type=Path, nargs="?", help="notebook to grade (default: the week's notebook)")
-    parser.add_argument("--dir", type=Path, default=Path("."), help="assignment folder (default: current)")
+    parser.add_argument(
+        "notebook", type=Path, nargs="?", help="notebook to grade (default: the week's notebook)"
+    )
+    parser.add_argument(
+        "--dir", type=Path, default=Path("."), help="assignment folder (default: current)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,8 +13,12 @@ HELP = "release week 1 into a scratch course and grade three submissions"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--course", type=Path, default=None, help="course repository (default: found from cwd)")
-    parser.add_argument("--keep", type=Path, default=None, help="scratch folder to use (kept afterwards)")
+    parser.add_argument(
+        "--course", type=Path, default=None, help="course repository (default: found from cwd)"
+    )
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="scratch folder to use (kept afterwards)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,5 +32,9 @@ def run(args: argparse.Namespace) -> int:
         and scores["blank"][0] == 0
         and 0 < scores["wrong"][0] < scores["wrong"][1]
     )
-    print("demo OK: full marks, zero and partial as expected" if ok else "demo FAILED: unexpected scores")
+    print(
+        "demo OK: full marks, zero and partial as expected"
+        if ok
+        else "demo FAILED: unexpected scores"
+    )
     return 0 if ok else 1

@@ -17,10 +17,16 @@ HELP = "grade one notebook (public tests, or with --hidden the official grade)"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("week", help="week name, e.g. week01")
     parser.add_argument("notebook", type=Path, help="the submitted notebook (.ipynb)")
-    parser.add_argument("--hidden", action="store_true", help="also grade hidden items (needs solutions/)")
+    parser.add_argument(
+        "--hidden", action="store_true", help="also grade hidden items (needs solutions/)"
+    )
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the results record here")
-    parser.add_argument("--markdown", type=Path, metavar="OUT", help="write the Markdown report here")
-    parser.add_argument("--course", type=Path, default=None, help="course repository (default: found from cwd)")
+    parser.add_argument(
+        "--markdown", type=Path, metavar="OUT", help="write the Markdown report here"
+    )
+    parser.add_argument(
+        "--course", type=Path, default=None, help="course repository (default: found from cwd)"
+    )
     parser.add_argument("--commit", default=None, help="commit id to record with the result")
     parser.add_argument("--quiet", action="store_true", help="print only the score line")
 
@@ -34,7 +40,9 @@ def run(args: argparse.Namespace) -> int:
     if args.hidden and paths.private_dir is None:
         raise CourseError(f"--hidden needs solutions/{args.week}, which is not here")
     hide = [p.resolve().parent for p in (args.json, args.markdown) if p is not None]
-    results = grade_submission(paths, args.notebook, hidden=args.hidden, commit=args.commit, hide=hide)
+    results = grade_submission(
+        paths, args.notebook, hidden=args.hidden, commit=args.commit, hide=hide
+    )
     record = results.as_dict()
     if args.json:
         write_atomic(args.json, results_json(record))

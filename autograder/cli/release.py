@@ -22,8 +22,12 @@ HELP = "build, check and write a week's student release"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("weeks", nargs="*", help="weeks to release, e.g. week01")
     parser.add_argument("--all", action="store_true", help="every week in solutions/")
-    parser.add_argument("--check", action="store_true", help="gate and drift check only; write nothing")
-    parser.add_argument("--course", type=Path, default=None, help="course repository (default: found from cwd)")
+    parser.add_argument(
+        "--check", action="store_true", help="gate and drift check only; write nothing"
+    )
+    parser.add_argument(
+        "--course", type=Path, default=None, help="course repository (default: found from cwd)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

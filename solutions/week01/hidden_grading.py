@@ -39,14 +39,18 @@ def check_split_edges(got, ref, reveal):
     if not isinstance(got, dict):
         return Outcome(0.0, "unexpected result")
     tiny = got.get("tiny", {})
-    if "value" not in tiny or not isinstance(tiny["value"], list) or [len(p) for p in tiny["value"]] != [
-        len(p) for p in ref["tiny"]["value"]
-    ]:
+    if (
+        "value" not in tiny
+        or not isinstance(tiny["value"], list)
+        or [len(p) for p in tiny["value"]] != [len(p) for p in ref["tiny"]["value"]]
+    ):
         return Outcome(0.0, "wrong split sizes for a very small n")
     for case in ("fractions_sum", "negative", "zero_n"):
         outcome = check_raises("ValueError")(got.get(case, {}), None, reveal)
         if not outcome.passed:
-            return Outcome(0.0, f"invalid arguments must raise ValueError ({case.replace('_', ' ')})")
+            return Outcome(
+                0.0, f"invalid arguments must raise ValueError ({case.replace('_', ' ')})"
+            )
     return Outcome(1.0, "edge cases handled")
 
 
@@ -77,27 +81,80 @@ def probe_top_features(ns):
 
 
 ITEMS = [
-    Item("split_indices.hidden", 2, probe=lambda ns: probe_split(ns, 1001, (0.7, 0.15, 0.15)), check=check_split,
-         requires=("split_indices",), hint="floor the validation and test sizes; training gets the rest."),
-    Item("split_indices.stratified.hidden", 1,
-         probe=lambda ns: probe_split(ns, 103, (0.6, 0.2, 0.2), stratify=np.random.default_rng(1).integers(0, 5, 103)),
-         check=check_split, requires=("split_indices",), hint="apply the size rule within each class."),
-    Item("split_indices.edge_cases", 1, probe=probe_split_edges, check=check_split_edges, requires=("split_indices",),
-         hint="validate n and fractions and raise ValueError for invalid ones."),
-    Item("task_type.hidden", 1, probe=lambda ns: probe_task_type(ns, HIDDEN_TASK_CASES), check=checks.equal(),
-         requires=("task_type",), hint="bool and unsigned integers are classification; whole-numbered floats only with at most 10 distinct values."),
-    Item("Standardizer.hidden", 2, probe=lambda ns: probe_scaler(ns, "Standardizer", *_scaler_data(3)), check=check_scaler(),
-         requires=("Standardizer",), hint="a constant feature gets scale 1, not a division by zero."),
-    Item("MinMaxScaler.hidden", 2,
-         probe=lambda ns: probe_scaler(ns, "MinMaxScaler", *_scaler_data(4), feature_range=(-1.0, 1.0)),
-         check=check_scaler(), requires=("MinMaxScaler",),
-         hint="use feature_range, do not clip values outside the training range, and map constant features to lo."),
-    Item("scale_splits.hidden", 1, probe=lambda ns: probe_scale_splits(ns, "MinMaxScaler", seed=8),
-         check=checks.close(rtol=1e-9, atol=1e-12), requires=("scale_splits", "MinMaxScaler"),
-         hint="fit on X_train only."),
-    Item("select_top_features.hidden", 1, probe=probe_top_features, check=checks.equal(),
-         requires=("select_top_features",), hint="constant columns have correlation 0; correlation does not depend on a column's scale."),
-    Item("leakage_experiment.hidden", 1, probe=lambda ns: probe_leakage(ns, seed=7, n=120, d=1000, k=15),
-         check=checks.close(rtol=1e-9, atol=1e-12), requires=("leakage_experiment", "select_top_features"),
-         hint="select on train+validation for 'leaky', on train only for 'honest'."),
+    Item(
+        "split_indices.hidden",
+        2,
+        probe=lambda ns: probe_split(ns, 1001, (0.7, 0.15, 0.15)),
+        check=check_split,
+        requires=("split_indices",),
+        hint="floor the validation and test sizes; training gets the rest.",
+    ),
+    Item(
+        "split_indices.stratified.hidden",
+        1,
+        probe=lambda ns: probe_split(
+            ns, 103, (0.6, 0.2, 0.2), stratify=np.random.default_rng(1).integers(0, 5, 103)
+        ),
+        check=check_split,
+        requires=("split_indices",),
+        hint="apply the size rule within each class.",
+    ),
+    Item(
+        "split_indices.edge_cases",
+        1,
+        probe=probe_split_edges,
+        check=check_split_edges,
+        requires=("split_indices",),
+        hint="validate n and fractions and raise ValueError for invalid ones.",
+    ),
+    Item(
+        "task_type.hidden",
+        1,
+        probe=lambda ns: probe_task_type(ns, HIDDEN_TASK_CASES),
+        check=checks.equal(),
+        requires=("task_type",),
+        hint="bool and unsigned integers are classification; whole-numbered floats only with at most 10 distinct values.",
+    ),
+    Item(
+        "Standardizer.hidden",
+        2,
+        probe=lambda ns: probe_scaler(ns, "Standardizer", *_scaler_data(3)),
+        check=check_scaler(),
+        requires=("Standardizer",),
+        hint="a constant feature gets scale 1, not a division by zero.",
+    ),
+    Item(
+        "MinMaxScaler.hidden",
+        2,
+        probe=lambda ns: probe_scaler(
+            ns, "MinMaxScaler", *_scaler_data(4), feature_range=(-1.0, 1.0)
+        ),
+        check=check_scaler(),
+        requires=("MinMaxScaler",),
+        hint="use feature_range, do not clip values outside the training range, and map constant features to lo.",
+    ),
+    Item(
+        "scale_splits.hidden",
+        1,
+        probe=lambda ns: probe_scale_splits(ns, "MinMaxScaler", seed=8),
+        check=checks.close(rtol=1e-9, atol=1e-12),
+        requires=("scale_splits", "MinMaxScaler"),
+        hint="fit on X_train only.",
+    ),
+    Item(
+        "select_top_features.hidden",
+        1,
+        probe=probe_top_features,
+        check=checks.equal(),
+        requires=("select_top_features",),
+        hint="constant columns have correlation 0; correlation does not depend on a column's scale.",
+    ),
+    Item(
+        "leakage_experiment.hidden",
+        1,
+        probe=lambda ns: probe_leakage(ns, seed=7, n=120, d=1000, k=15),
+        check=checks.close(rtol=1e-9, atol=1e-12),
+        requires=("leakage_experiment", "select_top_features"),
+        hint="select on train+validation for 'leaky', on train only for 'honest'.",
+    ),
 ]

@@ -62,7 +62,11 @@ def split_with_python_random(n, fractions, seed, stratify=None):
         test += members[:n_test]
         val += members[n_test : n_test + n_val]
         train += members[n_test + n_val :]
-    return np.array(train, dtype=np.int32), np.array(val, dtype=np.int32), np.array(test, dtype=np.int32)
+    return (
+        np.array(train, dtype=np.int32),
+        np.array(val, dtype=np.int32),
+        np.array(test, dtype=np.int32),
+    )
 
 
 def split_unshuffled(n, fractions, seed, stratify=None):
@@ -236,7 +240,9 @@ class MinMaxClips(MinMaxViaSklearn):
     def fit(self, X):
         from sklearn.preprocessing import MinMaxScaler
 
-        self._inner = MinMaxScaler(feature_range=self.feature_range, clip=True).fit(np.asarray(X, dtype=float))
+        self._inner = MinMaxScaler(feature_range=self.feature_range, clip=True).fit(
+            np.asarray(X, dtype=float)
+        )
         self.data_min_, self.data_max_ = self._inner.data_min_, self._inner.data_max_
         return self
 
@@ -280,14 +286,18 @@ def select_without_abs(X, y, k):
     """Wrong: signed correlation (negatively correlated features lose)."""
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
-    corr = np.array([np.corrcoef(X[:, j], y)[0, 1] if X[:, j].std() > 0 else 0.0 for j in range(X.shape[1])])
+    corr = np.array(
+        [np.corrcoef(X[:, j], y)[0, 1] if X[:, j].std() > 0 else 0.0 for j in range(X.shape[1])]
+    )
     return np.argsort(-corr, kind="stable")[:k]
 
 
 def select_least_correlated(X, y, k):
     """Wrong: ascending order."""
     X = np.asarray(X, dtype=float)
-    corr = np.abs([np.corrcoef(X[:, j], y)[0, 1] if X[:, j].std() > 0 else 0.0 for j in range(X.shape[1])])
+    corr = np.abs(
+        [np.corrcoef(X[:, j], y)[0, 1] if X[:, j].std() > 0 else 0.0 for j in range(X.shape[1])]
+    )
     return np.argsort(corr, kind="stable")[:k]
 
 
@@ -310,7 +320,9 @@ def leakage_with_loops(X, y, train_idx, val_idx, k):
         features = _select(X[rows], y[rows], k)
         model = LogisticRegression(max_iter=1000).fit(X[train_idx][:, features], y[train_idx])
         predictions = model.predict(X[val_idx][:, features])
-        out[name] = sum(int(p == t) for p, t in zip(predictions, y[val_idx], strict=True)) / len(val_idx)
+        out[name] = sum(int(p == t) for p, t in zip(predictions, y[val_idx], strict=True)) / len(
+            val_idx
+        )
     return out
 
 
@@ -327,32 +339,81 @@ def leakage_fits_on_validation(X, y, train_idx, val_idx, k):
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     both = np.concatenate([train_idx, val_idx])
     return {
-        "leaky": _logistic_accuracy(X, y, train_idx, val_idx, _select(X[both], y[both], k), fit_rows=both),
-        "honest": _logistic_accuracy(X, y, train_idx, val_idx, _select(X[train_idx], y[train_idx], k), fit_rows=both),
+        "leaky": _logistic_accuracy(
+            X, y, train_idx, val_idx, _select(X[both], y[both], k), fit_rows=both
+        ),
+        "honest": _logistic_accuracy(
+            X, y, train_idx, val_idx, _select(X[train_idx], y[train_idx], k), fit_rows=both
+        ),
     }
 
 
 WRONG = [
-    Variant("split_indices", split_unshuffled, "no shuffling", breaks=("split_indices", "split_indices.hidden")),
-    Variant("split_indices", split_rounded, "sizes rounded up",
-            breaks=("split_indices", "split_indices.hidden", "split_indices.edge_cases")),
-    Variant("split_indices", split_ignoring_seed, "seed ignored", breaks=("split_indices", "split_indices.hidden")),
-    Variant("split_indices", split_ignoring_stratify, "stratify ignored",
-            breaks=("split_indices.stratified", "split_indices.stratified.hidden")),
-    Variant("split_indices", split_without_validation, "no argument validation", breaks=("split_indices.edge_cases",)),
-    Variant("task_type", task_type_floats_are_regression, "float labels are regression", breaks=("task_type.hidden",)),
+    Variant(
+        "split_indices",
+        split_unshuffled,
+        "no shuffling",
+        breaks=("split_indices", "split_indices.hidden"),
+    ),
+    Variant(
+        "split_indices",
+        split_rounded,
+        "sizes rounded up",
+        breaks=("split_indices", "split_indices.hidden", "split_indices.edge_cases"),
+    ),
+    Variant(
+        "split_indices",
+        split_ignoring_seed,
+        "seed ignored",
+        breaks=("split_indices", "split_indices.hidden"),
+    ),
+    Variant(
+        "split_indices",
+        split_ignoring_stratify,
+        "stratify ignored",
+        breaks=("split_indices.stratified", "split_indices.stratified.hidden"),
+    ),
+    Variant(
+        "split_indices",
+        split_without_validation,
+        "no argument validation",
+        breaks=("split_indices.edge_cases",),
+    ),
+    Variant(
+        "task_type",
+        task_type_floats_are_regression,
+        "float labels are regression",
+        breaks=("task_type.hidden",),
+    ),
     Variant("task_type", task_type_no_generation, "no generation, strings crash"),
     Variant("Standardizer", StandardizerSampleStd, "ddof=1"),
-    Variant("Standardizer", StandardizerNoSelf, "fit returns None", breaks=("Standardizer", "Standardizer.hidden")),
-    Variant("Standardizer", StandardizerDividesByZero, "constant feature divides by zero", breaks=("Standardizer.hidden",)),
+    Variant(
+        "Standardizer",
+        StandardizerNoSelf,
+        "fit returns None",
+        breaks=("Standardizer", "Standardizer.hidden"),
+    ),
+    Variant(
+        "Standardizer",
+        StandardizerDividesByZero,
+        "constant feature divides by zero",
+        breaks=("Standardizer.hidden",),
+    ),
     Variant("MinMaxScaler", MinMaxForgetsMin, "forgets the minimum"),
     Variant("MinMaxScaler", MinMaxClips, "clips new values", breaks=("MinMaxScaler.hidden",)),
-    Variant("MinMaxScaler", MinMaxIgnoresRange, "ignores feature_range", breaks=("MinMaxScaler.hidden",)),
+    Variant(
+        "MinMaxScaler", MinMaxIgnoresRange, "ignores feature_range", breaks=("MinMaxScaler.hidden",)
+    ),
     Variant("scale_splits", scale_splits_on_everything, "fits on all splits"),
     Variant("scale_splits", scale_splits_each_separately, "refits per split"),
     Variant("select_top_features", select_without_abs, "signed correlation"),
     Variant("select_top_features", select_least_correlated, "ascending order"),
-    Variant("select_top_features", select_by_covariance, "covariance, not correlation", breaks=("select_top_features.hidden",)),
+    Variant(
+        "select_top_features",
+        select_by_covariance,
+        "covariance, not correlation",
+        breaks=("select_top_features.hidden",),
+    ),
     Variant("leakage_experiment", leakage_never_leaks, "both honest"),
     Variant("leakage_experiment", leakage_fits_on_validation, "model fitted on validation rows"),
 ]

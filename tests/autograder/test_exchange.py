@@ -12,7 +12,11 @@ from autograder import exchange
 
 
 def test_round_trip_of_plain_data() -> None:
-    value = {"a": np.arange(6, dtype=np.float32).reshape(2, 3), "b": [1, 2.5, "x", None, True], "c": (1, 2)}
+    value = {
+        "a": np.arange(6, dtype=np.float32).reshape(2, 3),
+        "b": [1, 2.5, "x", None, True],
+        "c": (1, 2),
+    }
     got = exchange.decode(*exchange.encode(value))
     assert got["b"] == [1, 2.5, "x", None, True] and got["c"] == [1, 2]
     assert got["a"].dtype == np.float32 and type(got["a"]) is np.ndarray
@@ -67,7 +71,14 @@ def test_decode_refuses_pickled_arrays() -> None:
 
 @pytest.mark.parametrize(
     "doc",
-    [b"not json", b'["x", 1]', b'{"a": 1}', b'["l", [["i", "3"]]]', b'["a", "missing"]', b"[" * 5000],
+    [
+        b"not json",
+        b'["x", 1]',
+        b'{"a": 1}',
+        b'["l", [["i", "3"]]]',
+        b'["a", "missing"]',
+        b"[" * 5000,
+    ],
 )
 def test_decode_refuses_malformed_documents(doc: bytes) -> None:
     with pytest.raises(exchange.ExchangeError):

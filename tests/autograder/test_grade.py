@@ -23,7 +23,9 @@ PATCH_NUMPY = (
 
 
 def test_patching_numpy_before_the_stubs_earns_nothing() -> None:
-    results = grade_submission(WEEK, notebook_with_extra_cells(WEEK.notebook, before=[PATCH_NUMPY]), hidden=True)
+    results = grade_submission(
+        WEEK, notebook_with_extra_cells(WEEK.notebook, before=[PATCH_NUMPY]), hidden=True
+    )
     assert results.status == "graded"
     assert results.score == 0, [t.as_dict() for t in results.tests if t.score]
 
@@ -58,11 +60,16 @@ def test_practice_grade_says_hidden_items_remain() -> None:
 def test_hidden_messages_never_show_values() -> None:
     notebook = json.loads(WEEK.solution_notebook.read_text())
     for cell in notebook["cells"]:
-        cell["source"] = "".join(cell["source"]).replace("std = X.std(axis=0)", "std = X.std(axis=0, ddof=1)")
+        cell["source"] = "".join(cell["source"]).replace(
+            "std = X.std(axis=0)", "std = X.std(axis=0, ddof=1)"
+        )
     results = grade_submission(WEEK, json.dumps(notebook).encode(), hidden=True)
     hidden = {t.name: t for t in results.tests if t.hidden}
     assert hidden["Standardizer.hidden"].score == 0
-    assert "expected" not in hidden["Standardizer.hidden"].message or "entries" in hidden["Standardizer.hidden"].message
+    assert (
+        "expected" not in hidden["Standardizer.hidden"].message
+        or "entries" in hidden["Standardizer.hidden"].message
+    )
     public = {t.name: t for t in results.tests if not t.hidden}
     assert "expected" in public["Standardizer"].message
 
@@ -85,8 +92,21 @@ def test_same_submission_twice_gives_the_same_record() -> None:
 def test_cli_exit_codes_and_outputs(tmp_path: Path, notebook: str, code: int) -> None:
     out = tmp_path / "out"
     done = subprocess.run(
-        [sys.executable, "-m", "autograder", "grade", "week01", notebook, "--json", str(out / "r.json"), "--markdown", str(out / "r.md")],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            "week01",
+            notebook,
+            "--json",
+            str(out / "r.json"),
+            "--markdown",
+            str(out / "r.md"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == code, done.stderr
     record = json.loads((out / "r.json").read_text())
@@ -97,7 +117,9 @@ def test_cli_exit_codes_and_outputs(tmp_path: Path, notebook: str, code: int) ->
 
 def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
     for args in (["grade", "week99", "x.ipynb"], ["grade", "notaweek", "x.ipynb"], ["frobnicate"]):
-        done = subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "autograder", *args], cwd=ROOT, capture_output=True, text=True
+        )
         assert done.returncode == 2, (args, done.stderr)
 
 

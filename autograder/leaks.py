@@ -86,14 +86,15 @@ def private_lines(
             if len(line) >= MIN_LINE and not line.startswith("#"):
                 secrets[line] = kind
     public_lines = {_normal(x) for x in public_spec.splitlines()}
+    public_blob = "\n".join([*public_lines, *outside])
     for line in list(secrets):
-        if line in public_lines:
+        if line in public_blob:  # already public (a whole line or part of one)
             del secrets[line]
     for raw in hidden_spec.splitlines():
         line = _normal(raw)
         if line.startswith(("import ", "from ", "#")):
             continue  # imports say which helpers are used, not what is tested
-        if len(line) >= MIN_LINE and line not in public_lines and line not in outside:
+        if len(line) >= MIN_LINE and line not in public_blob:
             secrets.setdefault(line, "hidden grading spec")
     return secrets
 

@@ -28,7 +28,7 @@ def attempt(function: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         return {"value": function(*args, **kwargs)}
     except NotImplementedError:
         raise
-    except Exception as error:  # noqa: BLE001 - the exception *is* the answer here
+    except Exception as error:
         return {"raised": type(error).__name__, "message": str(error)[:200]}
 
 
@@ -38,7 +38,9 @@ def as_list(value: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------- split_indices
-def probe_split(ns: dict[str, Any], n: int, fractions: tuple[float, ...], stratify: np.ndarray | None = None) -> dict[str, Any]:
+def probe_split(
+    ns: dict[str, Any], n: int, fractions: tuple[float, ...], stratify: np.ndarray | None = None
+) -> dict[str, Any]:
     split = ns["split_indices"]
     return {
         "n": n,
@@ -78,22 +80,38 @@ def check_split(got: Any, ref: Any, reveal: bool) -> Outcome:
         problem = _split_problem(got[key], n, expected)
         if problem:
             return Outcome(0.0, problem)
-    if not all(np.array_equal(np.sort(a), np.sort(b)) for a, b in zip(got["first"], got["again"], strict=True)):
-        return Outcome(0.0, "the same seed gave two different splits: use np.random.default_rng(seed)")
+    if not all(
+        np.array_equal(np.sort(a), np.sort(b))
+        for a, b in zip(got["first"], got["again"], strict=True)
+    ):
+        return Outcome(
+            0.0, "the same seed gave two different splits: use np.random.default_rng(seed)"
+        )
     if n >= 20:
-        if all(np.array_equal(np.sort(a), np.sort(b)) for a, b in zip(got["first"], got["other_seed"], strict=True)):
+        if all(
+            np.array_equal(np.sort(a), np.sort(b))
+            for a, b in zip(got["first"], got["other_seed"], strict=True)
+        ):
             return Outcome(0.0, "another seed gave the same split: is the seed used?")
         if np.array_equal(np.sort(got["first"][0]), np.arange(expected[0])) or np.array_equal(
             np.sort(got["first"][2]), np.arange(n - expected[2], n)
         ):
-            return Outcome(0.0, "the split is not shuffled: shuffle the indices before cutting them")
+            return Outcome(
+                0.0, "the split is not shuffled: shuffle the indices before cutting them"
+            )
     labels = ref.get("labels")
     if isinstance(labels, np.ndarray) and labels.size:
-        for name, got_part, ref_part in zip(("train", "val", "test"), got["first"], ref["first"], strict=True):
+        for name, got_part, ref_part in zip(
+            ("train", "val", "test"), got["first"], ref["first"], strict=True
+        ):
             got_counts = np.bincount(labels[got_part], minlength=labels.max() + 1)
             ref_counts = np.bincount(labels[ref_part], minlength=labels.max() + 1)
             if not np.array_equal(got_counts, ref_counts):
-                detail = f": expected class counts {ref_counts.tolist()}, got {got_counts.tolist()}" if reveal else ""
+                detail = (
+                    f": expected class counts {ref_counts.tolist()}, got {got_counts.tolist()}"
+                    if reveal
+                    else ""
+                )
                 return Outcome(0.0, f"the {name} split does not keep the class proportions{detail}")
     return Outcome(1.0, "a reproducible, shuffled partition with the right sizes")
 
@@ -104,14 +122,20 @@ def check_raises(expected: str) -> Any:
     def check(got: Any, ref: Any, reveal: bool) -> Outcome:
         if isinstance(got, dict) and got.get("raised") == expected:
             return Outcome(1.0, f"raises {expected}")
-        returned = "returned a value" if isinstance(got, dict) and "value" in got else f"raised {got.get('raised')}"
+        returned = (
+            "returned a value"
+            if isinstance(got, dict) and "value" in got
+            else f"raised {got.get('raised')}"
+        )
         return Outcome(0.0, f"expected {expected} for invalid input, but it {returned}")
 
     return check
 
 
 # ----------------------------------------------------------------------------- scalers
-def probe_scaler(ns: dict[str, Any], cls: str, X: np.ndarray, X_new: np.ndarray, **params: Any) -> dict[str, Any]:
+def probe_scaler(
+    ns: dict[str, Any], cls: str, X: np.ndarray, X_new: np.ndarray, **params: Any
+) -> dict[str, Any]:
     """Exercise the estimator contract and the numbers: fit returns self, attributes, transform."""
     Scaler = ns[cls]
     unfitted = attempt(lambda: Scaler(**params).transform(X_new))
@@ -120,7 +144,9 @@ def probe_scaler(ns: dict[str, Any], cls: str, X: np.ndarray, X_new: np.ndarray,
     attributes = ("mean_", "scale_") if cls == "Standardizer" else ("data_min_", "data_max_")
     return {
         "fit_returns_self": fitted is scaler,
-        "attributes": {a: np.asarray(getattr(scaler, a, np.nan), dtype=np.float64) for a in attributes},
+        "attributes": {
+            a: np.asarray(getattr(scaler, a, np.nan), dtype=np.float64) for a in attributes
+        },
         "transform": np.asarray(scaler.transform(X_new)),
         "fit_transform": np.asarray(type(scaler)(**params).fit_transform(X)),
         "unfitted": {
@@ -144,7 +170,10 @@ def check_scaler(rtol: float = 1e-9, atol: float = 1e-12) -> Any:
                 return Outcome(0.0, f"{key}: {outcome.message}")
         unfitted = got.get("unfitted") or {}
         if unfitted.get("raised") != "RuntimeError" or not unfitted.get("mentions_fit"):
-            return Outcome(0.5, "numbers are right, but transform before fit must raise a RuntimeError that mentions fit")
+            return Outcome(
+                0.5,
+                "numbers are right, but transform before fit must raise a RuntimeError that mentions fit",
+            )
         return Outcome(1.0, "fit/transform contract and values match")
 
     return check
@@ -207,7 +236,9 @@ ITEMS = [
     Item(
         "split_indices.stratified",
         1,
-        probe=lambda ns: probe_split(ns, 40, (0.5, 0.25, 0.25), stratify=np.repeat([0, 1, 2, 3], [10, 14, 8, 8])),
+        probe=lambda ns: probe_split(
+            ns, 40, (0.5, 0.25, 0.25), stratify=np.repeat([0, 1, 2, 3], [10, 14, 8, 8])
+        ),
         check=check_split,
         requires=("split_indices",),
         hint="with stratify, apply the size rule to each class's indices separately.",

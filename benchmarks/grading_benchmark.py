@@ -1,0 +1,323 @@
+"""Grading speed and memory, side by side: the floor, nbclient, our grader, nbgrader autograde.
+
+Run with ``nox -s bench`` (or ``python benchmarks/grading_benchmark.py``). For each
+week it measures, on the same submissions:
+
+(a) the floor: the submission's code cells run as a plain Python script;
+(b) plain nbclient execution of the notebook (a Jupyter kernel);
+(c) our grading of one submission end to end: ``python -m autograder grade ... --hidden --json``;
+(d) nbgrader's ``autograde`` of the same submission, in an nbgrader course folder set up here;
+(e) a batch of distinct submissions: ours with ``-j 1`` and ``-j 2`` against nbgrader autograde;
+(f) peak memory (resident set, summed over the process tree) of a grading run and of the floor.
+
+It prints medians with min/max and the ratios ours/floor and nbgrader/ours, and writes
+``docs/benchmarks.md`` and ``docs/benchmarks.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from autograder.course import locate_week  # noqa: E402
+from autograder.harness import code_cells, strip_magics  # noqa: E402
+
+PYTHON = sys.executable
+ENV = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", "WANDB_MODE": "disabled"}
+ENV["PATH"] = f"{Path(PYTHON).parent}:{ENV.get('PATH', '')}"  # nbgrader runs alembic from PATH
+
+
+# ----------------------------------------------------------------------------- measuring
+@dataclass
+class Sample:
+    seconds: float
+    peak_rss: int  # bytes, summed over the process tree at its largest
+
+
+@dataclass
+class Series:
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> list[float]:
+        return [s.seconds for s in self.samples]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def peak_rss(self) -> int:
+        return max(s.peak_rss for s in self.samples)
+
+    def cell(self) -> str:
+        return f"{self.median:.2f} s ({min(self.seconds):.2f}-{max(self.seconds):.2f})"
+
+
+def _tree_rss(root_pid: int) -> int:
+    """Resident memory of ``root_pid`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stream:
+                fields = stream.read().rsplit(")", 1)[1].split()
+            pid, ppid = int(entry), int(fields[1])
+            rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            children.setdefault(ppid, []).append(pid)
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run(command: list[str], cwd: Path | None = None) -> Sample:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], _tree_rss(process.pid))
+            stop.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    elapsed = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if process.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{err.decode()[-2000:]}")
+    return Sample(elapsed, peak[0])
+
+
+def repeat(command: list[str], times: int, cwd: Path | None = None) -> Series:
+    series = Series()
+    for _ in range(times):
+        series.samples.append(run(command, cwd))
+    return series
+
+
+# ----------------------------------------------------------------------------- set-up
+def floor_script(notebook: Path, target: Path) -> Path:
+    """The cells our grader runs (code cells, nbgrader test cells excluded), as one script."""
+    cells = code_cells(json.loads(notebook.read_text()))
+    target.write_text("\n\n".join(strip_magics(source) for _, source, is_test in cells if not is_test))
+    return target
+
+
+def distinct_submissions(week: str, count: int, folder: Path) -> list[Path]:
+    """``count`` different notebooks: the solution, the stub and (week 1) a planted wrong one,
+    each with a unique comment so no two are byte-identical."""
+    paths = locate_week(week, ROOT)
+    sources = [json.loads(paths.solution_notebook.read_text()), json.loads(paths.notebook.read_text())]
+    if week == "week01":
+        from autograder.demo import plant_bugs
+
+        sources.append(plant_bugs(sources[0]))
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for index in range(count):
+        notebook = json.loads(json.dumps(sources[index % len(sources)]))
+        notebook["cells"].append(
+            {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": f"# submission {index}"}
+        )
+        path = folder / f"s{index:03d}.ipynb"
+        path.write_text(json.dumps(notebook))
+        out.append(path)
+    return out
+
+
+def nbgrader_course(week: str, submissions: list[Path], root: Path) -> Path:
+    """An nbgrader course folder with ``week`` released and each submission under submitted/."""
+    paths = locate_week(week, ROOT)
+    assert paths.private_dir is not None
+    source = root / "source" / week
+    source.mkdir(parents=True)
+    shutil.copy2(paths.solution_notebook, source / f"{week}.ipynb")
+    (root / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.root = {str(root)!r}\n"
+        "c.ExecutePreprocessor.timeout = 600\n"
+    )
+
+    def nbgrader(*args: str) -> None:
+        subprocess.run([PYTHON, "-m", "nbgrader", *args], cwd=root, env=ENV, check=True, capture_output=True)
+
+    nbgrader("db", "assignment", "add", week)
+    nbgrader("generate_assignment", week, "--force")
+    # the files a student's repository holds, plus what the hidden test cells read
+    support = [paths.public_dir / "grading.py", paths.public_dir / "week.json", paths.private_dir / "hidden_grading.py"]
+    for index, submission in enumerate(submissions):
+        student = f"s{index:03d}"
+        nbgrader("db", "student", "add", student)
+        folder = root / "submitted" / student / week
+        folder.mkdir(parents=True)
+        shutil.copy2(submission, folder / f"{week}.ipynb")
+        for file in support:
+            shutil.copy2(file, folder / file.name)
+        shutil.copytree(paths.private_dir / "references", folder / "references")
+    return root
+
+
+# ----------------------------------------------------------------------------- the benchmark
+def ours_batch(week: str, notebooks: list[Path], jobs: int, out: Path) -> Sample:
+    """Our batch grading of ``notebooks`` (hidden items), ``jobs`` sandboxes in parallel."""
+    command = [PYTHON, "-m", "autograder", "grade-batch", week, *map(str, notebooks), "--hidden", "-j", str(jobs), "--out", str(out)]
+    return run(command, ROOT)
+
+
+def bench_week(week: str, repeats: int, batch: int, workdir: Path) -> dict[str, object]:
+    paths = locate_week(week, ROOT)
+    print(f"[{week}] preparing submissions and an nbgrader course ...", flush=True)
+    submissions = distinct_submissions(week, batch, workdir / "submissions")
+    solution = submissions[0]
+    assignment = workdir / "assignment"
+    shutil.copytree(paths.public_dir, assignment)
+    shutil.copy2(paths.private_dir / "hidden_grading.py", assignment / "hidden_grading.py")  # type: ignore[operator]
+    shutil.copytree(paths.private_dir / "references", assignment / "references", dirs_exist_ok=True)  # type: ignore[operator]
+    shutil.copy2(solution, assignment / f"{week}.ipynb")
+    script = floor_script(solution, workdir / "floor.py")
+    course = nbgrader_course(week, submissions, workdir / "nbgrader")
+
+    results: dict[str, object] = {"week": week}
+    print(f"[{week}] (a) floor ...", flush=True)
+    results["floor"] = repeat([PYTHON, str(script)], repeats, cwd=assignment)
+    print(f"[{week}] (b) nbclient ...", flush=True)
+    nbclient = (
+        "import sys, nbformat, nbclient; nb = nbformat.read(sys.argv[1], 4); "
+        "nbclient.NotebookClient(nb, timeout=600, kernel_name='python3', "
+        "resources={'metadata': {'path': sys.argv[2]}}).execute()"
+    )
+    results["nbclient"] = repeat([PYTHON, "-c", nbclient, str(assignment / f"{week}.ipynb"), str(assignment)], repeats)
+    print(f"[{week}] (c) ours, one submission ...", flush=True)
+    results["ours"] = repeat(
+        [PYTHON, "-m", "autograder", "grade", week, str(solution), "--hidden", "--quiet", "--json", str(workdir / "r.json")],
+        repeats,
+        cwd=ROOT,
+    )
+    print(f"[{week}] (d) nbgrader autograde, one submission ...", flush=True)
+    results["nbgrader"] = repeat(
+        [PYTHON, "-m", "nbgrader", "autograde", week, "--student", "s000", "--force"], repeats, cwd=course
+    )
+    print(f"[{week}] (e) batches of {batch} ...", flush=True)
+    results["batch_j1"] = ours_batch(week, submissions, 1, workdir / "batch1")
+    results["batch_j2"] = ours_batch(week, submissions, 2, workdir / "batch2")
+    results["batch_nbgrader"] = run([PYTHON, "-m", "nbgrader", "autograde", week, "--force"], course)
+    results["batch"] = batch
+    return results
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "n/a"
+
+
+def report(all_results: list[dict[str, object]], out_md: Path, out_png: Path, machine: str) -> str:
+    lines = [
+        "# Grading benchmark",
+        "",
+        f"Measured by `nox -s bench` on {machine}. Single-submission rows are medians over repeated runs "
+        "(min-max in brackets) of the solution notebook, graded with hidden items; batch rows are one run over "
+        "distinct submissions (solution, stub and a planted wrong one, each made unique). Peak memory is the "
+        "resident set summed over the whole process tree at its largest.",
+        "",
+        "| week | floor (script) | nbclient | ours (CLI to JSON) | nbgrader autograde | ours / floor | nbgrader / ours |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in all_results:
+        floor, nbc, ours, nbg = (r[k] for k in ("floor", "nbclient", "ours", "nbgrader"))
+        assert isinstance(floor, Series) and isinstance(nbc, Series) and isinstance(ours, Series) and isinstance(nbg, Series)
+        lines.append(
+            f"| {r['week']} | {floor.cell()} | {nbc.cell()} | {ours.cell()} | {nbg.cell()} | "
+            f"**{_ratio(ours.median, floor.median)}** | **{_ratio(nbg.median, ours.median)}** |"
+        )
+    lines += ["", "| week | batch | ours -j 1 | ours -j 2 | nbgrader | throughput ours -j 2 / nbgrader |", "|---|---|---|---|---|---|"]
+    for r in all_results:
+        j1, j2, nbg = r["batch_j1"], r["batch_j2"], r["batch_nbgrader"]
+        assert isinstance(j1, Sample) and isinstance(j2, Sample) and isinstance(nbg, Sample)
+        lines.append(
+            f"| {r['week']} | {r['batch']} | {j1.seconds:.1f} s | {j2.seconds:.1f} s | {nbg.seconds:.1f} s | "
+            f"**{_ratio(nbg.seconds, j2.seconds)}** |"
+        )
+    lines += ["", "| week | floor peak memory | ours peak memory | ours / floor |", "|---|---|---|---|"]
+    for r in all_results:
+        floor, ours = r["floor"], r["ours"]
+        assert isinstance(floor, Series) and isinstance(ours, Series)
+        lines.append(
+            f"| {r['week']} | {floor.peak_rss / 2**20:.0f} MiB | {ours.peak_rss / 2**20:.0f} MiB | "
+            f"**{_ratio(ours.peak_rss, floor.peak_rss)}** |"
+        )
+    lines += ["", "Targets: ours/floor <= 1.3x; batch throughput with -j 2 >= 4x nbgrader; peak memory <= 1.5x the floor's.", "", "![benchmark](benchmarks.png)", ""]
+    text = "\n".join(lines)
+    out_md.write_text(text)
+    _chart(all_results, out_png)
+    return text
+
+
+def _chart(all_results: list[dict[str, object]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    labels = ["floor", "nbclient", "ours", "nbgrader"]
+    width = 0.8 / max(1, len(all_results))
+    for offset, r in enumerate(all_results):
+        values = [r[k].median for k in labels]  # type: ignore[attr-defined]
+        axes[0].bar([i + offset * width for i in range(len(labels))], values, width=width, label=str(r["week"]))
+    axes[0].set_xticks([i + width * (len(all_results) - 1) / 2 for i in range(len(labels))], labels)
+    axes[0].set_ylabel("seconds (median)")
+    axes[0].set_title("one submission")
+    axes[0].legend()
+    batch_labels = ["batch_j1", "batch_j2", "batch_nbgrader"]
+    for offset, r in enumerate(all_results):
+        values = [r[k].seconds for k in batch_labels]  # type: ignore[attr-defined]
+        axes[1].bar([i + offset * width for i in range(len(batch_labels))], values, width=width, label=str(r["week"]))
+    axes[1].set_xticks([i + width * (len(all_results) - 1) / 2 for i in range(len(batch_labels))], ["ours -j 1", "ours -j 2", "nbgrader"])
+    axes[1].set_ylabel("seconds")
+    axes[1].set_title(f"batch of {all_results[0]['batch']} submissions")
+    axes[1].legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("weeks", nargs="*", help="weeks to measure (default: week01 and week05 if present)")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=40)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    weeks = args.weeks or [w for w in ("week01", "week05") if (ROOT / "assignments" / w).is_dir()]
+    machine = f"{os.cpu_count()} CPU cores, Python {sys.version.split()[0]}"
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        all_results = [bench_week(week, args.repeats, args.batch, Path(tmp) / week) for week in weeks]
+    text = report(all_results, args.out, args.out.with_suffix(".png"), machine)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -21,6 +21,7 @@ VERBS = {
     "release": "autograder.cli.release",
     "notebook": "autograder.cli.notebook",
     "demo": "autograder.cli.demo",
+    "report": "autograder.cli.report",
 }
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

@@ -142,6 +142,12 @@ class GitHubClient:
         """Every repository of organisation ``org`` that the token can see."""
         yield from self.paginate(f"/orgs/{_quote(org)}/repos", {"type": "all"})
 
+    def open_pull_requests(self, repo: str, head_branch: str) -> list[int]:
+        """Numbers of the open pull requests of ``repo`` whose head is ``head_branch`` of ``repo``."""
+        owner = repo.partition("/")[0]
+        params = {"state": "open", "head": f"{owner}:{head_branch}"}
+        return [int(pr["number"]) for pr in self.paginate(f"/repos/{_repo(repo)}/pulls", params)]
+
     def issue_comments(self, repo: str, number: int) -> Iterator[dict[str, Any]]:
         yield from self.paginate(f"/repos/{_repo(repo)}/issues/{int(number)}/comments")
 

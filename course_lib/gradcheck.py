@@ -55,28 +55,30 @@ def numerical_gradient(
     return grad
 
 
-def relative_error(a: np.ndarray | float, b: np.ndarray | float, floor: float = 1e-8) -> float:
-    """Largest entry-wise relative error ``|a - b| / max(|a| + |b|, floor)``.
+def relative_error(a: np.ndarray | float, b: np.ndarray | float) -> float:
+    """Relative error of two gradients, ``||a - b|| / (||a|| + ||b||)`` (Euclidean norms).
+
+    A norm ratio rather than an entry-wise maximum, so that entries that are
+    (almost) zero in both, where finite differences are all rounding error,
+    do not dominate.
 
     Parameters
     ----------
     a, b : array_like
         Two gradients of the same shape (analytic and numerical).
-    floor : float
-        Lower bound of the denominator, so that entries that are both (almost)
-        zero count as agreeing instead of dividing zero by zero.
 
     Returns
     -------
     float
-        0 for identical inputs; below ``1e-7`` means the gradients agree to
-        float64 finite-difference precision.
+        0 when both are identical (including both zero), at most 1 otherwise;
+        below ``1e-7`` means the gradients agree to float64 finite-difference
+        precision, above ``1e-3`` almost always means a bug.
     """
     a_arr = np.asarray(a, dtype=np.float64)
     b_arr = np.asarray(b, dtype=np.float64)
     if a_arr.shape != b_arr.shape:
         raise ValueError(f"shapes differ: {a_arr.shape} and {b_arr.shape}")
-    if a_arr.size == 0:
+    denominator = float(np.linalg.norm(a_arr) + np.linalg.norm(b_arr))
+    if denominator == 0.0:
         return 0.0
-    denominator = np.maximum(np.abs(a_arr) + np.abs(b_arr), floor)
-    return float(np.max(np.abs(a_arr - b_arr) / denominator))
+    return float(np.linalg.norm(a_arr - b_arr)) / denominator

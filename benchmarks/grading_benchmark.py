@@ -36,7 +36,13 @@ from autograder.course import locate_week  # noqa: E402
 from autograder.harness import code_cells, strip_magics  # noqa: E402
 
 PYTHON = sys.executable
-ENV = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", "WANDB_MODE": "disabled"}
+ENV = {
+    **os.environ,
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "MPLBACKEND": "Agg",
+    "WANDB_MODE": "disabled",
+}
 ENV["PATH"] = f"{Path(PYTHON).parent}:{ENV.get('PATH', '')}"  # nbgrader runs alembic from PATH
 
 
@@ -92,7 +98,9 @@ def _tree_rss(root_pid: int) -> int:
 
 def run(command: list[str], cwd: Path | None = None) -> Sample:
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     peak = [0]
     stop = threading.Event()
 
@@ -108,7 +116,9 @@ def run(command: list[str], cwd: Path | None = None) -> Sample:
     stop.set()
     sampler.join()
     if process.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{err.decode()[-2000:]}")
+        raise RuntimeError(
+            f"{' '.join(command)} failed ({process.returncode}):\n{err.decode()[-2000:]}"
+        )
     return Sample(elapsed, peak[0])
 
 
@@ -123,7 +133,9 @@ def repeat(command: list[str], times: int, cwd: Path | None = None) -> Series:
 def floor_script(notebook: Path, target: Path) -> Path:
     """The cells our grader runs (code cells, nbgrader test cells excluded), as one script."""
     cells = code_cells(json.loads(notebook.read_text()))
-    target.write_text("\n\n".join(strip_magics(source) for _, source, is_test in cells if not is_test))
+    target.write_text(
+        "\n\n".join(strip_magics(source) for _, source, is_test in cells if not is_test)
+    )
     return target
 
 
@@ -131,7 +143,10 @@ def distinct_submissions(week: str, count: int, folder: Path) -> list[Path]:
     """``count`` different notebooks: the solution, the stub and (week 1) a planted wrong one,
     each with a unique comment so no two are byte-identical."""
     paths = locate_week(week, ROOT)
-    sources = [json.loads(paths.solution_notebook.read_text()), json.loads(paths.notebook.read_text())]
+    sources = [
+        json.loads(paths.solution_notebook.read_text()),
+        json.loads(paths.notebook.read_text()),
+    ]
     if week == "week01":
         from autograder.demo import plant_bugs
 
@@ -141,7 +156,13 @@ def distinct_submissions(week: str, count: int, folder: Path) -> list[Path]:
     for index in range(count):
         notebook = json.loads(json.dumps(sources[index % len(sources)]))
         notebook["cells"].append(
-            {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": f"# submission {index}"}
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": f"# submission {index}",
+            }
         )
         path = folder / f"s{index:03d}.ipynb"
         path.write_text(json.dumps(notebook))
@@ -163,12 +184,18 @@ def nbgrader_course(week: str, submissions: list[Path], root: Path) -> Path:
     )
 
     def nbgrader(*args: str) -> None:
-        subprocess.run([PYTHON, "-m", "nbgrader", *args], cwd=root, env=ENV, check=True, capture_output=True)
+        subprocess.run(
+            [PYTHON, "-m", "nbgrader", *args], cwd=root, env=ENV, check=True, capture_output=True
+        )
 
     nbgrader("db", "assignment", "add", week)
     nbgrader("generate_assignment", week, "--force")
     # the files a student's repository holds, plus what the hidden test cells read
-    support = [paths.public_dir / "grading.py", paths.public_dir / "week.json", paths.private_dir / "hidden_grading.py"]
+    support = [
+        paths.public_dir / "grading.py",
+        paths.public_dir / "week.json",
+        paths.private_dir / "hidden_grading.py",
+    ]
     for index, submission in enumerate(submissions):
         student = f"s{index:03d}"
         nbgrader("db", "student", "add", student)
@@ -184,7 +211,20 @@ def nbgrader_course(week: str, submissions: list[Path], root: Path) -> Path:
 # ----------------------------------------------------------------------------- the benchmark
 def ours_batch(week: str, notebooks: list[Path], jobs: int, out: Path) -> Sample:
     """Our batch grading of ``notebooks`` (hidden items), ``jobs`` sandboxes in parallel."""
-    command = [PYTHON, "-m", "autograder", "grade-batch", week, *map(str, notebooks), "--hidden", "-j", str(jobs), "--out", str(out)]
+    command = [
+        PYTHON,
+        "-m",
+        "autograder",
+        "grade",
+        week,
+        *map(str, notebooks),
+        "--hidden",
+        "-j",
+        str(jobs),
+        "--out",
+        str(out),
+        "--quiet",
+    ]
     return run(command, ROOT)
 
 
@@ -210,21 +250,38 @@ def bench_week(week: str, repeats: int, batch: int, workdir: Path) -> dict[str, 
         "nbclient.NotebookClient(nb, timeout=600, kernel_name='python3', "
         "resources={'metadata': {'path': sys.argv[2]}}).execute()"
     )
-    results["nbclient"] = repeat([PYTHON, "-c", nbclient, str(assignment / f"{week}.ipynb"), str(assignment)], repeats)
+    results["nbclient"] = repeat(
+        [PYTHON, "-c", nbclient, str(assignment / f"{week}.ipynb"), str(assignment)], repeats
+    )
     print(f"[{week}] (c) ours, one submission ...", flush=True)
     results["ours"] = repeat(
-        [PYTHON, "-m", "autograder", "grade", week, str(solution), "--hidden", "--quiet", "--json", str(workdir / "r.json")],
+        [
+            PYTHON,
+            "-m",
+            "autograder",
+            "grade",
+            week,
+            str(solution),
+            "--hidden",
+            "--quiet",
+            "--json",
+            str(workdir / "r.json"),
+        ],
         repeats,
         cwd=ROOT,
     )
     print(f"[{week}] (d) nbgrader autograde, one submission ...", flush=True)
     results["nbgrader"] = repeat(
-        [PYTHON, "-m", "nbgrader", "autograde", week, "--student", "s000", "--force"], repeats, cwd=course
+        [PYTHON, "-m", "nbgrader", "autograde", week, "--student", "s000", "--force"],
+        repeats,
+        cwd=course,
     )
     print(f"[{week}] (e) batches of {batch} ...", flush=True)
     results["batch_j1"] = ours_batch(week, submissions, 1, workdir / "batch1")
     results["batch_j2"] = ours_batch(week, submissions, 2, workdir / "batch2")
-    results["batch_nbgrader"] = run([PYTHON, "-m", "nbgrader", "autograde", week, "--force"], course)
+    results["batch_nbgrader"] = run(
+        [PYTHON, "-m", "nbgrader", "autograde", week, "--force"], course
+    )
     results["batch"] = batch
     return results
 
@@ -247,12 +304,21 @@ def report(all_results: list[dict[str, object]], out_md: Path, out_png: Path, ma
     ]
     for r in all_results:
         floor, nbc, ours, nbg = (r[k] for k in ("floor", "nbclient", "ours", "nbgrader"))
-        assert isinstance(floor, Series) and isinstance(nbc, Series) and isinstance(ours, Series) and isinstance(nbg, Series)
+        assert (
+            isinstance(floor, Series)
+            and isinstance(nbc, Series)
+            and isinstance(ours, Series)
+            and isinstance(nbg, Series)
+        )
         lines.append(
             f"| {r['week']} | {floor.cell()} | {nbc.cell()} | {ours.cell()} | {nbg.cell()} | "
             f"**{_ratio(ours.median, floor.median)}** | **{_ratio(nbg.median, ours.median)}** |"
         )
-    lines += ["", "| week | batch | ours -j 1 | ours -j 2 | nbgrader | throughput ours -j 2 / nbgrader |", "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| week | batch | ours -j 1 | ours -j 2 | nbgrader | throughput ours -j 2 / nbgrader |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in all_results:
         j1, j2, nbg = r["batch_j1"], r["batch_j2"], r["batch_nbgrader"]
         assert isinstance(j1, Sample) and isinstance(j2, Sample) and isinstance(nbg, Sample)
@@ -260,7 +326,11 @@ def report(all_results: list[dict[str, object]], out_md: Path, out_png: Path, ma
             f"| {r['week']} | {r['batch']} | {j1.seconds:.1f} s | {j2.seconds:.1f} s | {nbg.seconds:.1f} s | "
             f"**{_ratio(nbg.seconds, j2.seconds)}** |"
         )
-    lines += ["", "| week | floor peak memory | ours peak memory | ours / floor |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "| week | floor peak memory | ours peak memory | ours / floor |",
+        "|---|---|---|---|",
+    ]
     for r in all_results:
         floor, ours = r["floor"], r["ours"]
         assert isinstance(floor, Series) and isinstance(ours, Series)
@@ -268,7 +338,13 @@ def report(all_results: list[dict[str, object]], out_md: Path, out_png: Path, ma
             f"| {r['week']} | {floor.peak_rss / 2**20:.0f} MiB | {ours.peak_rss / 2**20:.0f} MiB | "
             f"**{_ratio(ours.peak_rss, floor.peak_rss)}** |"
         )
-    lines += ["", "Targets: ours/floor <= 1.3x; batch throughput with -j 2 >= 4x nbgrader; peak memory <= 1.5x the floor's.", "", "![benchmark](benchmarks.png)", ""]
+    lines += [
+        "",
+        "Targets: ours/floor <= 1.3x; batch throughput with -j 2 >= 4x nbgrader; peak memory <= 1.5x the floor's.",
+        "",
+        "![benchmark](benchmarks.png)",
+        "",
+    ]
     text = "\n".join(lines)
     out_md.write_text(text)
     _chart(all_results, out_png)
@@ -286,7 +362,12 @@ def _chart(all_results: list[dict[str, object]], path: Path) -> None:
     width = 0.8 / max(1, len(all_results))
     for offset, r in enumerate(all_results):
         values = [r[k].median for k in labels]  # type: ignore[attr-defined]
-        axes[0].bar([i + offset * width for i in range(len(labels))], values, width=width, label=str(r["week"]))
+        axes[0].bar(
+            [i + offset * width for i in range(len(labels))],
+            values,
+            width=width,
+            label=str(r["week"]),
+        )
     axes[0].set_xticks([i + width * (len(all_results) - 1) / 2 for i in range(len(labels))], labels)
     axes[0].set_ylabel("seconds (median)")
     axes[0].set_title("one submission")
@@ -294,8 +375,16 @@ def _chart(all_results: list[dict[str, object]], path: Path) -> None:
     batch_labels = ["batch_j1", "batch_j2", "batch_nbgrader"]
     for offset, r in enumerate(all_results):
         values = [r[k].seconds for k in batch_labels]  # type: ignore[attr-defined]
-        axes[1].bar([i + offset * width for i in range(len(batch_labels))], values, width=width, label=str(r["week"]))
-    axes[1].set_xticks([i + width * (len(all_results) - 1) / 2 for i in range(len(batch_labels))], ["ours -j 1", "ours -j 2", "nbgrader"])
+        axes[1].bar(
+            [i + offset * width for i in range(len(batch_labels))],
+            values,
+            width=width,
+            label=str(r["week"]),
+        )
+    axes[1].set_xticks(
+        [i + width * (len(all_results) - 1) / 2 for i in range(len(batch_labels))],
+        ["ours -j 1", "ours -j 2", "nbgrader"],
+    )
     axes[1].set_ylabel("seconds")
     axes[1].set_title(f"batch of {all_results[0]['batch']} submissions")
     axes[1].legend()
@@ -304,8 +393,12 @@ def _chart(all_results: list[dict[str, object]], path: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("weeks", nargs="*", help="weeks to measure (default: week01 and week05 if present)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "weeks", nargs="*", help="weeks to measure (default: week01 and week05 if present)"
+    )
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--batch", type=int, default=40)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
@@ -313,7 +406,9 @@ def main() -> int:
     weeks = args.weeks or [w for w in ("week01", "week05") if (ROOT / "assignments" / w).is_dir()]
     machine = f"{os.cpu_count()} CPU cores, Python {sys.version.split()[0]}"
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        all_results = [bench_week(week, args.repeats, args.batch, Path(tmp) / week) for week in weeks]
+        all_results = [
+            bench_week(week, args.repeats, args.batch, Path(tmp) / week) for week in weeks
+        ]
     text = report(all_results, args.out, args.out.with_suffix(".png"), machine)
     print(text)
     return 0

@@ -1,28 +1,44 @@
-"""Grade one notebook against a week's references.
+"""Grade one notebook, or many in parallel, against a week's references.
 
 Examples:
   python -m autograder grade week01 submissions/alice/week01.ipynb
   python -m autograder grade week01 week01.ipynb --hidden --json out/alice.json --markdown out/alice.md
+  python -m autograder grade week01 submissions/*.ipynb --hidden -j 2 --out results/
+
+With several notebooks (or --out), each gets RESULTS/<name>.json and .md, a
+progress bar is shown, and the exit code is the worst of them (3 > 1 > 0).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
-HELP = "grade one notebook (public tests, or with --hidden the official grade)"
+HELP = "grade notebooks (public tests, or with --hidden the official grade)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("week", help="week name, e.g. week01")
-    parser.add_argument("notebook", type=Path, help="the submitted notebook (.ipynb)")
+    parser.add_argument(
+        "notebooks", type=Path, nargs="+", metavar="NOTEBOOK", help="submitted notebook(s) (.ipynb)"
+    )
     parser.add_argument(
         "--hidden", action="store_true", help="also grade hidden items (needs solutions/)"
     )
-    parser.add_argument("--json", type=Path, metavar="OUT", help="write the results record here")
     parser.add_argument(
-        "--markdown", type=Path, metavar="OUT", help="write the Markdown report here"
+        "--json", type=Path, metavar="OUT", help="one notebook: write the results record here"
+    )
+    parser.add_argument(
+        "--markdown", type=Path, metavar="OUT", help="one notebook: write the Markdown report here"
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="several notebooks: write DIR/<name>.json and .md"
+    )
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=1, help="notebooks graded in parallel (default 1)"
     )
     parser.add_argument(
         "--course", type=Path, default=None, help="course repository (default: found from cwd)"
@@ -33,15 +49,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from autograder.course import CourseError, locate_week
-    from autograder.grade import grade_submission
-    from autograder.report import fmt_points, markdown, results_json, write_atomic
 
     paths = locate_week(args.week, args.course)
     if args.hidden and paths.private_dir is None:
         raise CourseError(f"--hidden needs solutions/{args.week}, which is not here")
+    if len(args.notebooks) > 1 or args.out is not None:
+        if args.out is None:
+            raise CourseError("grading several notebooks needs --out DIR")
+        return _grade_many(paths, args)
+    return _grade_one(paths, args)
+
+
+def _grade_one(paths: Any, args: argparse.Namespace) -> int:
+    from autograder.grade import grade_submission
+    from autograder.report import fmt_points, markdown, results_json, write_atomic
+
     hide = [p.resolve().parent for p in (args.json, args.markdown) if p is not None]
     results = grade_submission(
-        paths, args.notebook, hidden=args.hidden, commit=args.commit, hide=hide
+        paths, args.notebooks[0], hidden=args.hidden, commit=args.commit, hide=hide
     )
     record = results.as_dict()
     if args.json:
@@ -56,3 +81,51 @@ def run(args: argparse.Namespace) -> int:
     if results.status == "error":
         print(json.dumps({"error": results.error}), flush=True)
     return results.exit_code
+
+
+def _grade_many(paths: Any, args: argparse.Namespace) -> int:
+    from autograder.batch import ProgressBar, Submission, exit_code, grade_batch
+    from autograder.grade import read_notebook
+    from autograder.report import grade_table, markdown, results_json, write_atomic
+
+    submissions = []
+    for notebook in args.notebooks:
+        try:
+            submissions.append(Submission(str(notebook), read_notebook(notebook), args.commit))
+        except OSError as error:
+            submissions.append(
+                Submission(
+                    str(notebook), None, args.commit, f"the notebook cannot be read: {error}"
+                )
+            )
+    records = grade_batch(
+        paths,
+        submissions,
+        hidden=args.hidden,
+        workers=args.jobs,
+        progress=ProgressBar(len(submissions)),
+    )
+    stems = _unique_stems(args.notebooks)
+    for notebook, stem in zip(args.notebooks, stems, strict=True):
+        record = records[str(notebook)]
+        write_atomic(args.out / f"{stem}.json", results_json(record))
+        write_atomic(args.out / f"{stem}.md", markdown(record))
+    if not args.quiet:
+        print(
+            grade_table(
+                [(stem, records[str(n)]) for n, stem in zip(args.notebooks, stems, strict=True)]
+            )
+        )
+    print(f"wrote {len(records)} records to {args.out}", file=sys.stderr)
+    return max(exit_code(record) for record in records.values())
+
+
+def _unique_stems(notebooks: list[Path]) -> list[str]:
+    """File stems for the outputs; parent folder names disambiguate repeated names (alice/week01)."""
+    stems = [n.stem for n in notebooks]
+    if len(set(stems)) == len(stems):
+        return stems
+    stems = [f"{n.parent.name}-{n.stem}" if n.parent.name else n.stem for n in notebooks]
+    if len(set(stems)) == len(stems):
+        return stems
+    return [f"{index:03d}-{n.stem}" for index, n in enumerate(notebooks)]

@@ -301,6 +301,7 @@ def lightning_logger(
     if backend not in ("auto", "wandb", "csv"):
         raise ValueError(f"backend must be 'auto', 'wandb' or 'csv', got {backend!r}")
     Path(directory).mkdir(parents=True, exist_ok=True)
+    logger: Any
     if backend == "wandb" or (backend == "auto" and wandb_enabled()):
         # mode="offline" goes straight to wandb.init; Lightning's own offline=True sets
         # WANDB_MODE=dryrun in os.environ, which recent wandb no longer reads as offline
@@ -383,7 +384,7 @@ def _run_is_complete(run_dir: Path) -> bool:
         except (OSError, ValueError, struct.error):
             return False
         if payloads:
-            message = pb.Record()
+            message = pb.Record()  # type: ignore[attr-defined]
             message.ParseFromString(payloads[-1])
             return message.WhichOneof("record_type") == "exit"
     return False
@@ -424,7 +425,7 @@ def read_wandb_run(run_dir: str | os.PathLike[str]) -> WandbRunRecord:
         raise FileNotFoundError(f"no run-*.wandb file in {run_dir}")
     record = WandbRunRecord(run_id=logs[0].stem.removeprefix("run-"))
     for payload in _wandb_records(logs[0]):
-        message = pb.Record()
+        message = pb.Record()  # type: ignore[attr-defined]
         message.ParseFromString(payload)
         kind = message.WhichOneof("record_type")
         if kind == "history":

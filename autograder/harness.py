@@ -36,6 +36,23 @@ from autograder import exchange, protocol
 
 CELL_PREFIX = "<cell "
 
+# The harness shares its interpreter with the notebook, which may patch any
+# module. The functions it needs to keep its promises (time limits, one
+# process per probe, writing frames) are taken before any student code runs.
+# This protects the harness's behaviour, not the grade: what the harness
+# sends is untrusted anyway, and the trusted side validates all of it.
+_fork, _exit, _kill, _waitpid, _pipe, _close = (
+    os.fork,
+    os._exit,
+    os.kill,
+    os.waitpid,
+    os.pipe,
+    os.close,
+)
+_read, _write, _select = os.read, os.write, select.select
+_monotonic, _set_signal, _set_timer = time.monotonic, signal.signal, signal.setitimer
+_sigmask = signal.pthread_sigmask
+
 
 class CellTimeout(BaseException):
     """Raised by SIGALRM when a cell runs past its time limit."""
@@ -51,7 +68,11 @@ class Channel:
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
-        self._write = os.write
+        self._write = _write
+
+    @property
+    def fd(self) -> int:
+        return self._fd
 
     def send(self, header: dict[str, Any], *blobs: bytes) -> None:
         data = protocol.pack(header, *blobs)
@@ -154,15 +175,16 @@ def run_cells(
             continue
         channel.send({"type": "cell_start", "cell": index, "number": number})
         error: dict[str, Any] | None = None
-        started = time.monotonic()
+        started = _monotonic()
         try:
             code = compile(strip_magics(source), f"{CELL_PREFIX}{number}>", "exec")
-            signal.signal(signal.SIGALRM, _on_alarm_cell)
-            signal.setitimer(signal.ITIMER_REAL, cell_timeout)
+            _set_signal(signal.SIGALRM, _on_alarm_cell)
+            _sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+            _set_timer(signal.ITIMER_REAL, cell_timeout)
             try:
                 exec(code, namespace)
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                _set_timer(signal.ITIMER_REAL, 0)
         except CellTimeout:
             error = {
                 "error_type": "Timeout",
@@ -178,7 +200,7 @@ def run_cells(
                 "type": "cell_end",
                 "cell": index,
                 "number": number,
-                "seconds": round(time.monotonic() - started, 4),
+                "seconds": round(_monotonic() - started, 4),
                 "error": error,
                 "defines": _defined_in(source),
             }
@@ -205,51 +227,56 @@ def run_item(
     channel: Channel,
     variant: Any | None,
     variant_key: str | None,
+    timeout_cap: float = float("inf"),
 ) -> None:
     """Probe one item in a forked child and relay its frame (or a timeout/crash frame)."""
-    started = time.monotonic()
+    timeout = min(float(item.timeout), timeout_cap)
+    started = _monotonic()
     header: dict[str, Any] = {"type": "item", "item": item.name, "variant": variant_key}
-    read_fd, write_fd = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the probe's child
-        os.close(read_fd)
-        _probe_in_child(item, namespace, Channel(write_fd), variant, header)
-        os._exit(0)
-    os.close(write_fd)
+    read_fd, write_fd = _pipe()
+    _flush_output()
+    pid = _fork()
+    if pid == 0:  # the probe's child: it never holds the results channel
+        try:
+            _close(read_fd)
+            _close(channel.fd)
+            _probe_in_child(item, namespace, Channel(write_fd), variant, header, timeout)
+        finally:
+            _exit(0)
+    _close(write_fd)
     reader = protocol.FrameReader(
         max_bytes=exchange.MAX_JSON_BYTES + exchange.MAX_NPZ_BYTES + 10_000
     )
     frame = None
-    deadline = started + item.timeout + 2.0
+    deadline = started + timeout + 2.0
     timed_out = False
     try:
         while frame is None:
-            remaining = deadline - time.monotonic()
+            remaining = deadline - _monotonic()
             if remaining <= 0:
                 timed_out = True
                 break
-            ready, _, _ = select.select([read_fd], [], [], remaining)
+            ready, _, _ = _select([read_fd], [], [], remaining)
             if not ready:
                 continue
-            data = os.read(read_fd, 1 << 20)
+            data = _read(read_fd, 1 << 20)
             if not data:
                 break
             for got in reader.feed(data):
                 frame = got
+                break
     except protocol.ProtocolError as error:
         header.update(
             status="error", error_type="ExportError", error_message=str(error), location=""
         )
     finally:
-        os.close(read_fd)
-    if timed_out or frame is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
-    seconds = round(time.monotonic() - started, 4)
-    if frame is not None:
+        _close(read_fd)
+    # the probe's job is done once it has sent its frame: whatever it left running dies
+    with contextlib.suppress(ProcessLookupError):
+        _kill(pid, signal.SIGKILL)
+    _, status = _waitpid(pid, 0)
+    seconds = round(_monotonic() - started, 4)
+    if frame is not None and _is_own_frame(frame, header):
         channel.send({**frame.header, "seconds": seconds}, *frame.blobs)
         return
     if "status" not in header:
@@ -257,7 +284,14 @@ def run_item(
             header.update(
                 status="timeout",
                 error_type="Timeout",
-                error_message=f"ran longer than {item.timeout:g} s",
+                error_message=f"ran longer than {timeout:g} s",
+                location="",
+            )
+        elif frame is not None:
+            header.update(
+                status="error",
+                error_type="ExportError",
+                error_message="the probe sent a malformed report",
                 location="",
             )
         else:
@@ -276,16 +310,34 @@ def run_item(
     channel.send({**header, "seconds": seconds})
 
 
+def _is_own_frame(frame: protocol.Frame, header: dict[str, Any]) -> bool:
+    """The probe's frame must be about the item it was asked for."""
+    h = frame.header
+    return (
+        h.get("type") == "item"
+        and h.get("item") == header["item"]
+        and h.get("variant") == header["variant"]
+    )
+
+
+def _flush_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BaseException):  # the notebook may have replaced them
+            stream.flush()
+
+
 def _probe_in_child(
     item: Any,
     namespace: dict[str, Any],
     channel: Channel,
     variant: Any | None,
     header: dict[str, Any],
+    timeout: float,
 ) -> None:
     try:
-        signal.signal(signal.SIGALRM, _on_alarm_item)
-        signal.setitimer(signal.ITIMER_REAL, item.timeout)
+        _set_signal(signal.SIGALRM, _on_alarm_item)
+        _sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+        _set_timer(signal.ITIMER_REAL, timeout)
         try:
             if variant is not None:
                 namespace[variant.target] = variant.impl
@@ -296,7 +348,7 @@ def _probe_in_child(
             value = item.probe(namespace)
             doc, npz = exchange.encode(value)
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            _set_timer(signal.ITIMER_REAL, 0)
         channel.send({**header, "status": "ok"}, doc, npz)
     except ItemTimeout:
         channel.send(
@@ -304,7 +356,7 @@ def _probe_in_child(
                 **header,
                 "status": "timeout",
                 "error_type": "Timeout",
-                "error_message": f"ran longer than {item.timeout:g} s",
+                "error_message": f"ran longer than {timeout:g} s",
                 "location": "",
             }
         )
@@ -372,25 +424,25 @@ def main(results_fd: int) -> None:
     namespace = new_namespace()
     run_cells(cells, namespace, channel, set(job.get("skip_cells", [])), float(job["cell_timeout"]))
     channel.send({"type": "cells_done"})
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    _set_signal(signal.SIGALRM, signal.SIG_DFL)
+    cap = float(job.get("item_timeout_cap", float("inf")))
     done = {tuple(pair) for pair in job.get("already_done", [])}
     for name in job["items"]:
         if (name, None) not in done:
-            run_item(items[name], namespace, channel, None, None)
+            run_item(items[name], namespace, channel, None, None, cap)
     for request in job.get("variants", []):
         variant = variants[(request["kind"], request["index"])]
         for name in request["items"]:
             if (name, request["key"]) not in done:
-                run_item(items[name], namespace, channel, variant, request["key"])
+                run_item(items[name], namespace, channel, variant, request["key"], cap)
     channel.send({"type": "done"})
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)  # skip atexit handlers and finalizers the submission registered
+    _flush_output()
+    _exit(0)  # skip atexit handlers and finalizers the submission registered
 
 
 def _read_job() -> protocol.Frame:
     reader = protocol.FrameReader()
-    stdin = sys.stdin.buffer
+    stdin: Any = sys.stdin.buffer
     while True:
         data = stdin.read1(1 << 20)
         if not data:

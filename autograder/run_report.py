@@ -24,7 +24,9 @@ class Isolation:
     def summary(self) -> str:
         net = "no network" if self.network_isolated else "network NOT isolated"
         fs = "private paths hidden" if self.filesystem_hidden else "file system NOT isolated"
-        user = f"uid {self.uid}" if self.uid is not None else "same uid as the grader"
+        user = (
+            f"dedicated uid from {self.uid}" if self.uid is not None else "same uid as the grader"
+        )
         return f"{self.mode} sandbox ({net}, {fs}, {user})"
 
 

@@ -27,13 +27,18 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import fcntl
 import functools
+import math
 import os
 import resource
+import secrets
 import select
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -50,13 +55,24 @@ BOOT = (
     "from autograder.harness import main; main(int(sys.argv[1]))"
 )
 SANDBOX_UID_BASE = 61000  # a dedicated uid range; no passwd entry is needed
+SANDBOX_UID_COUNT = 4000
+RUN_TAG_VARIABLE = "AUTOGRADER_RUN"
 PASS_THROUGH_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TZ")
 MAX_ATTEMPTS = 3
+ITEM_STATUSES = frozenset({"ok", "error", "timeout", "crashed", "missing"})
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = (
+    1,
+    2,
+    4,
+    32,
+    4096,
+    16384,
+    1 << 18,
+)
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 
 
@@ -66,12 +82,20 @@ class Limits:
 
     run_seconds: float = 600.0
     cell_seconds: float = 120.0
+    item_seconds: float = 300.0  # caps every item's own timeout (tests set it low)
     memory_bytes: int = 8 << 30  # address space: torch maps a lot of it without touching it
     processes: int = 256  # tasks (threads count) of the sandbox uid
     file_bytes: int = 64 << 20
     open_files: int = 1024
     tmp_bytes: int = 512 << 20
     output_bytes_kept: int = 64 << 10
+    startup_seconds: float = 120.0  # the harness's own imports, before any student code
+
+    @property
+    def cell_grace(self) -> float:
+        """How long past ``cell_seconds`` the supervisor waits before killing a cell
+        that ignores its in-process alarm (the alarm normally ends it first)."""
+        return min(5.0, 1.0 + self.cell_seconds / 2)
 
 
 @dataclass
@@ -112,13 +136,104 @@ def _mount(
     )
 
 
+# --------------------------------------------------------------------------- uids
+@dataclass
+class _UidLease:
+    """A sandbox uid no other run on this machine uses while the lease is held.
+
+    The lease is an ``flock`` on a per-uid lock file, so parallel graders (a
+    batch, several CI jobs in one container) never share a uid: the process
+    limit is per run, and killing "every process of the uid" after a run
+    never touches another submission's sandbox.
+    """
+
+    uid: int
+    fd: int
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+def _lock_dir() -> str:
+    for candidate in ("/run/lock", "/var/lock", tempfile.gettempdir()):
+        if os.path.isdir(candidate) and os.access(candidate, os.W_OK):
+            return os.path.join(candidate, "autograder-uids")
+    return os.path.join(tempfile.gettempdir(), "autograder-uids")
+
+
+def _lease_uid() -> _UidLease:
+    directory = _lock_dir()
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    first = os.getpid() % SANDBOX_UID_COUNT
+    for offset in range(SANDBOX_UID_COUNT):
+        uid = SANDBOX_UID_BASE + (first + offset) % SANDBOX_UID_COUNT
+        fd = os.open(
+            os.path.join(directory, str(uid)), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600
+        )
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        _kill_uid(uid)  # leftovers of a grader that died without cleaning up
+        return _UidLease(uid, fd)
+    raise RuntimeError("no free sandbox uid: too many grading runs at once")
+
+
 # --------------------------------------------------------------------------- child set-up
-def _sandbox_uid() -> int:
-    return SANDBOX_UID_BASE + os.getpid() % 4000
+def _course_root() -> str | None:
+    """The course repository this package runs from, or None for an installed package.
+
+    In strict and userns mode the whole course repository is replaced by an
+    empty file system in which only the code the harness needs (``autograder/``,
+    ``course_lib/``, a virtual environment inside the repository) is mounted
+    back: ``solutions/``, ``.git`` (whose objects hold the same files),
+    tests and anything added later stay invisible without being listed.
+    """
+    root = PACKAGE_ROOT
+    if any(part in ("site-packages", "dist-packages") for part in Path(root).parts):
+        return None
+    if root == "/" or not os.path.isdir(os.path.join(root, "autograder")):
+        return None
+    return root
+
+
+def _kept_in_root(root: str) -> tuple[str, ...]:
+    """Paths under ``root`` (relative) that must stay visible in the sandbox."""
+    keep = {"autograder", "course_lib"}
+    for path in (sys.prefix, sys.exec_prefix, sys.base_prefix, os.path.dirname(sys.executable)):
+        for candidate in (os.path.abspath(path), os.path.realpath(path)):
+            if candidate.startswith(root.rstrip("/") + "/"):
+                keep.add(os.path.relpath(candidate, root))
+    present = sorted(k for k in keep if os.path.isdir(os.path.join(root, k)))
+    # a kept folder inside another kept folder comes along with it
+    return tuple(k for k in present if not any(k.startswith(o + "/") for o in present if o != k))
+
+
+def _cover_course_root(root: str) -> None:
+    """Mount an empty read-only file system over ``root``, keeping only :func:`_kept_in_root`."""
+    kept = [
+        (rel, os.open(os.path.join(root, rel), os.O_PATH | os.O_DIRECTORY))
+        for rel in _kept_in_root(root)
+    ]
+    _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
+    for rel, fd in kept:
+        target = os.path.join(root, rel)
+        os.makedirs(target, mode=0o755, exist_ok=True)
+        _mount(f"/proc/self/fd/{fd}", target, None, MS_BIND | MS_REC)
+        _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        os.close(fd)
+    _mount(None, root, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=64k,mode=755")
 
 
 def _enter_sandbox(
-    mode: str, uid: int | None, limits: Limits, hide: tuple[str, ...], workdir: str
+    mode: str,
+    uid: int | None,
+    limits: Limits,
+    hide: tuple[str, ...],
+    workdir: str,
+    processes: int,
 ) -> None:
     """Runs in the forked child before exec (``preexec_fn``): namespaces, mounts, limits, uid."""
     libc = _libc()
@@ -131,6 +246,9 @@ def _enter_sandbox(
             Path("/proc/self/uid_map").write_text(f"{real_uid} {real_uid} 1")
             Path("/proc/self/gid_map").write_text(f"{real_gid} {real_gid} 1")
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
+        root = _course_root()
+        if root is not None:
+            _cover_course_root(root)
         for path in hide:
             if os.path.isdir(path):
                 _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=755")
@@ -158,8 +276,10 @@ def _enter_sandbox(
         (resource.RLIMIT_CORE, 0),
     ):
         resource.setrlimit(which, (value, value))
+    if processes > 0:
+        # RLIMIT_NPROC counts every task (threads too) of the real uid; root ignores it
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
     if uid is not None:
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
@@ -167,7 +287,28 @@ def _enter_sandbox(
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def _clean_env(workdir: str) -> dict[str, str]:
+def _tasks_of_uid(uid: int) -> int:
+    """How many tasks (processes and threads) ``uid`` runs now (for a weak-mode process limit)."""
+    count = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            if os.stat(entry.path).st_uid == uid:
+                count += len(os.listdir(os.path.join(entry.path, "task")))
+    return count
+
+
+def _process_limit(uid: int | None, limits: Limits) -> int:
+    """RLIMIT_NPROC for the child: its own budget on a dedicated uid, else on top of ours."""
+    if uid is not None:
+        return limits.processes
+    if os.geteuid() == 0:
+        return 0  # root ignores RLIMIT_NPROC; only the uid drop gives a process limit
+    return _tasks_of_uid(os.getuid()) + limits.processes
+
+
+def _clean_env(workdir: str, run_tag: str = "") -> dict[str, str]:
     env = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": workdir,
@@ -190,6 +331,8 @@ def _clean_env(workdir: str) -> dict[str, str]:
         "WANDB_SILENT": "true",
         "AUTOGRADER_SANDBOX": "1",
     }
+    if run_tag:
+        env[RUN_TAG_VARIABLE] = run_tag  # finds the run's stray processes when no uid is dedicated
     for name in PASS_THROUGH_ENV:
         if name in os.environ:
             env[name] = os.environ[name]
@@ -202,7 +345,7 @@ def _try_mode(mode: str, uid: int | None) -> bool:
     try:
         result = subprocess.run(
             [sys.executable, "-I", "-S", "-c", "import os; os.listdir('.')"],
-            preexec_fn=functools.partial(_enter_sandbox, mode, uid, Limits(), (), workdir),
+            preexec_fn=functools.partial(_enter_sandbox, mode, uid, Limits(), (), workdir, 0),
             env=_clean_env(workdir),
             capture_output=True,
             timeout=30,
@@ -217,6 +360,9 @@ def isolation() -> Isolation:
     """Detect the strongest sandbox this machine allows (cached per process).
 
     ``AUTOGRADER_SANDBOX_MODE=weak|userns|strict`` forces a mode (tests use it).
+    ``uid`` is the first uid of the dedicated range when the grader runs as
+    root (each run leases its own uid from that range); in weak mode as root
+    student code still runs under a dedicated uid.
     """
     forced = os.environ.get("AUTOGRADER_SANDBOX_MODE")
     candidates = [forced] if forced else ["strict", "userns", "weak"]
@@ -225,9 +371,13 @@ def isolation() -> Isolation:
         if mode == "strict":
             if os.geteuid() != 0:
                 continue
-            uid = _sandbox_uid()
-            if _try_mode("strict", uid):
-                return Isolation("strict", uid, True, True)
+            lease = _lease_uid()
+            try:
+                works = _try_mode("strict", lease.uid)
+            finally:
+                lease.release()
+            if works:
+                return Isolation("strict", SANDBOX_UID_BASE, True, True)
             notes.append("running as root, but namespaces or the uid drop failed")
         elif mode == "userns":
             if _try_mode("userns", None):
@@ -235,7 +385,8 @@ def isolation() -> Isolation:
             notes.append("user namespaces are not available")
         elif mode == "weak":
             notes.append("student code can reach the network and read files the grader can read")
-            return Isolation("weak", None, False, False, tuple(notes))
+            uid = SANDBOX_UID_BASE if os.geteuid() == 0 else None
+            return Isolation("weak", uid, False, False, tuple(notes))
     raise RuntimeError(f"sandbox mode {forced!r} is not available on this machine")
 
 
@@ -274,14 +425,21 @@ def run_in_sandbox(
     report = RunReport(items={}, cells=[], isolation=iso)
     started = time.monotonic()
     skip: dict[int, str] = {}
-    for attempt in range(1, MAX_ATTEMPTS + 1):
-        report.attempts = attempt
-        outcome = _attempt(job, limits, iso, hidden_paths, skip, report, started)
-        if outcome is None:
-            break
-        skip[outcome[0]] = outcome[1]
-    else:
-        report.fatal = report.fatal or "the submission stopped the grader repeatedly"
+    lease = _lease_uid() if iso.uid is not None else None
+    try:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            report.attempts = attempt
+            outcome = _attempt(
+                job, limits, iso, lease.uid if lease else None, hidden_paths, skip, report, started
+            )
+            if outcome is None:
+                break
+            skip[outcome[0]] = outcome[1]
+        else:
+            report.fatal = report.fatal or "the submission stopped the grader repeatedly"
+    finally:
+        if lease is not None:
+            lease.release()
     report.skipped_cells = skip
     for name in job.items:
         report.items.setdefault((name, None), ItemReport(name, None, "not_run"))
@@ -308,10 +466,34 @@ def _hideable(paths: Sequence[str | os.PathLike[str]]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _expected_keys(job: HarnessJob) -> set[tuple[str, str | None]]:
+    keys: set[tuple[str, str | None]] = {(name, None) for name in job.items}
+    for request in job.variants:
+        keys.update((name, request["key"]) for name in request["items"])
+    return keys
+
+
+def _disk_usage(directory: str, max_entries: int = 20_000) -> int:
+    """Bytes under ``directory`` (weak mode has no size-limited tmpfs to stop a disk filler)."""
+    total, seen = 0, 0
+    stack = [directory]
+    while stack and seen < max_entries:
+        with contextlib.suppress(OSError), os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                seen += 1
+                with contextlib.suppress(OSError):
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    else:
+                        total += entry.stat(follow_symlinks=False).st_blocks * 512
+    return total
+
+
 def _attempt(
     job: HarnessJob,
     limits: Limits,
     iso: Isolation,
+    uid: int | None,
     hide: tuple[str, ...],
     skip: dict[int, str],
     report: RunReport,
@@ -319,14 +501,16 @@ def _attempt(
 ) -> tuple[int, str] | None:
     """One run of the harness. Returns (cell, reason) when that cell must be skipped and retried."""
     report.cells = []
+    run_tag = secrets.token_hex(16)
     if iso.mode == "weak":
-        import tempfile
-
         workdir = tempfile.mkdtemp(prefix="autograder-")
+        if uid is not None:
+            os.chown(workdir, uid, uid)
     else:
         workdir = "/tmp/submission"
     read_fd, write_fd = os.pipe()
-    done_pairs = [[k[0], k[1]] for k in report.items]
+    expected = _expected_keys(job)
+    done_pairs = [[k[0], k[1]] for k, v in report.items.items() if v.status != "not_run"]
     header = {
         "type": "job",
         "specs": [{"role": role, "filename": filename} for role, filename, _ in job.specs],
@@ -334,18 +518,22 @@ def _attempt(
         "variants": job.variants,
         "skip_cells": sorted(skip),
         "cell_timeout": limits.cell_seconds,
+        "item_timeout_cap": limits.item_seconds,
         "already_done": done_pairs,
     }
     payload = protocol.pack(header, job.notebook, *(source for _, _, source in job.specs))
+    processes = _process_limit(uid, limits)
     process = subprocess.Popen(
         [sys.executable, "-I", "-c", BOOT, str(write_fd), PACKAGE_ROOT],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         pass_fds=(write_fd,),
-        env=_clean_env(workdir),
+        env=_clean_env(workdir, run_tag),
         start_new_session=True,
-        preexec_fn=functools.partial(_enter_sandbox, iso.mode, iso.uid, limits, hide, workdir),
+        preexec_fn=functools.partial(
+            _enter_sandbox, iso.mode, uid, limits, hide, workdir, processes
+        ),
     )
     os.close(write_fd)
     drain = _OutputDrain(process.stdout, limits.output_bytes_kept)
@@ -355,24 +543,38 @@ def _attempt(
     reader = protocol.FrameReader()
     current_cell: tuple[int, float, int] | None = None
     last_frame = time.monotonic()
+    last_disk_check = 0.0
+    phase = "startup"  # startup -> cells -> items
     finished = False
     retry: tuple[int, str] | None = None
-    item_budget = 30.0
     try:
         while True:
             now = time.monotonic()
             if now - started > limits.run_seconds:
                 report.fatal = f"grading stopped after the run limit of {limits.run_seconds:g} s"
                 break
-            if current_cell is not None and now - current_cell[1] > limits.cell_seconds + 5:
+            if (
+                current_cell is not None
+                and now - current_cell[1] > limits.cell_seconds + limits.cell_grace
+            ):
                 retry = (
                     current_cell[0],
                     f"cell {current_cell[2]} ran longer than {limits.cell_seconds:g} s",
                 )
                 break
-            if current_cell is None and now - last_frame > item_budget + 60:
-                report.fatal = "the grader stopped answering while probing items"
-                break
+            if current_cell is None:
+                allowed = limits.item_seconds + 15 if phase == "items" else limits.startup_seconds
+                if now - last_frame > allowed:
+                    report.fatal = "the sandboxed process stopped answering"
+                    break
+            if iso.mode == "weak" and now - last_disk_check > 1.0:
+                last_disk_check = now
+                if _disk_usage(workdir) > limits.tmp_bytes:
+                    report.fatal = (
+                        f"the notebook wrote more than {limits.tmp_bytes >> 20} MiB of files; "
+                        "grading stopped"
+                    )
+                    break
             ready, _, _ = select.select([read_fd], [], [], 0.5)
             if not ready:
                 continue
@@ -383,37 +585,54 @@ def _attempt(
             for frame in reader.feed(data):
                 kind = frame.kind
                 h = frame.header
-                if kind == "cell_start":
-                    current_cell = (int(h["cell"]), time.monotonic(), int(h["number"]))
-                elif kind == "cell_end":
+                if kind == "cell_start" and phase != "items":
+                    phase = "cells"
+                    current_cell = (_int(h.get("cell")), time.monotonic(), _int(h.get("number")))
+                elif kind == "cell_end" and current_cell is not None:
                     current_cell = None
+                    error = h.get("error")
                     report.cells.append(
                         CellReport(
-                            int(h["cell"]),
-                            int(h["number"]),
-                            float(h["seconds"]),
-                            h.get("error"),
-                            tuple(h.get("defines", ())),
+                            _int(h.get("cell")),
+                            _int(h.get("number")),
+                            _float(h.get("seconds")),
+                            _cell_error(error),
+                            tuple(str(d)[:100] for d in _list(h.get("defines"))[:50]),
                         )
                     )
+                elif kind == "cells_done":
+                    phase, current_cell = "items", None
                 elif kind == "notebook_error":
                     report.notebook_error = str(h.get("message", ""))[:300]
                 elif kind == "item":
                     item = _item_report(frame)
-                    report.items[(item.name, item.variant)] = item
+                    key = (item.name, item.variant)
+                    if key not in expected:
+                        continue  # not asked for: a forged frame, ignored
+                    previous = report.items.get(key)
+                    if previous is not None and previous.status != "not_run":
+                        # only the submission itself can write a second report for an item
+                        report.items[key] = ItemReport(
+                            item.name,
+                            item.variant,
+                            "error",
+                            error_type="ExportError",
+                            error_message="this item was reported twice: the notebook wrote "
+                            "to the grader's result channel",
+                        )
+                    else:
+                        report.items[key] = item
                 elif kind == "done":
                     finished = True
     except protocol.ProtocolError as error:
         report.fatal = f"the grader received malformed data from the sandbox ({error})"
     finally:
         os.close(read_fd)
-        _kill(process, iso)
+        _kill(process, iso, uid, run_tag)
         drain.join(timeout=5)
         report.output_bytes += drain.total
         report.output_tail = drain.tail.decode("utf-8", "replace")
         if iso.mode == "weak":
-            import shutil
-
             shutil.rmtree(workdir, ignore_errors=True)
     if retry is not None:
         return retry
@@ -426,6 +645,28 @@ def _attempt(
         report.fatal = "the sandboxed process ended before it finished"
         return None
     return None
+
+
+def _int(value: Any) -> int:
+    return value if type(value) is int else -1
+
+
+def _float(value: Any) -> float:
+    return float(value) if type(value) in (int, float) and math.isfinite(value) else 0.0
+
+
+def _list(value: Any) -> list[Any]:
+    return value if type(value) is list else []
+
+
+def _cell_error(error: Any) -> dict[str, Any] | None:
+    """A cell's error as three short strings (whatever the sandbox sent)."""
+    if not isinstance(error, dict):
+        return None
+    return {
+        key: str(error.get(key, ""))[:limit]
+        for key, limit in (("error_type", 80), ("error_message", 500), ("location", 80))
+    }
 
 
 def _feed_stdin(stream: Any, payload: bytes) -> None:
@@ -444,6 +685,8 @@ def _item_report(frame: protocol.Frame) -> ItemReport:
         else None
     )
     status = str(h.get("status", "error"))
+    if status not in ITEM_STATUSES:
+        status = "error"
     if status == "ok" and payload is None:
         status = "error"
     return ItemReport(
@@ -454,17 +697,25 @@ def _item_report(frame: protocol.Frame) -> ItemReport:
         error_type=str(h.get("error_type", ""))[:80],
         error_message=str(h.get("error_message", ""))[:500],
         location=str(h.get("location", ""))[:80],
-        missing=tuple(str(m) for m in h.get("missing", ()) if isinstance(m, str)),
-        seconds=float(h.get("seconds", 0.0)) if isinstance(h.get("seconds"), int | float) else 0.0,
+        missing=tuple(str(m)[:100] for m in _list(h.get("missing"))[:20] if isinstance(m, str)),
+        seconds=_float(h.get("seconds")),
     )
 
 
-def _kill(process: subprocess.Popen[bytes], iso: Isolation) -> None:
-    """Kill the child, its process group, and (strict mode) every process of the sandbox uid."""
+def _kill(process: subprocess.Popen[bytes], iso: Isolation, uid: int | None, run_tag: str) -> None:
+    """Kill the child, its process group, and every process that escaped the group.
+
+    With a dedicated uid that is every process of the uid; without one (weak
+    or userns mode as an ordinary user) every process carrying this run's tag
+    in its environment, which catches ``setsid`` and double forks that keep
+    the environment they were started with.
+    """
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    if iso.mode == "strict" and iso.uid is not None:
-        _kill_uid(iso.uid)
+    if uid is not None:
+        _kill_uid(uid)
+    else:
+        _kill_tagged(run_tag)
     process.wait(timeout=10)  # SIGKILL cannot be ignored
 
 
@@ -480,3 +731,21 @@ def _kill_uid(uid: int) -> None:
             os._exit(0 if error.errno == errno.ESRCH else 1)
         os._exit(0)
     os.waitpid(pid, 0)
+
+
+def _kill_tagged(run_tag: str) -> None:
+    marker = f"{RUN_TAG_VARIABLE}={run_tag}".encode()
+    for _ in range(3):  # a process may fork while we look
+        found = False
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            try:
+                with open(os.path.join(entry.path, "environ"), "rb") as stream:
+                    if marker in stream.read(1 << 20).split(b"\0"):
+                        os.kill(int(entry.name), signal.SIGKILL)
+                        found = True
+            except OSError:
+                continue
+        if not found:
+            return

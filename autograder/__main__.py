@@ -21,6 +21,8 @@ VERBS = {
     "release": "autograder.cli.release",
     "notebook": "autograder.cli.notebook",
     "demo": "autograder.cli.demo",
+    "regrade": "autograder.cli.regrade",
+    "merge": "autograder.cli.merge",
     "report": "autograder.cli.report",
 }
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

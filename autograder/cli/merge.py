@@ -1,0 +1,51 @@
+"""Merge the gradebooks of a sharded regrade (``regrade --shard K/N``) into one.
+
+Refuses (exit 1) when the shards and the roster disagree: a student with no
+row, a student graded twice, a row of a student not on the roster, or shards
+of another week. The merged files are byte-for-byte what a single unsharded
+regrade writes.
+
+Example:
+  python -m autograder merge week01 --roster roster.csv --out grades/week01 shard-1 shard-2 shard-3
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HELP = "merge sharded regrade gradebooks into one"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("week", help="week name, e.g. week01")
+    parser.add_argument(
+        "shards", type=Path, nargs="+", help="shard output folders (each with gradebook.csv)"
+    )
+    parser.add_argument(
+        "--roster", type=Path, required=True, help="the roster CSV the shards were graded from"
+    )
+    parser.add_argument("--out", type=Path, required=True, help="folder for the merged gradebook")
+    parser.add_argument(
+        "--course", type=Path, default=None, help="course repository (default: found from cwd)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from autograder.collect import CollectError, load_roster
+    from autograder.course import CourseError, locate_week
+    from autograder.gradebook import GradebookError
+    from autograder.regrade import merge_shards
+
+    paths = locate_week(args.week, args.course)
+    try:
+        roster = load_roster(args.roster)
+    except CollectError as error:
+        raise CourseError(str(error)) from error
+    try:
+        rows = merge_shards(paths, roster, args.shards, args.out)
+    except GradebookError as error:
+        print(f"REFUSED: {error}")
+        return 1
+    print(f"merged {len(args.shards)} shards, {len(rows)} students -> {args.out}/gradebook.csv")
+    return 0

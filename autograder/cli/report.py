@@ -74,12 +74,17 @@ def load_record(path: Path) -> dict[str, Any]:
 
 def render(fmt: str, record: dict[str, Any], env: Mapping[str, str]) -> str:
     """``record`` in format ``fmt`` as JSON text."""
+    from autograder.course import CourseError
     from autograder.formats import classroom, classroom50, gradescope
 
     if fmt == "classroom":
         doc = classroom.runner_result(record)
     elif fmt == "classroom50":
-        doc = classroom50.result(record, classroom50.identity_from_env(env))
+        try:
+            identity = classroom50.identity_from_env(env)
+        except classroom50.MissingIdentity as error:
+            raise CourseError(str(error)) from None
+        doc = classroom50.result(record, identity)
     else:
         doc = gradescope.results_json(record)
     return json.dumps(doc, indent=2, allow_nan=False) + "\n"

@@ -281,3 +281,93 @@ def test_student_workflow_reports_a_grader_failure_and_fails_the_job(tmp_path: P
     assert classroom.decode(report["outputs"]["result"])["status"] == "error"
     body = server.all_comments(1)[0]["body"]
     assert "could not grade" in body and "not with your work" in body
+
+
+# -- the Classroom 50 adapter ---------------------------------------------------------------
+
+ADAPTER = ROOT / "autograder" / "templates" / "classroom50" / "autograder.py"
+CLASSROOM50_ENV = {
+    "CLASSROOM": "ml-2026",
+    "ASSIGNMENT": "week01",
+    "SUBMISSION_TAG": "submit/2026-11-25T10-00-00Z-abc1234",
+    "COMMIT_URL": "https://github.com/ml-2026/ml-2026-week01-alice/commit/abc1234",
+    "RELEASE_URL": "https://github.com/ml-2026/ml-2026-week01-alice/releases/tag/submit%2F2026",
+    "REVIEW_URL": "https://github.com/ml-2026/ml-2026-week01-alice/compare/base...abc1234",
+}
+
+
+def classroom50_bundle(tmp: Path, repo: Path) -> Path:
+    """The public bundle: the adapter plus the template's grader and public release files."""
+    bundle = tmp / "bundle"
+    bundle.mkdir()
+    shutil.copy(ADAPTER, bundle / "autograder.py")
+    for name in ("autograder", "course_lib", "references"):
+        shutil.copytree(repo / name, bundle / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("week.json", "grading.py"):
+        shutil.copy(repo / name, bundle / name)
+    return bundle
+
+
+def run_adapter(
+    bundle: Path, checkout: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "CLASSROOM50_BUNDLE_DIR": str(bundle),
+        **(CLASSROOM50_ENV if env is None else env),
+    }
+    return subprocess.run(
+        [sys.executable, str(bundle / "autograder.py"), *args],
+        cwd=checkout,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+def test_classroom50_adapter_writes_a_valid_result_with_the_bundled_grader(tmp_path: Path) -> None:
+    from autograder.formats import classroom50
+
+    checkout = student_repository(tmp_path)
+    bundle = classroom50_bundle(tmp_path, checkout)
+    shutil.copy(ROOT / "solutions" / "week01" / "week01.ipynb", checkout / "week01.ipynb")
+    # A student who edits the grader in their own repository changes nothing: the bundle's grader runs.
+    (checkout / "autograder" / "__init__.py").write_text(
+        "raise SystemExit('the tampered grader ran')\n"
+    )
+    done = run_adapter(bundle, checkout)
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads((checkout / "result.json").read_text())
+    assert classroom50.validate(result) == []
+    assert (result["score"], result["max-score"]) == (11, 11)
+    assert result["submission"] == CLASSROOM50_ENV["SUBMISSION_TAG"] and result["review"].endswith(
+        "...abc1234"
+    )
+    assert "11 / 11 points" in (checkout / "release-body.md").read_text()
+
+
+@pytest.mark.slow
+def test_classroom50_adapter_exits_0_for_a_low_score(tmp_path: Path) -> None:
+    checkout = student_repository(tmp_path)  # the released stub: zero points
+    done = run_adapter(classroom50_bundle(tmp_path, checkout), checkout)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((checkout / "result.json").read_text())["score"] == 0
+
+
+def test_classroom50_adapter_refuses_hidden_material_and_missing_identity(tmp_path: Path) -> None:
+    checkout = student_repository(tmp_path)
+    bundle = classroom50_bundle(tmp_path, checkout)
+    refused = run_adapter(bundle, checkout, "--hidden")
+    assert refused.returncode == 2 and "public" in refused.stderr
+    no_identity = run_adapter(bundle, checkout, env={})
+    assert no_identity.returncode == 2 and "SUBMISSION_TAG" in no_identity.stderr
+    shutil.copy(ROOT / "solutions" / "week01" / "hidden_grading.py", bundle / "hidden_grading.py")
+    leaked = run_adapter(bundle, checkout)
+    assert leaked.returncode == 2 and "hidden_grading.py" in leaked.stderr
+    (bundle / "hidden_grading.py").unlink()
+    (bundle / "references" / "hidden.json").write_text("{}")
+    assert run_adapter(bundle, checkout).returncode == 2
+    assert not (checkout / "result.json").exists()

@@ -371,3 +371,21 @@ def test_classroom50_adapter_refuses_hidden_material_and_missing_identity(tmp_pa
     (bundle / "references" / "hidden.json").write_text("{}")
     assert run_adapter(bundle, checkout).returncode == 2
     assert not (checkout / "result.json").exists()
+
+
+def test_devcontainer_installs_the_course_and_a_kernel() -> None:
+    folder = STUDENT_WORKFLOW.parents[2] / ".devcontainer"
+    config = json.loads((folder / "devcontainer.json").read_text())
+    setup = config["onCreateCommand"]
+    assert (
+        "-r .devcontainer/requirements.txt" in setup
+        and "https://download.pytorch.org/whl/cpu" in setup
+    )
+    assert "ipykernel install" in setup
+    assert "ms-toolsai.jupyter" in config["customizations"]["vscode"]["extensions"]
+    assert (
+        "__NOTEBOOK__" in config["customizations"]["codespaces"]["openFiles"]
+    )  # filled in by publish
+    requirements = (folder / "requirements.txt").read_text().split()
+    assert {"ipykernel>=6.29", "numpy>=1.26"} <= set(requirements)
+    assert any(r.startswith("torch==") for r in requirements)

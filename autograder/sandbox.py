@@ -59,6 +59,7 @@ SANDBOX_UID_COUNT = 4000
 RUN_TAG_VARIABLE = "AUTOGRADER_RUN"
 PASS_THROUGH_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TZ")
 MAX_ATTEMPTS = 3
+MAX_NOTEBOOK_BYTES = 32 << 20  # the same cap as reading a notebook file
 ITEM_STATUSES = frozenset({"ok", "error", "timeout", "crashed", "missing"})
 
 CLONE_NEWNS = 0x00020000
@@ -424,6 +425,12 @@ def run_in_sandbox(
     hidden_paths = _hideable(hide)
     report = RunReport(items={}, cells=[], isolation=iso)
     started = time.monotonic()
+    if len(job.notebook) > MAX_NOTEBOOK_BYTES:
+        report.notebook_error = (
+            f"the notebook is {len(job.notebook) / 2**20:.0f} MiB; "
+            f"the limit is {MAX_NOTEBOOK_BYTES >> 20} MiB (clear large outputs and save again)"
+        )
+        return _finish(report, job, {}, started)
     skip: dict[int, str] = {}
     lease = _lease_uid() if iso.uid is not None else None
     try:
@@ -440,6 +447,10 @@ def run_in_sandbox(
     finally:
         if lease is not None:
             lease.release()
+    return _finish(report, job, skip, started)
+
+
+def _finish(report: RunReport, job: HarnessJob, skip: dict[int, str], started: float) -> RunReport:
     report.skipped_cells = skip
     for name in job.items:
         report.items.setdefault((name, None), ItemReport(name, None, "not_run"))
@@ -567,13 +578,14 @@ def _attempt(
                 if now - last_frame > allowed:
                     report.fatal = "the sandboxed process stopped answering"
                     break
-            if iso.mode == "weak" and now - last_disk_check > 1.0:
+            if iso.mode == "weak" and now - last_disk_check > 0.5:
                 last_disk_check = now
                 if _disk_usage(workdir) > limits.tmp_bytes:
-                    report.fatal = (
-                        f"the notebook wrote more than {limits.tmp_bytes >> 20} MiB of files; "
-                        "grading stopped"
-                    )
+                    wrote = f"wrote more than {limits.tmp_bytes >> 20} MiB of files"
+                    if current_cell is not None:
+                        retry = (current_cell[0], f"cell {current_cell[2]} {wrote}")
+                    else:
+                        report.fatal = f"the notebook {wrote}; grading stopped"
                     break
             ready, _, _ = select.select([read_fd], [], [], 0.5)
             if not ready:

@@ -23,6 +23,7 @@ VERBS = {
     "demo": "autograder.cli.demo",
     "regrade": "autograder.cli.regrade",
     "merge": "autograder.cli.merge",
+    "publish": "autograder.cli.publish",
     "report": "autograder.cli.report",
 }
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -1,0 +1,57 @@
+"""Build the student template repository of a week (what a student accepts), optionally push it.
+
+The template: the week's released notebook, grading.py, week.json and public
+references at the root, the autograder and course_lib packages, the student
+README, .gitignore, grading workflow and devcontainer. Nothing from
+solutions/; publishing refuses (and deletes the folder) if any private
+material is found in it.
+
+Examples:
+  python -m autograder publish week01 build/week01-template
+  python -m autograder publish week01 build/week01-template --push git@github.com:my-course/week01-template.git
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HELP = "build (and --push) the student template repository of a week"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("week", help="week name, e.g. week01")
+    parser.add_argument("outdir", type=Path, help="new folder for the template")
+    parser.add_argument(
+        "--push", metavar="REMOTE", default=None, help="git init, commit and push main to REMOTE"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="with --push: replace the remote's main branch"
+    )
+    parser.add_argument(
+        "--course", type=Path, default=None, help="course repository (default: found from cwd)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from autograder.course import find_course_root, locate_week
+    from autograder.publish import PublishError, build_template, push
+
+    root = find_course_root(args.course)
+    paths = locate_week(args.week, root)
+    try:
+        template = build_template(paths, args.outdir, root)
+    except PublishError as error:
+        print(str(error))
+        return 1
+    print(
+        f"built the {args.week} template in {args.outdir} ({len(template.files)} files, no private material)"
+    )
+    if args.push:
+        try:
+            push(template.root, args.push, force=args.force)
+        except PublishError as error:
+            print(f"push failed: {error}")
+            return 1
+        print(f"pushed main to {args.push}")
+    return 0

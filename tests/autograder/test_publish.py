@@ -1,0 +1,198 @@
+"""The student template: built from the release alone, checkable on its own, never private."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import publish
+from autograder.__main__ import main as cli
+from autograder.course import locate_week
+from autograder.publish import PublishError, build_template, private_material
+from tests.conftest import ROOT
+
+WEEK = locate_week("week01", ROOT)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    built = build_template(WEEK, tmp_path_factory.mktemp("tpl") / "week01-template", ROOT)
+    return built.root
+
+
+def _student_env() -> dict[str, str]:
+    """No PYTHONPATH: only the current folder (the template) supplies autograder and course_lib."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+
+
+def test_template_has_the_release_the_packages_and_the_student_files(template: Path) -> None:
+    for name in (
+        "week01.ipynb",
+        "grading.py",
+        "week.json",
+        "references/public.json",
+        "README.md",
+        ".gitignore",
+        ".github/workflows/grade.yml",
+        ".devcontainer/devcontainer.json",
+        "autograder/__main__.py",
+        "course_lib/__init__.py",
+    ):
+        assert (template / name).is_file(), name
+    assert (template / "week01.ipynb").read_bytes() == WEEK.notebook.read_bytes()
+    readme = (template / "README.md").read_text()
+    assert "python -m autograder check" in readme and "Codespaces" in readme
+    for path in template.rglob("*"):
+        if (
+            path.is_file()
+            and path.suffix in (".md", ".json", ".yml")
+            and "autograder" not in path.parts
+        ):
+            assert "__NOTEBOOK__" not in path.read_text() and "__WEEK__" not in path.read_text(), (
+                path
+            )
+
+
+def test_template_holds_nothing_private(template: Path) -> None:
+    names = {p.name for p in template.rglob("*")}
+    assert not names & {
+        "hidden_grading.py",
+        "variants.py",
+        "hidden.json",
+        "hidden.npz",
+        "solutions",
+    }
+    assert not (template / "autograder" / "demo.py").exists(), (
+        "the demo types solution lines into a notebook"
+    )
+    assert private_material(WEEK, template) == []
+    private = {
+        p.read_bytes()
+        for p in WEEK.private_dir.rglob("*")
+        if p.is_file() and p.name != "grading.py"
+    }  # type: ignore[union-attr]
+    shipped = [p for p in template.rglob("*") if p.is_file() and p.read_bytes() in private]
+    assert not shipped, f"files copied from solutions/: {shipped}"
+
+
+def test_student_check_runs_from_the_template_alone(template: Path, tmp_path: Path) -> None:
+    alone = tmp_path / "student"
+    shutil.copytree(template, alone, symlinks=True)
+    env = _student_env()
+    where = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import autograder, course_lib; print(autograder.__file__, course_lib.__file__)",
+        ],
+        cwd=alone,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert where.stdout.split() == [
+        str(alone / "autograder" / "__init__.py"),
+        str(alone / "course_lib" / "__init__.py"),
+    ]
+    blank = subprocess.run(
+        [sys.executable, "-m", "autograder", "check"],
+        cwd=alone,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert blank.returncode == 1, blank.stderr
+    assert "0 / 11 points" in blank.stdout and "hidden items" in blank.stdout
+    shutil.copy2(WEEK.solution_notebook, alone / "solved.ipynb")
+    solved = subprocess.run(
+        [sys.executable, "-m", "autograder", "check", "solved.ipynb"],
+        cwd=alone,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert solved.returncode == 0 and "11 / 11 points" in solved.stdout, (
+        solved.stdout + solved.stderr
+    )
+    hidden = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", "week01", "week01.ipynb", "--hidden"],
+        cwd=alone,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert hidden.returncode == 2 and "needs solutions/week01" in hidden.stderr
+
+
+@pytest.mark.parametrize(
+    ("where", "content"),
+    [
+        ("hidden_grading.py", "anything\n"),
+        ("notes.md", "members = rng.permutation(members)\n"),
+        ("autograder/extra.txt", None),  # the hidden spec's text, under another name
+    ],
+)
+def test_private_material_is_found(
+    template: Path, tmp_path: Path, where: str, content: str | None
+) -> None:
+    tree = tmp_path / "t"
+    shutil.copytree(template, tree, symlinks=True)
+    text = content if content is not None else (WEEK.private_dir / "hidden_grading.py").read_text()  # type: ignore[operator]
+    (tree / where).write_text(text)
+    assert private_material(WEEK, tree), f"a leak in {where} was not found"
+
+
+def test_publish_refuses_and_deletes_when_a_template_file_leaks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    student = tmp_path / "student-files"
+    shutil.copytree(publish.STUDENT_TEMPLATE, student)
+    solution_line = "members = rng.permutation(members)"
+    (student / "README.md").write_text(f"# __WEEK__\n\n    {solution_line}\n")
+    monkeypatch.setattr(publish, "STUDENT_TEMPLATE", student)
+    out = tmp_path / "out"
+    with pytest.raises(PublishError, match="solution line"):
+        build_template(WEEK, out, ROOT)
+    assert not out.exists()
+
+
+def test_publish_push_to_a_git_remote(tmp_path: Path) -> None:
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    assert (
+        cli(
+            [
+                "publish",
+                "week01",
+                str(tmp_path / "tpl"),
+                "--course",
+                str(ROOT),
+                "--push",
+                str(remote),
+            ]
+        )
+        == 0
+    )
+    listed = subprocess.run(
+        ["git", "ls-tree", "-r", "--name-only", "main"],
+        cwd=remote,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert "week01.ipynb" in listed and ".github/workflows/grade.yml" in listed
+    assert not [name for name in listed if "__pycache__" in name or name.endswith(".pyc")]
+    meta = subprocess.run(
+        ["git", "show", "main:week.json"], cwd=remote, capture_output=True, text=True, check=True
+    )
+    assert json.loads(meta.stdout)["week"] == "week01"
+    assert cli(["publish", "week01", str(tmp_path / "tpl"), "--course", str(ROOT)]) == 2, (
+        "refuses a non-empty folder"
+    )

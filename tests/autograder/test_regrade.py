@@ -33,6 +33,8 @@ from autograder.regrade import check_changes, merge_shards, run_regrade, shard_s
 from autograder.sandbox import Limits
 from tests.conftest import ROOT, notebook_with_extra_cells
 
+pytestmark = pytest.mark.slow  # one real regrade of 32 repositories (about 30 s on 2 cores)
+
 WEEK = locate_week("week01", ROOT)
 DEADLINE = "2026-11-01T23:59:00+00:00"
 BEFORE, AFTER = "2026-10-30T12:00:00+00:00", "2026-11-02T09:00:00+00:00"

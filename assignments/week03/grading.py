@@ -101,7 +101,13 @@ def check_loss_and_grad(what: str) -> Any:
     def check(got: Any, ref: Any, reveal: bool) -> Outcome:
         if not isinstance(got, dict):
             return Outcome(0.0, f"{what} must return a pair (loss, gradient)")
-        if not _is_number(got.get("loss")):
+        loss = got.get("loss")
+        if type(loss) is float and not math.isfinite(loss):
+            return Outcome(
+                0.0,
+                f"the loss is {loss}: exp overflowed? subtract each sample's maximum score before exp",
+            )
+        if not _is_number(loss):
             return Outcome(
                 0.0, f"the loss must be a finite number, got {describe(got.get('loss'))}"
             )

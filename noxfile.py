@@ -135,6 +135,20 @@ def release(session: nox.Session) -> None:
 
 
 @nox.session(python=False)
+def publish(session: nox.Session) -> None:
+    """Build the student template repo: `nox -s publish -- week03 OUTDIR [--push REMOTE]`."""
+    python = course_python(session)
+    session.run(python, "-m", "autograder", "publish", *session.posargs, external=True)
+
+
+@nox.session(python=False)
+def regrade(session: nox.Session) -> None:
+    """Official grades: `nox -s regrade -- week03 --roster R.csv --repos DIR_OR_ORG --deadline ISO [-j N]`."""
+    python = course_python(session)
+    session.run(python, "-m", "autograder", "regrade", *session.posargs, external=True)
+
+
+@nox.session(python=False)
 def demo(session: nox.Session) -> None:
     """Release week 1 into a scratch folder and grade a correct, a blank and a wrong submission."""
     python = course_python(session)

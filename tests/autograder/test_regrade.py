@@ -33,7 +33,8 @@ from autograder.regrade import check_changes, merge_shards, run_regrade, shard_s
 from autograder.sandbox import Limits
 from tests.conftest import ROOT, notebook_with_extra_cells
 
-pytestmark = pytest.mark.slow  # one real regrade of 32 repositories (about 30 s on 2 cores)
+# One real regrade of 32 repositories (about 30 s on 2 cores), shared by the tests on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("regrade")]
 
 WEEK = locate_week("week01", ROOT)
 DEADLINE = "2026-11-01T23:59:00+00:00"

@@ -35,6 +35,9 @@ from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC
 from tests.conftest import ROOT
 
 WEEK = locate_week("week01", ROOT)
+pytestmark = pytest.mark.xdist_group(
+    "release_gate"
+)  # one release build, shared on one xdist worker
 NAME = "week01.ipynb"
 
 

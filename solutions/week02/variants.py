@@ -1,0 +1,962 @@
+"""Week 2 variants: wrong answers that must lose points, right ones written differently that must not.
+
+Each variant replaces one name in the solution's namespace; the release gate
+and tests/test_course.py probe the items that require that name. Variants of a
+class that other items build on (KNNClassifier for select_k, lloyd for the
+k-means++ pipeline) list the items they must break explicitly.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import sys
+from collections import Counter
+
+import numpy as np
+
+from autograder.spec import Variant
+
+
+# ----------------------------------------------------------------------------- distances
+def distances_with_math_dist(X, Y):
+    """Right: plain Python lists and math.dist in two loops."""
+    rows, cols = np.asarray(X, dtype=float).tolist(), np.asarray(Y, dtype=float).tolist()
+    return np.array([[math.dist(x, y) for y in cols] for x in rows], dtype=np.float64).reshape(
+        len(rows), len(cols)
+    )
+
+
+def distances_squared(X, Y):
+    """Wrong: squared distances (forgot the square root)."""
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    D = np.zeros((len(X), len(Y)))
+    for i in range(len(X)):
+        for j in range(len(Y)):
+            D[i, j] = np.sum((X[i] - Y[j]) ** 2)
+    return D
+
+
+def distances_norm_per_row(X, Y):
+    """Right: one loop with np.linalg.norm."""
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    return np.array([np.linalg.norm(Y - x, axis=1) for x in X]).reshape(len(X), len(Y))
+
+
+def distances_sum_without_axis(X, Y):
+    """Wrong: sums the whole (m, d) block instead of each row's features."""
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    D = np.zeros((len(X), len(Y)))
+    for i in range(len(X)):
+        D[i] = np.sqrt(np.sum((Y - X[i]) ** 2))
+    return D
+
+
+def distances_broadcast(X, Y):
+    """Right: a (n, m, d) broadcast difference, no matrix product."""
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    return np.sqrt(((X[:, None, :] - Y[None, :, :]) ** 2).sum(axis=-1))
+
+
+def distances_cdist(X, Y):
+    """Right: scipy's cdist."""
+    from scipy.spatial.distance import cdist
+
+    return cdist(np.asarray(X, dtype=float), np.asarray(Y, dtype=float))
+
+
+def distances_unclipped(X, Y):
+    """Wrong: no clipping, so rounding gives sqrt of tiny negatives (nan) at zero distance."""
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.sqrt((X**2).sum(1)[:, None] - 2 * X @ Y.T + (Y**2).sum(1)[None, :])
+
+
+def distances_without_factor_two(X, Y):
+    """Wrong: |x|^2 - x.y + |y|^2."""
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    return np.sqrt(np.maximum((X**2).sum(1)[:, None] - X @ Y.T + (Y**2).sum(1)[None, :], 0))
+
+
+def distances_loop_called_vectorised(X, Y):
+    """Wrong (for the vectorised item): right values, but a loop over the rows of X."""
+    return distances_norm_per_row(X, Y)
+
+
+def distances_hiding_its_loop(X, Y):
+    """Wrong: switches tracing off, then loops over pairs (the grader must notice)."""
+    sys.settrace(None)
+    return distances_squared(X, Y) ** 0.5
+
+
+# ----------------------------------------------------------------------------- k-NN
+class KNNWithLoops:
+    """Right: Python loops, sorted by (distance, index), Counter for the vote."""
+
+    def __init__(self, k=3):
+        self.k = k
+
+    def fit(self, X, y):
+        if self.k < 1 or self.k > len(X):
+            raise ValueError("k out of range")
+        self.X_ = np.asarray(X, dtype=float)
+        self.y_ = np.asarray(y)
+        self.classes_ = np.unique(self.y_)
+        return self
+
+    def predict(self, X):
+        if not hasattr(self, "X_"):
+            raise RuntimeError("call fit before predict")
+        out = []
+        for x in np.asarray(X, dtype=float):
+            order = sorted(range(len(self.X_)), key=lambda i: (math.dist(x, self.X_[i]), i))
+            votes = Counter(self.y_[i].item() for i in order[: self.k])
+            top = max(votes.values())
+            out.append(min(label for label, count in votes.items() if count == top))
+        return np.array(out, dtype=self.y_.dtype)
+
+
+class KNNWithLexsort(KNNWithLoops):
+    """Right: cdist, np.lexsort on (index, distance), np.unique for the vote."""
+
+    def predict(self, X):
+        from scipy.spatial.distance import cdist
+
+        if not hasattr(self, "X_"):
+            raise RuntimeError("not fitted: call fit first")
+        D = cdist(np.asarray(X, dtype=float), self.X_)
+        index = np.arange(D.shape[1])
+        out = []
+        for row in D:
+            labels = self.y_[np.lexsort((index, row))[: self.k]]
+            values, counts = np.unique(labels, return_counts=True)
+            out.append(values[np.flatnonzero(counts == counts.max())[0]])
+        return np.array(out, dtype=self.y_.dtype)
+
+
+class KNNLargestLabelWins(KNNWithLoops):
+    """Wrong: vote ties go to the largest label."""
+
+    def predict(self, X):
+        if not hasattr(self, "X_"):
+            raise RuntimeError("call fit first")
+        out = []
+        for x in np.asarray(X, dtype=float):
+            order = sorted(range(len(self.X_)), key=lambda i: (math.dist(x, self.X_[i]), i))
+            votes = Counter(self.y_[i].item() for i in order[: self.k])
+            top = max(votes.values())
+            out.append(max(label for label, count in votes.items() if count == top))
+        return np.array(out, dtype=self.y_.dtype)
+
+
+class KNNLargerIndexFirst(KNNWithLoops):
+    """Wrong: among equal distances the later training point comes first."""
+
+    def predict(self, X):
+        if not hasattr(self, "X_"):
+            raise RuntimeError("call fit first")
+        out = []
+        for x in np.asarray(X, dtype=float):
+            order = sorted(range(len(self.X_)), key=lambda i: (math.dist(x, self.X_[i]), -i))
+            votes = Counter(self.y_[i].item() for i in order[: self.k])
+            top = max(votes.values())
+            out.append(min(label for label, count in votes.items() if count == top))
+        return np.array(out, dtype=self.y_.dtype)
+
+
+class KNNOneTooMany(KNNWithLoops):
+    """Wrong: votes with k + 1 neighbours."""
+
+    def predict(self, X):
+        inner = KNNWithLoops(self.k + 1)
+        inner.X_, inner.y_, inner.classes_ = self.X_, self.y_, self.classes_
+        return inner.predict(X)
+
+
+class KNNBincount(KNNWithLoops):
+    """Wrong: np.bincount for the vote (integer labels only; strings crash)."""
+
+    def predict(self, X):
+        if not hasattr(self, "X_"):
+            raise RuntimeError("call fit first")
+        D = distances_broadcast(X, self.X_)
+        nearest = np.argsort(D, axis=1, kind="stable")[:, : self.k]
+        return np.array([np.bincount(self.y_[row]).argmax() for row in nearest])
+
+
+class KNNNoValidation(KNNWithLoops):
+    """Wrong: accepts any k."""
+
+    def fit(self, X, y):
+        self.X_, self.y_ = np.asarray(X, dtype=float), np.asarray(y)
+        self.classes_ = np.unique(self.y_)
+        return self
+
+
+class KNNFitReturnsNone(KNNWithLoops):
+    """Wrong: fit returns None."""
+
+    def fit(self, X, y):
+        super().fit(X, y)
+
+
+class KNNInitSetsFittedState(KNNWithLoops):
+    """Wrong: __init__ creates fitted attributes (X_ = None), so "not fitted" cannot be told apart."""
+
+    def __init__(self, k=3):
+        self.k = k
+        self.X_ = None
+        self.classes_ = None
+
+
+class KNNUnclearBeforeFit(KNNWithLoops):
+    """Wrong: predict before fit dies with an AttributeError about X_."""
+
+    def predict(self, X):
+        self.X_.shape  # the accidental AttributeError is the point
+        return super().predict(X)
+
+
+class KNNTrainingStateWithoutUnderscore(KNNWithLoops):
+    """Wrong: fitted state in attributes without a trailing underscore."""
+
+    def fit(self, X, y):
+        super().fit(X, y)
+        self.train_X = self.X_
+        return self
+
+
+# ----------------------------------------------------------------------------- cross-validation
+def kfold_by_hand(n, n_folds, seed):
+    """Right: fold sizes computed by hand, Python lists, training part built by a loop."""
+    if n_folds < 2 or n_folds > n:
+        raise ValueError("bad n_folds")
+    perm = np.random.default_rng(seed).permutation(n).tolist()
+    sizes = [n // n_folds + (1 if i < n % n_folds else 0) for i in range(n_folds)]
+    starts = [sum(sizes[:i]) for i in range(n_folds)]
+    folds = []
+    for start, size in zip(starts, sizes, strict=True):
+        val = perm[start : start + size]
+        train = [index for index in perm if index not in set(val)]
+        folds.append((np.array(train[::-1], dtype=np.int32), np.array(val, dtype=np.int32)))
+    return folds
+
+
+def kfold_unshuffled(n, n_folds, seed):
+    """Wrong: consecutive blocks of range(n)."""
+    if n_folds < 2 or n_folds > n:
+        raise ValueError("bad n_folds")
+    pieces = np.array_split(np.arange(n), n_folds)
+    return [(np.concatenate(pieces[:i] + pieces[i + 1 :]), pieces[i]) for i in range(n_folds)]
+
+
+def kfold_remainder_last(n, n_folds, seed):
+    """Wrong: n // n_folds per fold, the remainder all in the last fold."""
+    if n_folds < 2 or n_folds > n:
+        raise ValueError("bad n_folds")
+    perm = np.random.default_rng(seed).permutation(n)
+    size = n // n_folds
+    pieces = [perm[i * size : (i + 1) * size] for i in range(n_folds - 1)] + [
+        perm[(n_folds - 1) * size :]
+    ]
+    return [(np.concatenate(pieces[:i] + pieces[i + 1 :]), pieces[i]) for i in range(n_folds)]
+
+
+def kfold_trains_on_everything(n, n_folds, seed):
+    """Wrong: the training part includes the validation fold."""
+    if n_folds < 2 or n_folds > n:
+        raise ValueError("bad n_folds")
+    pieces = np.array_split(np.random.default_rng(seed).permutation(n), n_folds)
+    return [(np.arange(n), pieces[i]) for i in range(n_folds)]
+
+
+def kfold_without_validation(n, n_folds, seed):
+    """Wrong: no argument checks."""
+    pieces = np.array_split(np.random.default_rng(seed).permutation(n), max(n_folds, 1))
+    return [
+        (np.concatenate(pieces[:i] + pieces[i + 1 :] + [np.array([], dtype=np.int64)]), pieces[i])
+        for i in range(len(pieces))
+    ]
+
+
+def _fold_accuracy(KNN, k, X, y, train_idx, val_idx):
+    model = KNN(k).fit(X[train_idx], y[train_idx])
+    return sum(
+        int(p == t) for p, t in zip(model.predict(X[val_idx]), y[val_idx], strict=True)
+    ) / len(val_idx)
+
+
+def select_k_sorted_scan(X_train, y_train, X_test, y_test, candidates, n_folds, seed):
+    """Right: scans candidates from the smallest k and keeps a strictly better one; accuracies by counting."""
+    X_train, y_train = np.asarray(X_train, dtype=float), np.asarray(y_train)
+    folds = kfold_by_hand(len(X_train), n_folds, seed)
+    scores = {
+        k: sum(_fold_accuracy(KNNWithLoops, k, X_train, y_train, tr, va) for tr, va in folds)
+        / len(folds)
+        for k in candidates
+    }
+    best = None
+    for k in sorted(candidates):
+        if best is None or scores[k] > scores[best] + 1e-9:
+            best = k
+    model = KNNWithLoops(best).fit(X_train, y_train)
+    test = float(np.mean(model.predict(X_test) == np.asarray(y_test)))
+    return {
+        "best_k": best,
+        "cv_accuracy": np.array([scores[k] for k in candidates]),
+        "test_accuracy": test,
+    }
+
+
+def _cv_scores(X_train, y_train, candidates, n_folds, seed):
+    folds = kfold_by_hand(len(X_train), n_folds, seed)
+    return np.array(
+        [
+            np.mean([_fold_accuracy(KNNWithLoops, k, X_train, y_train, tr, va) for tr, va in folds])
+            for k in candidates
+        ]
+    )
+
+
+def select_k_by_test(X_train, y_train, X_test, y_test, candidates, n_folds, seed):
+    """Wrong: reports CV accuracies but picks k by test accuracy."""
+    X_train, y_train = np.asarray(X_train, dtype=float), np.asarray(y_train)
+    cv = _cv_scores(X_train, y_train, candidates, n_folds, seed)
+    tests = [
+        np.mean(KNNWithLoops(k).fit(X_train, y_train).predict(X_test) == y_test) for k in candidates
+    ]
+    best = candidates[int(np.argmax(tests))]
+    return {"best_k": int(best), "cv_accuracy": cv, "test_accuracy": float(max(tests))}
+
+
+def select_k_largest_on_ties(X_train, y_train, X_test, y_test, candidates, n_folds, seed):
+    """Wrong: ties go to the largest k."""
+    X_train, y_train = np.asarray(X_train, dtype=float), np.asarray(y_train)
+    cv = _cv_scores(X_train, y_train, candidates, n_folds, seed)
+    best = max(k for k, s in zip(candidates, cv, strict=True) if s >= cv.max() - 1e-9)
+    test = float(np.mean(KNNWithLoops(best).fit(X_train, y_train).predict(X_test) == y_test))
+    return {"best_k": int(best), "cv_accuracy": cv, "test_accuracy": test}
+
+
+def select_k_folds_over_everything(X_train, y_train, X_test, y_test, candidates, n_folds, seed):
+    """Wrong: cross-validates on train and test together."""
+    X = np.vstack([X_train, X_test])
+    y = np.concatenate([y_train, y_test])
+    cv = _cv_scores(X, y, candidates, n_folds, seed)
+    best = min(k for k, s in zip(candidates, cv, strict=True) if s >= cv.max() - 1e-9)
+    test = float(np.mean(KNNWithLoops(best).fit(X_train, y_train).predict(X_test) == y_test))
+    return {"best_k": int(best), "cv_accuracy": cv, "test_accuracy": test}
+
+
+def select_k_no_refit(X_train, y_train, X_test, y_test, candidates, n_folds, seed):
+    """Wrong: scores the test set with the model of the last fold instead of refitting on all training data."""
+    X_train, y_train = np.asarray(X_train, dtype=float), np.asarray(y_train)
+    cv = _cv_scores(X_train, y_train, candidates, n_folds, seed)
+    best = min(k for k, s in zip(candidates, cv, strict=True) if s >= cv.max() - 1e-9)
+    train_idx, _ = kfold_by_hand(len(X_train), n_folds, seed)[-1]
+    test = float(
+        np.mean(
+            KNNWithLoops(best).fit(X_train[train_idx], y_train[train_idx]).predict(X_test) == y_test
+        )
+    )
+    return {"best_k": int(best), "cv_accuracy": cv, "test_accuracy": test}
+
+
+# ----------------------------------------------------------------------------- Gini and splits
+def gini_with_counter(y):
+    """Right: Counter and plain Python."""
+    labels = np.asarray(y).tolist()
+    if not labels:
+        return 0.0
+    return 1.0 - sum((count / len(labels)) ** 2 for count in Counter(labels).values())
+
+
+def gini_entropy(y):
+    """Wrong: entropy instead of Gini."""
+    y = np.asarray(y)
+    if y.size == 0:
+        return 0.0
+    _, counts = np.unique(y, return_counts=True)
+    p = counts / y.size
+    return float(-(p * np.log2(p)).sum())
+
+
+def gini_unsquared(y):
+    """Wrong: 1 - max p (the misclassification rate)."""
+    y = np.asarray(y)
+    if y.size == 0:
+        return 0.0
+    _, counts = np.unique(y, return_counts=True)
+    return float(1.0 - counts.max() / y.size)
+
+
+def gini_empty_is_one(y):
+    """Wrong: forgets the empty case (1 - sum of nothing = 1)."""
+    y = np.asarray(y)
+    _, counts = np.unique(y, return_counts=True)
+    return float(1.0 - np.sum((counts / max(y.size, 1)) ** 2))
+
+
+def _gini_counts(counts, total):
+    return 1.0 - float(np.sum((counts / total) ** 2)) if total else 0.0
+
+
+def best_split_cumulative(X, y):
+    """Right: sorts each feature once and sweeps cumulative class counts; picks the first of the near-best."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    classes, codes = np.unique(y, return_inverse=True)
+    n = len(y)
+    parent = _gini_counts(np.bincount(codes, minlength=len(classes)), n)
+    candidates = []
+    for f in range(X.shape[1]):
+        order = np.argsort(X[:, f], kind="stable")
+        xs, cs = X[order, f], codes[order]
+        left = np.zeros(len(classes))
+        total = np.bincount(cs, minlength=len(classes)).astype(float)
+        for i in range(n - 1):
+            left[cs[i]] += 1
+            if xs[i] == xs[i + 1]:
+                continue
+            n_left = i + 1
+            gain = (
+                parent
+                - (
+                    n_left * _gini_counts(left, n_left)
+                    + (n - n_left) * _gini_counts(total - left, n - n_left)
+                )
+                / n
+            )
+            candidates.append((gain, f, (xs[i] + xs[i + 1]) / 2))
+    if not candidates:
+        return None
+    top = max(c[0] for c in candidates)
+    if top <= 1e-12:
+        return None
+    gain, f, t = next(c for c in candidates if c[0] >= top - 1e-12)
+    return int(f), float(t), float(gain)
+
+
+def _scan(X, y, *, threshold_of, weighted=True, later_wins=False, none_when_useless=True):
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    n, parent = len(y), gini_with_counter(y)
+    best, best_gain = None, 1e-12 if none_when_useless else -1.0
+    for f in range(X.shape[1]):
+        values = np.unique(X[:, f])
+        for a, b in itertools.pairwise(values):
+            t = threshold_of(a, b)
+            left = X[:, f] <= t
+            nl = int(left.sum())
+            if weighted:
+                gain = (
+                    parent
+                    - nl / n * gini_with_counter(y[left])
+                    - (n - nl) / n * gini_with_counter(y[~left])
+                )
+            else:
+                gain = parent - (gini_with_counter(y[left]) + gini_with_counter(y[~left])) / 2
+            if gain > best_gain or (later_wins and best is not None and gain >= best_gain - 1e-12):
+                best, best_gain = (f, float(t), float(gain)), gain
+    if best is None and not none_when_useless:
+        return (0, float(X[0, 0]), 0.0)
+    return best
+
+
+def best_split_lower_value(X, y):
+    """Wrong: thresholds at the lower value, not the midpoint."""
+    return _scan(X, y, threshold_of=lambda a, b: a)
+
+
+def best_split_unweighted(X, y):
+    """Wrong: plain average of the children's impurities."""
+    return _scan(X, y, threshold_of=lambda a, b: (a + b) / 2, weighted=False)
+
+
+def best_split_last_wins(X, y):
+    """Wrong: on ties the last candidate wins (>= instead of >)."""
+    return _scan(X, y, threshold_of=lambda a, b: (a + b) / 2, later_wins=True)
+
+
+def best_split_never_none(X, y):
+    """Wrong: returns a zero-gain split instead of None."""
+    return _scan(X, y, threshold_of=lambda a, b: (a + b) / 2, none_when_useless=False)
+
+
+# ----------------------------------------------------------------------------- trees
+class TreeWithNodeTable:
+    """Right: nodes in flat lists, an explicit stack instead of recursion, Counter majority."""
+
+    def __init__(self, max_depth=3):
+        self.max_depth = max_depth
+
+    def _split(self, X, y):
+        return best_split_cumulative(X, y)
+
+    def _leaf_label(self, y):
+        votes = Counter(np.asarray(y).tolist())
+        top = max(votes.values())
+        return min(label for label, count in votes.items() if count == top)
+
+    def _limit(self):
+        return self.max_depth
+
+    def fit(self, X, y):
+        X, y = np.asarray(X, dtype=float), np.asarray(y)
+        self.classes_ = np.unique(y)
+        self._feature, self._threshold, self._children, self._label = [], [], [], []
+        stack = [(np.arange(len(y)), 0, None, None)]
+        depth, leaves = 0, 0
+        while stack:
+            rows, d, parent, side = stack.pop()
+            node = len(self._feature)
+            self._feature.append(-1)
+            self._threshold.append(0.0)
+            self._children.append([-1, -1])
+            self._label.append(self._leaf_label(y[rows]))
+            if parent is not None:
+                self._children[parent][side] = node
+            split = (
+                None
+                if d >= self._limit() or len(set(y[rows].tolist())) == 1
+                else self._split(X[rows], y[rows])
+            )
+            if split is None:
+                depth, leaves = max(depth, d), leaves + 1
+                continue
+            f, t, _ = split
+            self._feature[node], self._threshold[node] = f, t
+            go_left = X[rows, f] <= t
+            stack.append((rows[~go_left], d + 1, node, 1))
+            stack.append((rows[go_left], d + 1, node, 0))
+        self.depth_, self.n_leaves_ = depth, leaves
+        return self
+
+    def predict(self, X):
+        if not hasattr(self, "classes_"):
+            raise RuntimeError("fit the tree before predicting")
+        out = []
+        for x in np.asarray(X, dtype=float):
+            node = 0
+            while self._feature[node] >= 0:
+                node = self._children[node][
+                    0 if x[self._feature[node]] <= self._threshold[node] else 1
+                ]
+            out.append(self._label[node])
+        return np.array(out, dtype=self.classes_.dtype)
+
+
+class TreeIgnoresMaxDepth(TreeWithNodeTable):
+    """Wrong: grows until every leaf is pure."""
+
+    def _limit(self):
+        return 10**6
+
+
+class TreeOneLevelTooDeep(TreeWithNodeTable):
+    """Wrong: the root counts as depth 1, so the tree is one level too deep."""
+
+    def _limit(self):
+        return self.max_depth + 1
+
+
+class TreeFirstLabelLeaves(TreeWithNodeTable):
+    """Wrong: a leaf predicts the first label it holds, not the majority."""
+
+    def _leaf_label(self, y):
+        return np.asarray(y).tolist()[0]
+
+
+class TreeUnweightedSplits(TreeWithNodeTable):
+    """Wrong: splits with the unweighted child average."""
+
+    def _split(self, X, y):
+        return best_split_unweighted(X, y)
+
+
+class TreeFitReturnsNone(TreeWithNodeTable):
+    """Wrong: fit returns None and keeps its state without trailing underscores."""
+
+    def fit(self, X, y):
+        super().fit(X, y)
+        self.depth = self.depth_
+
+
+# ----------------------------------------------------------------------------- k-means
+def inertia_with_loop(X, centres, labels):
+    """Right: a Python loop over points."""
+    X, centres = np.asarray(X, dtype=float), np.asarray(centres, dtype=float)
+    return float(
+        sum(math.dist(x, centres[int(label)]) ** 2 for x, label in zip(X, labels, strict=True))
+    )
+
+
+def inertia_mean(X, centres, labels):
+    """Wrong: the mean instead of the sum."""
+    X, centres = np.asarray(X, dtype=float), np.asarray(centres, dtype=float)
+    return float(np.mean(np.sum((X - centres[labels]) ** 2, axis=1)))
+
+
+def inertia_unsquared(X, centres, labels):
+    """Wrong: sum of distances, not squared distances."""
+    X, centres = np.asarray(X, dtype=float), np.asarray(centres, dtype=float)
+    return float(np.sum(np.sqrt(np.sum((X - centres[labels]) ** 2, axis=1))))
+
+
+def inertia_nearest(X, centres, labels):
+    """Wrong: ignores the labels and uses each point's nearest centre."""
+    X, centres = np.asarray(X, dtype=float), np.asarray(centres, dtype=float)
+    return float(np.sum(np.min(((X[:, None, :] - centres[None]) ** 2).sum(-1), axis=1)))
+
+
+def _assign_loop(X, centres):
+    return np.array(
+        [min(range(len(centres)), key=lambda c: (math.dist(x, centres[c]), c)) for x in X],
+        dtype=np.int64,
+    )
+
+
+def lloyd_with_loops(X, centres, max_iter=100):
+    """Right: Python loops for assignment and means, a copy of the start via list()."""
+    X = np.asarray(X, dtype=float)
+    centres = np.array([list(c) for c in np.asarray(centres, dtype=float)])
+    labels = _assign_loop(X, centres)
+    n_iter = 0
+    for _ in range(max_iter):
+        for c in range(len(centres)):
+            members = [x for x, label in zip(X, labels, strict=True) if label == c]
+            if members:
+                centres[c] = np.sum(members, axis=0) / len(members)
+        n_iter += 1
+        new = _assign_loop(X, centres)
+        if (new == labels).all():
+            break
+        labels = new
+    return centres, labels, n_iter
+
+
+def _lloyd(X, centres, max_iter, *, copy=True, stop_early=True, count_extra=False, empty_nan=False):
+    X = np.asarray(X, dtype=float)
+    centres = np.array(centres, dtype=float) if copy else centres
+    labels = np.argmin(distances_broadcast(X, centres), axis=1)
+    n_iter = 0
+    for _ in range(max_iter):
+        for c in range(len(centres)):
+            members = X[labels == c]
+            if len(members) or empty_nan:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    centres[c] = members.sum(axis=0) / len(members) if len(members) else np.nan
+        n_iter += 1
+        new = np.argmin(distances_broadcast(X, centres), axis=1)
+        if stop_early and np.array_equal(new, labels):
+            break
+        labels = new
+    return centres, labels, n_iter + (1 if count_extra else 0)
+
+
+def lloyd_in_place(X, centres, max_iter=100):
+    """Wrong: moves the caller's starting centres."""
+    return _lloyd(X, centres, max_iter, copy=False)
+
+
+def lloyd_counts_the_last_check(X, centres, max_iter=100):
+    """Wrong: n_iter also counts the final assignment that changed nothing."""
+    return _lloyd(X, centres, max_iter, count_extra=True)
+
+
+def lloyd_never_stops_early(X, centres, max_iter=100):
+    """Wrong: always runs max_iter updates."""
+    return _lloyd(X, centres, max_iter, stop_early=False)
+
+
+def lloyd_empty_cluster_nan(X, centres, max_iter=100):
+    """Wrong: an empty cluster's centre becomes nan (mean of nothing)."""
+    return _lloyd(X, centres, max_iter, empty_nan=True)
+
+
+def lloyd_single_step(X, centres, max_iter=100):
+    """Wrong: one update only, whatever max_iter says (a poor local optimum for the pipeline too)."""
+    return _lloyd(X, centres, 1)
+
+
+def kmeans_pp_inverse_cdf(X, k, seed):
+    """Right: the same random numbers, drawn as rng.random() and inverted through the cumulative sum by hand."""
+    X = np.asarray(X, dtype=float)
+    rng = np.random.default_rng(seed)
+    n = len(X)
+    picked = [int(rng.integers(n))]
+    d2 = [math.dist(x, X[picked[0]]) ** 2 for x in X]
+    for _ in range(1, k):
+        cdf = np.cumsum(np.asarray(d2) / sum(d2))
+        cdf /= cdf[-1]
+        picked.append(int(np.searchsorted(cdf, rng.random(), side="right")))
+        d2 = [min(old, math.dist(x, X[picked[-1]]) ** 2) for old, x in zip(d2, X, strict=True)]
+    return X[picked]
+
+
+def _kmeans_pp(X, k, seed, weights):
+    X = np.asarray(X, dtype=float)
+    rng = np.random.default_rng(seed)
+    n = len(X)
+    picked = [int(rng.integers(n))]
+    for _ in range(1, k):
+        d2 = np.min(((X[:, None, :] - X[picked][None]) ** 2).sum(-1), axis=1)
+        w = weights(d2, X, picked)
+        picked.append(int(rng.choice(n, p=w / w.sum())))
+    return X[picked].copy()
+
+
+def kmeans_pp_unsquared(X, k, seed):
+    """Wrong: probabilities proportional to the distance, not its square."""
+    return _kmeans_pp(X, k, seed, lambda d2, X, picked: np.sqrt(d2))
+
+
+def kmeans_pp_last_centre(X, k, seed):
+    """Wrong: distance to the last centre picked instead of the nearest one."""
+    return _kmeans_pp(X, k, seed, lambda d2, X, picked: ((X - X[picked[-1]]) ** 2).sum(1))
+
+
+def kmeans_pp_first_rows(X, k, seed):
+    """Wrong: the first k rows (no seeding at all)."""
+    return np.asarray(X, dtype=float)[:k].copy()
+
+
+def kmeans_pp_python_random(X, k, seed):
+    """Wrong: Python's random module instead of np.random.default_rng (right idea, other numbers)."""
+    X = np.asarray(X, dtype=float)
+    rnd = random.Random(seed)
+    picked = [rnd.randrange(len(X))]
+    for _ in range(1, k):
+        d2 = np.min(((X[:, None, :] - X[picked][None]) ** 2).sum(-1), axis=1)
+        picked.append(rnd.choices(range(len(X)), weights=d2.tolist())[0])
+    return X[picked].copy()
+
+
+KNN_ALL = ("KNNClassifier", "KNNClassifier.hidden")
+PIPELINE = ("kmeans_plus_plus.vs_sklearn",)
+
+WRONG = [
+    Variant("pairwise_distances_two_loops", distances_squared, "no square root"),
+    Variant("pairwise_distances_one_loop", distances_sum_without_axis, "sums over the whole block"),
+    Variant(
+        "pairwise_distances_vectorised",
+        distances_unclipped,
+        "no clip at 0: nan at zero distance",
+        breaks=("pairwise_distances_vectorised.hidden",),
+    ),
+    Variant(
+        "pairwise_distances_vectorised",
+        distances_without_factor_two,
+        "forgot the factor 2",
+        breaks=("pairwise_distances_vectorised", "pairwise_distances_vectorised.hidden"),
+    ),
+    Variant(
+        "pairwise_distances_vectorised",
+        distances_loop_called_vectorised,
+        "a loop over rows",
+        breaks=("pairwise_distances_vectorised.no_python_loops",),
+    ),
+    Variant(
+        "pairwise_distances_vectorised",
+        distances_hiding_its_loop,
+        "switches tracing off to hide its loops",
+        breaks=("pairwise_distances_vectorised.no_python_loops",),
+    ),
+    Variant(
+        "KNNClassifier",
+        KNNLargestLabelWins,
+        "vote ties to the largest label",
+        breaks=("KNNClassifier.ties", "KNNClassifier.edge_cases"),
+    ),
+    Variant(
+        "KNNClassifier",
+        KNNLargerIndexFirst,
+        "distance ties to the larger index",
+        breaks=("KNNClassifier.ties",),
+    ),
+    Variant(
+        "KNNClassifier", KNNOneTooMany, "k + 1 neighbours", breaks=(*KNN_ALL, "KNNClassifier.ties")
+    ),
+    Variant(
+        "KNNClassifier",
+        KNNBincount,
+        "np.bincount vote: string labels crash",
+        breaks=("KNNClassifier.edge_cases",),
+    ),
+    Variant(
+        "KNNClassifier", KNNNoValidation, "k not validated", breaks=("KNNClassifier.edge_cases",)
+    ),
+    Variant(
+        "KNNClassifier",
+        KNNFitReturnsNone,
+        "fit returns None",
+        breaks=(*KNN_ALL, "KNNClassifier.contract", "select_k", "select_k.hidden"),
+    ),
+    Variant(
+        "KNNClassifier",
+        KNNInitSetsFittedState,
+        "__init__ creates X_ and classes_",
+        breaks=("KNNClassifier.contract",),
+    ),
+    Variant(
+        "KNNClassifier",
+        KNNUnclearBeforeFit,
+        "AttributeError before fit",
+        breaks=("KNNClassifier.contract",),
+    ),
+    Variant(
+        "KNNClassifier",
+        KNNTrainingStateWithoutUnderscore,
+        "fitted state without trailing _",
+        breaks=("KNNClassifier.contract",),
+    ),
+    Variant(
+        "kfold_indices",
+        kfold_unshuffled,
+        "no shuffling",
+        breaks=("kfold_indices", "kfold_indices.hidden", "kfold_indices.leave_one_out"),
+    ),
+    Variant(
+        "kfold_indices",
+        kfold_remainder_last,
+        "remainder in the last fold",
+        breaks=("kfold_indices", "kfold_indices.hidden"),
+    ),
+    Variant(
+        "kfold_indices",
+        kfold_trains_on_everything,
+        "validation fold also in training",
+        breaks=("kfold_indices", "kfold_indices.hidden", "kfold_indices.leave_one_out"),
+    ),
+    Variant(
+        "kfold_indices",
+        kfold_without_validation,
+        "n_folds not validated",
+        breaks=("kfold_indices.edge_cases",),
+    ),
+    Variant("select_k", select_k_by_test, "k chosen on the test set"),
+    Variant("select_k", select_k_largest_on_ties, "ties to the largest k"),
+    Variant("select_k", select_k_folds_over_everything, "test rows inside the folds"),
+    Variant("select_k", select_k_no_refit, "no refit on all training data"),
+    Variant(
+        "gini_impurity", gini_entropy, "entropy", breaks=("gini_impurity", "gini_impurity.hidden")
+    ),
+    Variant(
+        "gini_impurity",
+        gini_unsquared,
+        "1 - max p",
+        breaks=("gini_impurity", "gini_impurity.hidden"),
+    ),
+    Variant(
+        "gini_impurity", gini_empty_is_one, "empty labels give 1", breaks=("gini_impurity.hidden",)
+    ),
+    Variant(
+        "best_split",
+        best_split_lower_value,
+        "threshold at the lower value",
+        breaks=("best_split", "best_split.hidden", "TreeClassifier"),
+    ),
+    Variant(
+        "best_split",
+        best_split_unweighted,
+        "unweighted children",
+        breaks=("best_split", "best_split.hidden"),
+    ),
+    Variant(
+        "best_split", best_split_last_wins, "ties to the last candidate", breaks=("best_split",)
+    ),
+    Variant(
+        "best_split",
+        best_split_never_none,
+        "zero-gain split instead of None",
+        breaks=("best_split.hidden",),
+    ),
+    Variant(
+        "TreeClassifier",
+        TreeIgnoresMaxDepth,
+        "max_depth ignored",
+        breaks=("TreeClassifier", "TreeClassifier.hidden"),
+    ),
+    Variant(
+        "TreeClassifier",
+        TreeOneLevelTooDeep,
+        "one level too deep",
+        breaks=("TreeClassifier", "TreeClassifier.hidden"),
+    ),
+    Variant(
+        "TreeClassifier",
+        TreeFirstLabelLeaves,
+        "leaf = first label",
+        breaks=("TreeClassifier", "TreeClassifier.hidden"),
+    ),
+    Variant(
+        "TreeClassifier",
+        TreeUnweightedSplits,
+        "unweighted split criterion",
+        breaks=("TreeClassifier", "TreeClassifier.hidden"),
+    ),
+    Variant(
+        "TreeClassifier",
+        TreeFitReturnsNone,
+        "fit returns None, state without _",
+        breaks=("TreeClassifier.contract",),
+    ),
+    Variant("inertia", inertia_mean, "mean, not sum", breaks=("inertia", "inertia.hidden")),
+    Variant(
+        "inertia", inertia_unsquared, "distances not squared", breaks=("inertia", "inertia.hidden")
+    ),
+    Variant("inertia", inertia_nearest, "ignores the labels", breaks=("inertia", "inertia.hidden")),
+    Variant("lloyd", lloyd_in_place, "modifies the start", breaks=("lloyd", "lloyd.hidden")),
+    Variant(
+        "lloyd", lloyd_counts_the_last_check, "n_iter off by one", breaks=("lloyd", "lloyd.hidden")
+    ),
+    Variant("lloyd", lloyd_never_stops_early, "no early stop", breaks=("lloyd", "lloyd.hidden")),
+    Variant(
+        "lloyd", lloyd_empty_cluster_nan, "empty cluster becomes nan", breaks=("lloyd.hidden",)
+    ),
+    Variant(
+        "lloyd", lloyd_single_step, "one update only", breaks=("lloyd", "lloyd.hidden", *PIPELINE)
+    ),
+    Variant(
+        "kmeans_plus_plus",
+        kmeans_pp_unsquared,
+        "weights by distance",
+        breaks=("kmeans_plus_plus", "kmeans_plus_plus.hidden"),
+    ),
+    Variant(
+        "kmeans_plus_plus",
+        kmeans_pp_last_centre,
+        "distance to the last centre",
+        breaks=("kmeans_plus_plus", "kmeans_plus_plus.hidden"),
+    ),
+    Variant(
+        "kmeans_plus_plus",
+        kmeans_pp_first_rows,
+        "first k rows",
+        breaks=("kmeans_plus_plus", "kmeans_plus_plus.hidden", *PIPELINE),
+    ),
+    Variant(
+        "kmeans_plus_plus",
+        kmeans_pp_python_random,
+        "Python's random module",
+        breaks=("kmeans_plus_plus", "kmeans_plus_plus.hidden"),
+    ),
+]
+
+RIGHT = [
+    Variant(
+        "pairwise_distances_two_loops", distances_with_math_dist, "math.dist over Python lists"
+    ),
+    Variant("pairwise_distances_one_loop", distances_norm_per_row, "np.linalg.norm per row"),
+    Variant("pairwise_distances_vectorised", distances_broadcast, "(n, m, d) broadcasting"),
+    Variant("pairwise_distances_vectorised", distances_cdist, "scipy cdist"),
+    Variant("KNNClassifier", KNNWithLoops, "loops, sorted by (distance, index), Counter"),
+    Variant("KNNClassifier", KNNWithLexsort, "cdist, lexsort, np.unique"),
+    Variant("kfold_indices", kfold_by_hand, "sizes by hand, int32, reversed training order"),
+    Variant("select_k", select_k_sorted_scan, "scan from the smallest k, own folds and model"),
+    Variant("gini_impurity", gini_with_counter, "Counter"),
+    Variant("best_split", best_split_cumulative, "sorted sweep with cumulative counts"),
+    Variant("TreeClassifier", TreeWithNodeTable, "flat node table, explicit stack"),
+    Variant("inertia", inertia_with_loop, "loop with math.dist"),
+    Variant("lloyd", lloyd_with_loops, "Python loops"),
+    Variant("kmeans_plus_plus", kmeans_pp_inverse_cdf, "rng.random() and an inverse CDF by hand"),
+]

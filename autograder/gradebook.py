@@ -89,13 +89,18 @@ class Row:
     sha256: str = ""
     note: str = ""
 
+    def __post_init__(self) -> None:
+        # Quantised as the CSV stores them, so a row read back from a CSV (a shard) equals the original.
+        self.items = {name: round(float(value), 6) for name, value in self.items.items()}
+        self.multiplier = round(float(self.multiplier), 6)
+
     @property
     def score(self) -> float:
         return round(sum(self.items.values()), 6)
 
     @property
     def total(self) -> float:
-        return round(self.score * self.multiplier, 6)
+        return round(sum(self.items.values()) * self.multiplier, 6)
 
     def cells(self, item_names: list[str]) -> list[str]:
         head = [

@@ -11,6 +11,7 @@ selection, merging and writing, not the sandbox again.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import shutil
@@ -24,17 +25,40 @@ import pytest
 
 from autograder.__main__ import main as cli
 from autograder.batch import Record, Submission, grade_one
-from autograder.collect import CollectError, index_repositories, load_roster
+from autograder.collect import (
+    CollectError,
+    RosterEntry,
+    apply_push_times,
+    choose_commit,
+    clone_bare,
+    history,
+    index_repositories,
+    load_roster,
+)
 from autograder.course import WeekPaths, locate_week
 from autograder.demo import plant_bugs
 from autograder.gradebook import CANVAS, GRADEBOOK, PLOT, SUMMARY, read_gradebook
-from autograder.late_policy import LatePolicy
-from autograder.regrade import check_changes, merge_shards, run_regrade, shard_slice, write_outputs
+from autograder.late_policy import LatePolicy, PolicyError, Verdict
+from autograder.regrade import (
+    check_changes,
+    merge_shards,
+    parse_shard,
+    run_regrade,
+    shard_slice,
+    write_outputs,
+)
 from autograder.sandbox import Limits
 from tests.conftest import ROOT, notebook_with_extra_cells
 
 # One real regrade of 32 repositories (about 30 s on 2 cores), shared by the tests on one xdist worker.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("regrade")]
+shared_regrade = [pytest.mark.slow, pytest.mark.xdist_group("regrade")]
+
+
+def uses_the_shared_regrade(test: Callable[..., None]) -> Callable[..., None]:
+    for mark in shared_regrade:
+        test = mark(test)
+    return test
+
 
 WEEK = locate_week("week01", ROOT)
 DEADLINE = "2026-11-01T23:59:00+00:00"
@@ -206,6 +230,7 @@ def replay(
     return grader
 
 
+@uses_the_shared_regrade
 def test_regrade_of_32_repositories_gives_the_expected_gradebook(course: dict[str, Any]) -> None:
     _, rows = read_gradebook(course["out"] / GRADEBOOK)
     assert [r.student for r in rows] == list(course["expected"]), (
@@ -221,6 +246,7 @@ def test_regrade_of_32_repositories_gives_the_expected_gradebook(course: dict[st
     assert course["seconds"] < 90, f"the regrade of 32 repositories took {course['seconds']:.0f} s"
 
 
+@uses_the_shared_regrade
 def test_the_late_commit_is_not_graded_and_is_flagged(course: dict[str, Any]) -> None:
     rows = {r.student: r for r in read_gradebook(course["out"] / GRADEBOOK)[1]}
     assert rows["late0"].late and rows["late0"].commit_time.startswith("2026-10-30")
@@ -230,6 +256,7 @@ def test_the_late_commit_is_not_graded_and_is_flagged(course: dict[str, Any]) ->
     assert rows["onlylate"].late and rows["onlylate"].commit == ""
 
 
+@uses_the_shared_regrade
 def test_hostile_repositories_get_a_row_and_nothing_private(course: dict[str, Any]) -> None:
     rows = {r.student: r for r in read_gradebook(course["out"] / GRADEBOOK)[1]}
     assert "symbolic link" in rows["symlinked"].note
@@ -241,6 +268,7 @@ def test_hostile_repositories_get_a_row_and_nothing_private(course: dict[str, An
     assert json.dumps(hidden)[:60] not in feedback
 
 
+@uses_the_shared_regrade
 def test_every_record_carries_what_rederives_the_grade(course: dict[str, Any]) -> None:
     for student, record in course["result"].records.items():
         assert record["submission"]["commit"], student
@@ -249,6 +277,7 @@ def test_every_record_carries_what_rederives_the_grade(course: dict[str, Any]) -
             assert (course["out"] / "results" / f"{student}.json").is_file()
 
 
+@uses_the_shared_regrade
 def test_fractional_scores_survive_the_csv(course: dict[str, Any]) -> None:
     names, rows = read_gradebook(course["out"] / GRADEBOOK)
     record = course["result"].records["onebug0"]
@@ -258,6 +287,7 @@ def test_fractional_scores_survive_the_csv(course: dict[str, Any]) -> None:
     assert names == [t["name"] for t in course["result"].records["correct0"]["tests"]]
 
 
+@uses_the_shared_regrade
 def test_summary_plot_and_canvas_export(course: dict[str, Any]) -> None:
     summary = (course["out"] / SUMMARY).read_text()
     assert "32 students" in summary and "2 missing" in summary and "2 empty" in summary
@@ -271,6 +301,7 @@ def test_summary_plot_and_canvas_export(course: dict[str, Any]) -> None:
     )
 
 
+@uses_the_shared_regrade
 def test_merged_shards_equal_a_single_run(course: dict[str, Any], tmp_path: Path) -> None:
     grader = replay(course["result"].records)
     shard_dirs = []
@@ -302,6 +333,7 @@ def test_merged_shards_equal_a_single_run(course: dict[str, Any], tmp_path: Path
     )
 
 
+@uses_the_shared_regrade
 def test_merge_refuses_a_missing_shard(course: dict[str, Any], tmp_path: Path) -> None:
     code = cli(
         [
@@ -321,6 +353,7 @@ def test_merge_refuses_a_missing_shard(course: dict[str, Any], tmp_path: Path) -
     assert not (tmp_path / "m" / GRADEBOOK).exists()
 
 
+@uses_the_shared_regrade
 def test_rerun_on_the_same_commits_is_byte_identical(
     course: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -339,6 +372,7 @@ def test_rerun_on_the_same_commits_is_byte_identical(
         assert (tmp_path / name).read_bytes() == (course["out"] / name).read_bytes(), name
 
 
+@uses_the_shared_regrade
 def test_a_later_deadline_shows_old_and_new_before_writing(course: dict[str, Any]) -> None:
     later = LatePolicy.load("2026-11-03T00:00:00+00:00", course["policy_path"])
     again = run_regrade(
@@ -358,6 +392,7 @@ def test_a_later_deadline_shows_old_and_new_before_writing(course: dict[str, Any
     assert not any(c.startswith("correct0") for c in changes)
 
 
+@uses_the_shared_regrade
 def test_cli_refuses_strangers_and_overwriting_changes_without_yes(
     course: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -400,6 +435,7 @@ def test_cli_refuses_strangers_and_overwriting_changes_without_yes(
     assert cli([*args, "--yes"]) == 1 and (out / GRADEBOOK).read_text() != text
 
 
+@uses_the_shared_regrade
 def test_unknown_and_duplicate_students_are_refused(course: dict[str, Any], tmp_path: Path) -> None:
     short = tmp_path / "short.csv"
     short.write_text("student\ncorrect0\n")
@@ -410,3 +446,141 @@ def test_unknown_and_duplicate_students_are_refused(course: dict[str, Any], tmp_
     twice.write_text("student\nalice\nbob\nALICE\n")
     with pytest.raises(CollectError, match="listed twice"):
         load_roster(twice)
+
+
+# ----------------------------------------------------------------------------- late policy (fast)
+def utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def test_cutoff_policy_flags_later_commits_and_never_penalises() -> None:
+    policy = LatePolicy.load(DEADLINE)
+    assert policy.judge("x", utc(BEFORE), later_exist=False) == Verdict(
+        utc(DEADLINE), False, 0, 1.0
+    )
+    assert policy.judge("x", utc(BEFORE), later_exist=True).late
+    assert policy.cutoff_for("x") == utc(DEADLINE)
+
+
+def test_penalty_policy_counts_started_days_and_keeps_fractions(tmp_path: Path) -> None:
+    path = tmp_path / "late.toml"
+    path.write_text(
+        'policy = "penalty"\npenalty_per_day = 0.15\nmax_late_days = 3\ngrace_minutes = 10\n'
+    )
+    policy = LatePolicy.load(DEADLINE, path)
+    deadline = utc(DEADLINE)
+    assert policy.cutoff_for("x") == deadline + dt.timedelta(days=3, minutes=10)
+    assert policy.judge("x", deadline + dt.timedelta(minutes=9), False).multiplier == 1.0, (
+        "within the grace"
+    )
+    one = policy.judge("x", deadline + dt.timedelta(minutes=11), False)
+    assert (one.late, one.days_late, one.multiplier) == (True, 1, 0.85)
+    two = policy.judge("x", deadline + dt.timedelta(days=1, hours=1), False)
+    assert two.days_late == 2 and two.multiplier == pytest.approx(0.7)
+
+
+def test_extensions_are_read_from_the_policy_file(tmp_path: Path) -> None:
+    path = tmp_path / "late.toml"
+    path.write_text('[extensions]\nana = "2026-11-05T12:00:00+01:00"\nben = "1d12h"\n')
+    policy = LatePolicy.load(DEADLINE, path)
+    assert policy.deadline_for("ana") == utc("2026-11-05T11:00:00+00:00")
+    assert policy.deadline_for("ben") == utc(DEADLINE) + dt.timedelta(days=1, hours=12)
+    assert policy.deadline_for("cem") == utc(DEADLINE)
+    assert LatePolicy.load(DEADLINE, path) == policy, (
+        "the same file gives the same result on every regrade"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('policy = "lenient"\n', "policy must be"),
+        ("penalty_per_day = 2\n", "fraction"),
+        ("typo = 1\n", "unknown keys"),
+        ('[extensions]\nana = "soon"\n', "not a duration"),
+        ('[extensions]\nana = "2026-11-05T12:00:00"\n', "no time zone"),
+    ],
+)
+def test_a_bad_policy_file_is_refused_clearly(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "late.toml"
+    path.write_text(content)
+    with pytest.raises(PolicyError, match=message):
+        LatePolicy.load(DEADLINE, path)
+
+
+def test_a_deadline_without_a_zone_is_refused() -> None:
+    with pytest.raises(PolicyError, match="no time zone"):
+        LatePolicy.load("2026-11-01T23:59:00")
+
+
+# ----------------------------------------------------------------------------- commit choice and push times (fast)
+def test_push_times_replace_forged_commit_dates(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, {"week01.ipynb": b"{}"}, BEFORE)
+    commit(repo, {"week01.ipynb": b"{ }"}, BEFORE)  # forged: really pushed after the deadline
+    bare, why = clone_bare(str(repo), tmp_path / "bare.git")
+    assert bare is not None, why
+    commits = history(bare)
+    first, forged = commits[-1].sha, commits[0].sha
+    pushes = [("0" * 40, first, utc("2026-10-30T12:05:00+00:00")), (first, forged, utc(AFTER))]
+    timed = apply_push_times(bare, commits, pushes)
+    assert {c.sha: (c.time, c.source) for c in timed} == {
+        first: (utc("2026-10-30T12:05:00+00:00"), "push"),
+        forged: (utc(AFTER), "push"),
+    }
+    chosen, later = choose_commit(timed, utc(DEADLINE))
+    assert chosen is not None and chosen.sha == first and later
+    chosen, _ = choose_commit(history(bare), utc(DEADLINE))
+    assert chosen is not None and chosen.sha == forged, (
+        "without push times the forged date wins (documented)"
+    )
+
+
+class FakeGitHub:
+    """The part of autograder.github.GitHubClient the organisation listing uses."""
+
+    def __init__(self, repos: list[str], activity: dict[str, list[dict[str, str]]]) -> None:
+        self.repos, self.activity, self.calls = repos, activity, []  # type: ignore[var-annotated]
+
+    def paginate(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        self.calls.append(path)
+        if path == "/orgs/course/repos":
+            return [
+                {"name": n, "clone_url": f"https://github.com/course/{n}.git"} for n in self.repos
+            ]
+        return list(self.activity.get(path.split("/")[3], []))
+
+
+def test_organisation_listing_by_prefix_with_push_times(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student\nAna\nben\n")
+    client = FakeGitHub(
+        ["week01-ana", "week01-ben", "week02-ana", "course-infra"],
+        {"week01-ana": [{"before": "0" * 40, "after": "abc", "timestamp": "2026-10-30T12:00:00Z"}]},
+    )
+    index = index_repositories(load_roster(roster), "course", "week01-", client=client)
+    assert index.locations == {
+        "Ana": "https://github.com/course/week01-ana.git",
+        "ben": "https://github.com/course/week01-ben.git",
+    }
+    assert index.pushes is not None and index.pushes["Ana"] == [
+        ("0" * 40, "abc", utc("2026-10-30T12:00:00+00:00"))
+    ]
+    assert "/repos/course/week01-ana/activity" in client.calls
+    index.check_against(load_roster(roster))
+    stranger = FakeGitHub(["week01-ana", "week01-ben", "week01-zed"], {})
+    with pytest.raises(CollectError, match="week01-zed"):
+        index_repositories(load_roster(roster), "course", "week01-", client=stranger).check_against(
+            load_roster(roster)
+        )
+
+
+def test_shards_partition_the_roster() -> None:
+    roster = [RosterEntry(f"s{i}") for i in range(10)]
+    slices = [shard_slice(roster, k, 3) for k in (1, 2, 3)]
+    assert sorted(e.student for part in slices for e in part) == sorted(e.student for e in roster)
+    assert [len(part) for part in slices] == [4, 3, 3]
+    with pytest.raises(CollectError):
+        parse_shard("4/3")

@@ -169,9 +169,9 @@ def _index_organisation(
     if client is None:
         if not token:
             raise CollectError(f"listing the repositories of {org} needs a token: set GITHUB_TOKEN")
-        from autograder.github import GitHubClient  # type: ignore[import-not-found,unused-ignore]
+        from autograder.github import DEFAULT_API_URL, GitHubClient
 
-        client = GitHubClient(token=token)
+        client = GitHubClient(token, os.environ.get("GITHUB_API_URL", DEFAULT_API_URL))
     if not prefix:
         raise CollectError("listing an organisation's repositories needs a name prefix (--prefix)")
     index = RepoIndex({}, pushes={})

@@ -91,7 +91,7 @@ def zero_record(paths: WeekPaths, submission: Submission, hidden: bool) -> Recor
             for i in week.items_for(hidden)
         ]
         results = Results(paths.name, scope, tests, record, grader, notes=[submission.why])
-    except Exception as error:
+    except Exception as error:  # one record per submission, whatever happens
         return error_record(paths.name, submission, hidden, error)
     results.graded_at = _now()
     return results.as_dict()
@@ -134,7 +134,7 @@ def _safe_grade(
 ) -> Record:
     try:
         return grader(paths, submission, hidden, limits)
-    except Exception as error:
+    except Exception as error:  # one record per submission, whatever happens
         return error_record(paths.name, submission, hidden, error)
 
 
@@ -230,7 +230,7 @@ def grade_batch(
                     submission = pending.pop(future)
                     try:
                         record = future.result()
-                    except Exception as error:
+                    except Exception as error:  # the worker died: still one record
                         record = error_record(
                             paths.name, submission, hidden, f"the grading worker failed: {error!r}"
                         )

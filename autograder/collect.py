@@ -222,23 +222,24 @@ def _git(
         "LC_ALL": "C",
     }
     base.update(env or {})
-    return subprocess.run(
-        [
-            "git",
-            "-c",
-            "safe.directory=*",
-            "-c",
-            "protocol.file.allow=always",
-            "-c",
-            "core.hooksPath=/dev/null",
-            *args,
-        ],
-        cwd=cwd,
-        env=base,
-        capture_output=True,
-        timeout=GIT_TIMEOUT,
-        check=False,
-    )
+    command = [
+        "git",
+        "-c",
+        "safe.directory=*",
+        "-c",
+        "protocol.file.allow=always",
+        "-c",
+        "core.hooksPath=/dev/null",
+        *args,
+    ]
+    try:
+        return subprocess.run(
+            command, cwd=cwd, env=base, capture_output=True, timeout=GIT_TIMEOUT, check=False
+        )
+    except subprocess.TimeoutExpired:
+        # A huge or stalling repository fails like any other git error: the student still gets a row.
+        message = f"git {args[0]} timed out after {GIT_TIMEOUT} s".encode()
+        return subprocess.CompletedProcess(command, 124, b"", message)
 
 
 def clone_bare(

@@ -31,6 +31,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,7 @@ from autograder.late_policy import LatePolicy, Verdict
 from autograder.report import markdown, results_json, write_atomic
 
 RUN_META = "run.json"
+CLONE_THREADS = 8
 Say = Callable[[str], None]
 
 
@@ -163,6 +165,23 @@ def prepare(
     return Prepared(entry, row, Submission(student, data, chosen.sha, why), verdict)
 
 
+def _prepare_safely(
+    paths: WeekPaths,
+    entry: RosterEntry,
+    index: RepoIndex,
+    policy: LatePolicy,
+    workdir: Path,
+    max_score: float,
+) -> Prepared:
+    """:func:`prepare`, but a failure of ours becomes an ``error`` row, never a gap."""
+    try:
+        return prepare(paths, entry, index, policy, workdir, max_score)
+    except Exception as error:  # one row per roster student, whatever happens
+        row = Row(entry.student, ERROR, max_score, repo=index.locations.get(entry.student, ""))
+        row.note = f"internal error while collecting: {type(error).__name__}: {error}"
+        return Prepared(entry, row)
+
+
 def run_regrade(
     paths: WeekPaths,
     roster: list[RosterEntry],
@@ -185,10 +204,18 @@ def run_regrade(
     say(
         f"{paths.name}: {len(chosen)} of {len(roster)} students (shard {shard[0]}/{shard[1]}); {policy.describe()}"
     )
-    with tempfile.TemporaryDirectory(prefix="regrade-") as scratch:
-        prepared = [
-            prepare(paths, entry, index, policy, Path(scratch), max_score) for entry in chosen
-        ]
+    with (
+        tempfile.TemporaryDirectory(prefix="regrade-") as scratch,
+        ThreadPoolExecutor(max_workers=CLONE_THREADS) as clones,  # git runs as subprocesses
+    ):
+        prepared = list(
+            clones.map(
+                lambda entry: _prepare_safely(
+                    paths, entry, index, policy, Path(scratch), max_score
+                ),
+                chosen,
+            )
+        )
     submissions = [p.submission for p in prepared if p.submission is not None]
     bar = ProgressBar(len(submissions)) if progress and submissions else None
     records = grade_batch(

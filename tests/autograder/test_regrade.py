@@ -584,3 +584,30 @@ def test_shards_partition_the_roster() -> None:
     assert [len(part) for part in slices] == [4, 3, 3]
     with pytest.raises(CollectError):
         parse_shard("4/3")
+
+
+def test_a_failure_while_collecting_is_an_error_row_not_a_gap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from autograder import regrade
+    from autograder.collect import RepoIndex
+
+    real = regrade.prepare
+
+    def broken(paths: WeekPaths, entry: RosterEntry, *args: Any) -> Any:
+        if entry.student == "ben":
+            raise OSError("disk full")
+        return real(paths, entry, *args)
+
+    monkeypatch.setattr(regrade, "prepare", broken)
+    index = RepoIndex({"ana": str(tmp_path / "nowhere")})
+    result = run_regrade(
+        WEEK,
+        [RosterEntry("ana"), RosterEntry("ben")],
+        index,
+        LatePolicy.load(DEADLINE),
+        progress=False,
+        say=lambda _: None,
+    )
+    assert [(r.student, r.status) for r in result.rows] == [("ana", "missing"), ("ben", "error")]
+    assert "disk full" in result.rows[1].note and "no git repository" in result.rows[0].note

@@ -21,6 +21,7 @@ from autograder.report import markdown
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 TEST_STATUSES = ("passed", "failed")
+OUTPUT_FORMATS = ("text", "html", "simple_format", "md", "ansi")
 
 
 def results_json(results: dict[str, Any]) -> dict[str, Any]:
@@ -69,6 +70,8 @@ def validate(doc: Any) -> list[str]:
             problems.append(f"{key} must be one of {VISIBILITIES}")
     if "output" in doc and not isinstance(doc["output"], str):
         problems.append("output must be a string")
+    if "output_format" in doc and doc["output_format"] not in OUTPUT_FORMATS:
+        problems.append(f"output_format must be one of {OUTPUT_FORMATS}")
     for i, t in enumerate(tests):
         where = f"tests[{i}]"
         if not isinstance(t, dict):

@@ -188,6 +188,7 @@ def test_gradescope_grader_error_scores_zero_with_the_message() -> None:
     [
         ({"score": "4.5"}, "score"),
         ({"visibility": "public"}, "visibility"),
+        ({"output_format": "markdown"}, "output_format"),
         (
             {"tests": [{"name": "a", "score": 1, "max_score": 1, "visibility": "sometimes"}]},
             "visibility",

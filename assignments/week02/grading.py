@@ -716,7 +716,7 @@ ITEMS = [
         ),
         check=check_select_k,
         requires=("select_k", "kfold_indices", "KNNClassifier"),
-        hint="score each k by its mean accuracy over the validation folds of X_train; use the test set only once, at the end.",
+        hint="select_k builds on your KNNClassifier and kfold_indices (make those pass first); score each k by its mean accuracy over the validation folds of X_train; use the test set only once, at the end.",
     ),
     Item(
         "gini_impurity",
@@ -745,7 +745,7 @@ ITEMS = [
         },
         check=check_each({"moons": check_tree, "blobs": check_tree}),
         requires=("TreeClassifier", "best_split"),
-        hint="stop at max_depth, at pure nodes and when best_split returns None; leaves predict the majority label.",
+        hint="TreeClassifier builds on your best_split (make it pass first); stop at max_depth, at pure nodes and when best_split returns None; leaves predict the majority label.",
     ),
     Item(
         "TreeClassifier.contract",

@@ -491,7 +491,7 @@ ITEMS = [
         ),
         check=check_select_k,
         requires=("select_k", "kfold_indices", "KNNClassifier"),
-        hint="mean validation-fold accuracy per k; ties to the smallest k; the test set only at the end.",
+        hint="builds on KNNClassifier and kfold_indices; mean validation-fold accuracy per k; ties to the smallest k; the test set only at the end.",
     ),
     Item(
         "gini_impurity.hidden",
@@ -515,7 +515,7 @@ ITEMS = [
         probe=probe_tree_hidden,
         check=check_tree_hidden,
         requires=("TreeClassifier", "best_split"),
-        hint="grow to max_depth; leaves predict the majority label.",
+        hint="builds on best_split; grow to max_depth; leaves predict the majority label.",
     ),
     Item(
         "inertia.hidden",

@@ -206,7 +206,7 @@ ITEMS = [
         probe=lambda ns: call(ns, "macro_auroc_ovr", Y_MULTI, P_MULTI),
         check=EXACT,
         requires=("macro_auroc_ovr",),
-        hint="one AUROC per class k (labels y == k, scores probs[:, k]), then the plain (unweighted) mean.",
+        hint="one AUROC per class k (labels y == k, scores probs[:, k]), then the plain (unweighted) mean (this uses your auroc: fix it first).",
     ),
     Item(
         "log_loss",
@@ -230,6 +230,6 @@ ITEMS = [
         probe=lambda ns: probe_report(ns, *instructor_example()),
         check=check_instructor_example,
         requires=("metric_report",),
-        hint="accuracy uses argmax decisions; macro AUROC and log loss use the probabilities themselves.",
+        hint="accuracy uses argmax decisions; macro AUROC and log loss use the probabilities themselves (this uses your accuracy, macro_auroc_ovr and log_loss).",
     ),
 ]

@@ -344,7 +344,7 @@ ITEMS = [
         ),
         check=TENSOR,
         requires=("elbo_loss",),
-        hint="the mean over the batch of (reconstruction NLL + beta * KL): both terms are added.",
+        hint="the mean over the batch of (bernoulli_nll + beta * gaussian_kl): both terms are added (fix those two first: this uses them).",
     ),
     Item(
         "independent_pixel_nll",
@@ -377,7 +377,7 @@ ITEMS = [
         probe=lambda ns: probe_sampling(ns, seed=3, n=6, n_pixels=64, hidden=16, latent=3),
         check=check_sampling,
         requires=("sample_images",),
-        hint="z = torch.randn(n, latent, generator=torch.Generator().manual_seed(seed)); return torch.sigmoid(model.decode(z)).",
+        hint="z = torch.randn(n, model.latent, generator=torch.Generator().manual_seed(seed)); return torch.sigmoid(model.decode(z)) (this uses your VAE).",
     ),
     Item(
         "sample_images.quality",
@@ -394,6 +394,6 @@ ITEMS = [
         probe=lambda ns: probe_interpolate(ns, seed=4, steps=5, n_pixels=64, hidden=16, latent=3),
         check=TENSOR,
         requires=("interpolate",),
-        hint="interpolate the encoder means mu_a and mu_b (not the pixels), then decode and apply the sigmoid.",
+        hint="interpolate the encoder means mu_a and mu_b (not the pixels), then decode and apply the sigmoid (this uses your VAE: fix it first).",
     ),
 ]

@@ -35,6 +35,7 @@ from typing import Any
 from autograder import exchange, protocol
 
 CELL_PREFIX = "<cell "
+PR_SET_CHILD_SUBREAPER = 36
 
 # The harness shares its interpreter with the notebook, which may patch any
 # module. The functions it needs to keep its promises (time limits, one
@@ -240,7 +241,23 @@ def run_item(
     header: dict[str, Any] = {"type": "item", "item": item.name, "variant": variant_key}
     read_fd, write_fd = _pipe()
     _flush_output()
-    pid = _fork()
+    try:
+        pid = _fork()
+    except OSError as error:  # the notebook used up the process limit
+        _close(read_fd)
+        _close(write_fd)
+        channel.send(
+            {
+                **header,
+                "status": "crashed",
+                "error_type": "ProcessLimit",
+                "error_message": f"no process could be started for this item ({error.strerror}); "
+                "does the notebook start processes that never end?",
+                "location": "",
+                "seconds": 0.0,
+            }
+        )
+        return
     if pid == 0:  # the probe's child: it never holds the results channel
         try:
             _close(read_fd)
@@ -280,6 +297,7 @@ def run_item(
     with contextlib.suppress(ProcessLookupError):
         _kill(pid, signal.SIGKILL)
     _, status = _waitpid(pid, 0)
+    end_strays()
     seconds = round(_monotonic() - started, 4)
     if frame is not None and _is_own_frame(frame, header):
         channel.send({**frame.header, "seconds": seconds}, *frame.blobs)
@@ -379,6 +397,51 @@ def _probe_in_child(
         channel.send({**header, "status": "error", **describe_error(error)})
 
 
+# ----------------------------------------------------------------------------- strays
+_DEDICATED_UID = False  # set by main() from the job: only then may we kill(-1)
+
+
+def end_strays() -> None:
+    """Kill every process the notebook left running (not this one).
+
+    A fork bomb's clones or a forgotten background process would otherwise
+    hold the process limit and the CPU while the items are probed. Under a
+    dedicated uid ``kill(-1)`` reaches exactly those; otherwise the processes
+    carrying this run's tag in their environment.
+    """
+    if _DEDICATED_UID:
+        for _ in range(5):
+            try:
+                _kill(-1, signal.SIGKILL)
+            except OSError:
+                break
+    else:
+        tag = os.environ.get("AUTOGRADER_RUN", "")
+        if not tag:
+            return
+        marker = f"AUTOGRADER_RUN={tag}".encode()
+        me = _getpid()
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit() or int(entry.name) == me:
+                continue
+            try:
+                with open(os.path.join(entry.path, "environ"), "rb") as stream:
+                    if marker in stream.read(1 << 20).split(b"\0"):
+                        _kill(int(entry.name), signal.SIGKILL)
+            except OSError:
+                continue
+    # the harness is the subreaper of everything the notebook started: reap it
+    # all now, so that dead processes stop counting against the process limit
+    deadline = _monotonic() + 2.0
+    with contextlib.suppress(ChildProcessError):
+        while _monotonic() < deadline:
+            if _waitpid(-1, os.WNOHANG)[0] == 0:
+                if _DEDICATED_UID:
+                    with contextlib.suppress(OSError):
+                        _kill(-1, signal.SIGKILL)
+                time.sleep(0.005)
+
+
 # ----------------------------------------------------------------------------- spec
 def load_spec_modules(
     specs: list[dict[str, Any]], sources: list[bytes]
@@ -398,7 +461,16 @@ def load_spec_modules(
 
 
 # ----------------------------------------------------------------------------- main
+def _become_subreaper() -> None:
+    """Orphans of the notebook's processes become our children (see :func:`end_strays`)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
 def main(results_fd: int) -> None:
+    _become_subreaper()
     channel = Channel(os.dup(results_fd))
     os.close(results_fd)
     job_frame = _read_job()
@@ -428,6 +500,9 @@ def main(results_fd: int) -> None:
 
     namespace = new_namespace()
     run_cells(cells, namespace, channel, set(job.get("skip_cells", [])), float(job["cell_timeout"]))
+    global _DEDICATED_UID
+    _DEDICATED_UID = bool(job.get("dedicated_uid"))
+    end_strays()
     channel.send({"type": "cells_done"})
     _set_signal(signal.SIGALRM, signal.SIG_DFL)
     cap = float(job.get("item_timeout_cap", float("inf")))

@@ -59,6 +59,7 @@ SANDBOX_UID_COUNT = 4000
 RUN_TAG_VARIABLE = "AUTOGRADER_RUN"
 PASS_THROUGH_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TZ")
 MAX_ATTEMPTS = 3
+KILL_PASSES = 20
 MAX_NOTEBOOK_BYTES = 32 << 20  # the same cap as reading a notebook file
 ITEM_STATUSES = frozenset({"ok", "error", "timeout", "crashed", "missing"})
 
@@ -178,7 +179,9 @@ def _lease_uid() -> _UidLease:
             os.close(fd)
             continue
         _kill_uid(uid)  # leftovers of a grader that died without cleaning up
-        return _UidLease(uid, fd)
+        if _tasks_of_uid(uid) == 0:  # killed processes not yet reaped still count
+            return _UidLease(uid, fd)
+        os.close(fd)
     raise RuntimeError("no free sandbox uid: too many grading runs at once")
 
 
@@ -530,6 +533,7 @@ def _attempt(
         "skip_cells": sorted(skip),
         "cell_timeout": limits.cell_seconds,
         "item_timeout_cap": limits.item_seconds,
+        "dedicated_uid": uid is not None,
         "already_done": done_pairs,
     }
     payload = protocol.pack(header, job.notebook, *(source for _, _, source in job.specs))
@@ -738,7 +742,10 @@ def _kill_uid(uid: int) -> None:
         try:
             os.setgid(uid)
             os.setuid(uid)
-            os.kill(-1, signal.SIGKILL)
+            # repeated: a fork bomb's process may fork while the first pass runs
+            for _ in range(KILL_PASSES):
+                os.kill(-1, signal.SIGKILL)
+                time.sleep(0.002)
         except OSError as error:
             os._exit(0 if error.errno == errno.ESRCH else 1)
         os._exit(0)

@@ -1,0 +1,232 @@
+"""Every hostile submission of :mod:`tests.hostile.cases`, graded against week 1.
+
+Each case runs in the strongest sandbox this machine allows (``strict`` when
+the tests run as root, as in CI) and, where it says so, again in the
+``weak`` mode (``AUTOGRADER_SANDBOX_MODE=weak``). Tight limits keep the hang
+and bomb cases to a few seconds each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograder import exchange, references
+from autograder.course import locate_week
+from autograder.grade import Results, grade_submission
+from autograder.sandbox import Limits, isolation
+from autograder.spec import load_week
+from tests.conftest import ROOT
+from tests.hostile.cases import CASES, LIGHT_FUNCTIONS, STRICT, WEAK, Case, light_notebook
+
+WEEK = locate_week("week01", ROOT)
+REQUIRES = {i.name: set(i.requires) for i in load_week(WEEK.name, WEEK.public_dir, WEEK.private_dir).items}
+# The whole solution imports matplotlib, scikit-learn and loads data sets: on a
+# busy 2-core runner a cell of it can take several seconds, so it gets room.
+SOLUTION_LIMITS = Limits(
+    run_seconds=120,
+    cell_seconds=20,
+    item_seconds=20,
+    memory_bytes=3 << 30,
+    processes=96,
+    file_bytes=16 << 20,
+    tmp_bytes=64 << 20,
+    startup_seconds=60,
+)
+# The light notebook's cells take milliseconds: hangs are cut after 2 s.
+LIGHT_LIMITS = Limits(
+    run_seconds=60,
+    cell_seconds=2,
+    item_seconds=3,
+    memory_bytes=2 << 30,
+    processes=96,
+    file_bytes=16 << 20,
+    tmp_bytes=64 << 20,
+    startup_seconds=60,
+)
+SECRET = "ghs_" + "hostile0suite0fake0token0" * 2
+NEEDS_ISOLATION = {
+    "network_access",
+    "pip_install_subprocess",
+    "environment_secrets",
+    "read_private_paths",
+    "search_filesystem",
+    "write_results_files",
+}
+
+
+@pytest.fixture
+def sandbox_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """``strict`` = whatever this machine allows best; ``weak`` = forced weak mode."""
+    mode = request.param
+    if mode == WEAK:
+        monkeypatch.setenv("AUTOGRADER_SANDBOX_MODE", WEAK)
+    else:
+        monkeypatch.delenv("AUTOGRADER_SANDBOX_MODE", raising=False)
+    monkeypatch.setenv("GITHUB_TOKEN", SECRET)  # a secret in the grader's environment
+    isolation.cache_clear()
+    yield mode
+    isolation.cache_clear()
+
+
+def _forged_frames() -> str:
+    """Item frames carrying the published reference values, as a Python literal."""
+    values = references.load(WEEK.public_references, references.PUBLIC)
+    frames = []
+    for name, value in values.items():
+        doc, npz = exchange.encode(value)
+        frames.append(({"type": "item", "item": name, "variant": None, "status": "ok"}, doc, npz))
+    return repr(frames)
+
+
+def _fill(source: str, tmp_path: Path) -> str:
+    """Fill the placeholders of :mod:`tests.hostile.cases` (``987.654`` becomes a per-test tag)."""
+    return (
+        source.replace("@MARKER@", str(tmp_path / "marker"))
+        .replace("@OUT@", str(tmp_path / "out"))
+        .replace("@SECRET@", SECRET)
+        .replace("@COURSE@", str(ROOT))
+        .replace("987.654", _sleep_tag(tmp_path))
+        .replace("@FORGED@", _forged_frames() if "@FORGED@" in source else "")
+    )
+
+
+def _sleep_tag(tmp_path: Path) -> str:
+    """A distinctive argument for the escaped ``sleep`` process, unique to this test."""
+    return "987." + str(int.from_bytes(str(tmp_path).encode()[-6:], "big") % 10**9)
+
+
+def _code_cell(source: str) -> dict[str, Any]:
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+
+
+def _submission(case: Case, tmp_path: Path) -> Path | bytes:
+    if case.build is not None:
+        return case.build(tmp_path)  # type: ignore[no-any-return]
+    if case.base == "light":
+        notebook = light_notebook()
+    elif case.base in ("solution", "stub"):
+        notebook = json.loads((WEEK.solution_notebook if case.base == "solution" else WEEK.notebook).read_text())
+    else:
+        notebook = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    notebook["cells"] = (
+        [_code_cell(_fill(s, tmp_path)) for s in case.before]
+        + notebook["cells"]
+        + [_code_cell(_fill(s, tmp_path)) for s in case.after]
+    )
+    folder = tmp_path / "submission"
+    folder.mkdir(exist_ok=True)
+    for name, text in case.files.items():
+        (folder / name).write_text(_fill(text, tmp_path))
+    path = folder / "week01.ipynb"
+    path.write_text(json.dumps(notebook))
+    return path
+
+
+def _grade_cli(notebook: Path | bytes, case: Case, tmp_path: Path, out: Path) -> tuple[Results | dict[str, Any], str]:
+    assert isinstance(notebook, Path)
+    record_path = out / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", "week01", str(notebook), "--json", str(record_path),
+         "--markdown", str(out / "report.md")] + (["--hidden"] if case.hidden else []),
+        cwd=ROOT, capture_output=True, text=True, timeout=120, env=dict(os.environ),
+    )
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    return json.loads(record_path.read_text()), done.stdout
+
+
+def _stray_processes(tag: str) -> list[int]:
+    pids = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(os.path.join(entry.path, "cmdline"), "rb") as stream:
+                    if tag.encode() in stream.read():
+                        pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+CASE_PARAMS = [pytest.param(case, mode, id=f"{case.name}-{mode}") for case in CASES for mode in case.modes]
+
+
+@pytest.mark.parametrize(("case", "sandbox_mode"), CASE_PARAMS, indirect=["sandbox_mode"])
+def test_hostile_submission(case: Case, sandbox_mode: str, tmp_path: Path) -> None:
+    iso = isolation()
+    if case.name in NEEDS_ISOLATION and not (iso.network_isolated and iso.filesystem_hidden):
+        if sandbox_mode == STRICT:
+            pytest.skip(f"{iso.summary()}: this machine cannot isolate what {case.name} attacks")
+    out = tmp_path / "out"
+    out.mkdir(mode=0o700)
+    notebook = _submission(case, tmp_path)
+    sleep_tag = _sleep_tag(tmp_path) if "987.654" in "".join(case.before + case.after) else ""
+    limits = LIGHT_LIMITS if case.base == "light" else SOLUTION_LIMITS
+    started = time.monotonic()
+    if case.cli:
+        record, stdout = _grade_cli(notebook, case, tmp_path, out)
+    else:
+        results = grade_submission(WEEK, notebook, hidden=case.hidden, limits=limits, hide=[out])
+        record, stdout = results.as_dict(), ""
+    elapsed = time.monotonic() - started
+
+    # the grader finished within its limits and produced one graded record
+    assert record["status"] == "graded", record.get("error")
+    assert elapsed < limits.run_seconds + 30, f"grading took {elapsed:.0f} s"
+    tests = record["tests"]
+    assert tests, "every item is in the record"
+
+    # no points beyond the honest part
+    by_name = {t["name"]: t for t in tests}
+    if case.public_may_pass:
+        assert all(t["score"] == 0 for t in tests if t["visibility"] == "hidden"), by_name
+    elif case.base in ("solution", "light"):
+        for name, t in by_name.items():
+            honest = case.base == "solution" or REQUIRES[name] <= set(LIGHT_FUNCTIONS)
+            must_lose = "*" in case.lose or name.split(".")[0] in case.lose
+            expected = t["max_score"] if honest and not must_lose else 0
+            assert t["score"] == expected, (name, t["score"], t["message"], record["notes"], record["cells"])
+    else:
+        assert record["score"] == 0, [(t["name"], t["score"], t["message"]) for t in tests if t["score"]]
+
+    # a clear message
+    if case.message:
+        said = [t["message"] for t in tests] + record["notes"] + [
+            f"{c['error']['error_type']}: {c['error']['error_message']}" for c in record["cells"] if c.get("error")
+        ]
+        assert any(m in text for m in case.message.split("|") for text in said), said
+
+    # nothing ran in the trusted process, nothing leaked, nothing was left behind
+    assert not (tmp_path / "marker").exists(), "student code ran outside the sandbox"
+    assert SECRET not in json.dumps(record)
+    assert sorted(p.name for p in out.iterdir()) == (["report.md", "results.json"] if case.cli else [])
+    if case.cli:
+        assert not [line for line in stdout.splitlines() if line.lstrip().startswith("::")], stdout
+        assert "Points 23/23" not in stdout
+        assert f"{record['score']:g} / {record['max_score']:g} points" in stdout.replace(".0 ", " ")
+    if sleep_tag:
+        assert not _stray_processes(sleep_tag), "a process of the submission outlived grading"
+
+
+def test_the_suite_has_every_kind_of_attack() -> None:
+    names = {case.name for case in CASES}
+    assert len(CASES) >= 35 and len(names) == len(CASES)
+    for required in (
+        "os_exit_in_cell", "sys_exit_in_cell", "raise_system_exit_and_keyboard_interrupt",
+        "infinite_loop_ignoring_signals", "memory_bomb", "fork_bomb", "disk_filler", "giant_stdout",
+        "network_access", "pip_install_subprocess", "monkeypatch_numpy", "monkeypatch_math_builtins",
+        "always_equal_object", "ndarray_subclass", "nan_answer", "wrong_dtype", "wrong_shape",
+        "pickle_and_pt_files", "pickled_npz_frame", "read_private_paths", "write_results_files",
+        "forged_grade_printed", "atexit_handlers", "student_conftest_sitecustomize_shadows",
+        "test_cells_deleted", "test_cells_edited", "environment_secrets", "search_filesystem",
+        "invalid_json", "missing_notebook", "no_cells", "huge_notebook_file",
+    ):
+        assert required in names, required

@@ -41,11 +41,11 @@ HIDDEN_CHOICES = [
         [0.61, 0.88, 0.52, 0.50],
         [0.70, 0.90, 0.45, 0.51],
     ),
-    # an infinite loss and a NaN before the finite minimum; a three-way tie resolved by the smallest rate
+    # a NaN and an infinite loss listed before the finite ones; a three-way tie resolved by the smallest rate
     sweep_results(
-        [1.0, 3.0, 0.3, 0.1, 0.03],
-        [math.inf, math.nan, 0.2, 0.2, 0.2],
-        [math.inf, math.nan, 0.4, 0.4, 0.4],
+        [3.0, 1.0, 0.3, 0.1, 0.03],
+        [math.nan, math.inf, 0.2, 0.2, 0.2],
+        [math.nan, math.inf, 0.4, 0.4, 0.4],
         [0.1, 0.1, 0.5, 0.3, 0.6],
     ),
     # every run diverged: ValueError

@@ -537,6 +537,11 @@ def choose_first_listed_on_tie(results):
     return _choose(results, "val_loss", first_on_tie=True)
 
 
+def choose_keeping_nan(results):
+    """Wrong: min over (loss, rate) pairs without dropping NaN: a NaN listed first is never replaced."""
+    return float(min(zip(results["val_loss"], results["learning_rates"], strict=True))[1])
+
+
 def choose_with_plain_argmin(results):
     """Wrong: np.argmin picks a NaN (diverged) run when there is one."""
     return float(results["learning_rates"][int(np.argmin(results["val_loss"]))])
@@ -587,7 +592,12 @@ WRONG = [
     Variant("choose_learning_rate", choose_by_test, "chosen on test"),
     Variant("choose_learning_rate", choose_by_train, "chosen on training loss"),
     Variant("choose_learning_rate", choose_first_listed_on_tie, "tie to the first listed rate"),
-    Variant("choose_learning_rate", choose_with_plain_argmin, "NaN (diverged) run chosen"),
+    Variant(
+        "choose_learning_rate",
+        choose_with_plain_argmin,
+        "np.argmin: first listed on ties, NaN chosen",
+    ),
+    Variant("choose_learning_rate", choose_keeping_nan, "NaN (diverged) run chosen"),
 ]
 
 RIGHT = [

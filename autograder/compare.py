@@ -8,6 +8,7 @@ data is contained to its item.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,9 +115,12 @@ def _outcome(item: Item, report: ItemReport | None, reference: Any, run: RunRepo
     except exchange.ExchangeError as error:
         return Outcome(0.0, f"the returned value cannot be graded: {error}")
     try:
-        return item.check(got, reference, reveal)
-    except Exception as error:
+        outcome = item.check(got, reference, reveal)
+    except Exception as error:  # odd data may break a check: it costs this item only
         return Outcome(0.0, f"the returned value has an unexpected form ({type(error).__name__})")
+    if type(outcome) is not Outcome or not math.isfinite(outcome.fraction):
+        return Outcome(0.0, "the check of this item returned no verdict (grader set-up error)")
+    return outcome
 
 
 def _error_text(item: Item, report: ItemReport, reveal: bool) -> str:

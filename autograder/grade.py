@@ -9,6 +9,7 @@ An error of the grader itself is returned as a record with status
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import os
 import stat
@@ -86,8 +87,19 @@ class Results:
 
 
 def read_notebook(path: Path) -> bytes:
-    """Read a submitted notebook without following a symlink, with a size cap."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    """Read a submitted notebook without following a symlink, with a size cap.
+
+    A symlink could point at the solution or at a device (``/dev/zero``), a
+    FIFO would block: all are refused with a message, never read.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise OSError(
+                errno.ELOOP, f"{path.name} is a symbolic link; commit the notebook file itself"
+            ) from None
+        raise
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -97,7 +109,10 @@ def read_notebook(path: Path) -> bytes:
                 f"{path.name} is {info.st_size / 2**20:.0f} MiB; the limit is {MAX_NOTEBOOK_BYTES >> 20} MiB"
             )
         with os.fdopen(fd, "rb", closefd=False) as stream:
-            return stream.read(MAX_NOTEBOOK_BYTES + 1)
+            data = stream.read(MAX_NOTEBOOK_BYTES + 1)
+        if len(data) > MAX_NOTEBOOK_BYTES:  # it grew while we read it
+            raise OSError(errno.EFBIG, f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MiB")
+        return data
     finally:
         os.close(fd)
 

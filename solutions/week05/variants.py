@@ -30,7 +30,9 @@ def _array_dataset(eager: bool = False, keep_float64: bool = False) -> Any:
                 raise ValueError("lengths differ")
             self.transform = transform
             if eager and transform is not None:
-                self.features = np.stack([np.asarray(transform(torch.from_numpy(x))) for x in self.features])
+                self.features = np.stack(
+                    [np.asarray(transform(torch.from_numpy(x))) for x in self.features]
+                )
 
         def __len__(self) -> int:
             return self.features.shape[0]
@@ -108,7 +110,9 @@ def collate_with_pad_sequence(batch: list[Any]) -> Any:
     from torch.nn.utils.rnn import pad_sequence
 
     sequences, labels = zip(*batch, strict=True)
-    padded = pad_sequence([torch.as_tensor(s, dtype=torch.float32) for s in sequences], batch_first=True)
+    padded = pad_sequence(
+        [torch.as_tensor(s, dtype=torch.float32) for s in sequences], batch_first=True
+    )
     lengths = torch.as_tensor([len(s) for s in sequences])
     return padded, lengths.long(), torch.as_tensor(labels).long()
 
@@ -122,7 +126,11 @@ def collate_padding_in_front(batch: list[Any]) -> Any:
     for row, (sequence, _) in enumerate(batch):
         if len(sequence):
             padded[row, longest - len(sequence) :] = sequence
-    return padded, torch.tensor([len(s) for s, _ in batch]), torch.tensor([int(y) for _, y in batch])
+    return (
+        padded,
+        torch.tensor([len(s) for s, _ in batch]),
+        torch.tensor([int(y) for _, y in batch]),
+    )
 
 
 def collate_sorted_by_length(batch: list[Any]) -> Any:
@@ -150,19 +158,36 @@ def _datamodule(leak_statistics: bool = False, shuffle: bool = True) -> Any:
             return self.transform(self.images[index]), self.labels[index]
 
     class SplitWithNumpy(L.LightningDataModule):
-        def __init__(self, batch_size: int = 64, val_fraction: float = 0.2, test_fraction: float = 0.2, seed: int = 0) -> None:
+        def __init__(
+            self,
+            batch_size: int = 64,
+            val_fraction: float = 0.2,
+            test_fraction: float = 0.2,
+            seed: int = 0,
+        ) -> None:
             super().__init__()
-            self.batch_size, self.val_fraction, self.test_fraction, self.seed = batch_size, val_fraction, test_fraction, seed
+            self.batch_size, self.val_fraction, self.test_fraction, self.seed = (
+                batch_size,
+                val_fraction,
+                test_fraction,
+                seed,
+            )
 
         def setup(self, stage: str | None = None) -> None:
             data = load_digit_images()
             n = len(data)
             order = np.random.default_rng(self.seed).permutation(n)
-            cuts = [int(self.val_fraction * n), int(self.val_fraction * n) + int(self.test_fraction * n)]
+            cuts = [
+                int(self.val_fraction * n),
+                int(self.val_fraction * n) + int(self.test_fraction * n),
+            ]
             val, test, train = np.split(order, cuts)
             pixels = data.images.numpy()
             stats_from = pixels if leak_statistics else pixels[train]
-            self.mean_, self.std_ = float(np.mean(stats_from, dtype=np.float64)), float(np.std(stats_from, dtype=np.float64))
+            self.mean_, self.std_ = (
+                float(np.mean(stats_from, dtype=np.float64)),
+                float(np.std(stats_from, dtype=np.float64)),
+            )
             normalize = v2.Normalize([self.mean_], [self.std_])
             augment = v2.Compose([v2.Pad(1), v2.RandomCrop(8), normalize])
             self.train_set = Images(data.images[train], data.labels[train], augment)
@@ -171,7 +196,9 @@ def _datamodule(leak_statistics: bool = False, shuffle: bool = True) -> Any:
 
         def train_dataloader(self) -> Any:
             generator = torch.Generator().manual_seed(self.seed + 1)
-            return DataLoader(self.train_set, batch_size=self.batch_size, shuffle=shuffle, generator=generator)
+            return DataLoader(
+                self.train_set, batch_size=self.batch_size, shuffle=shuffle, generator=generator
+            )
 
         def val_dataloader(self) -> Any:
             return DataLoader(self.val_set, batch_size=self.batch_size)
@@ -243,7 +270,9 @@ def _classifier(mistake: str = "") -> Any:
     class Classifier(L.LightningModule):
         def __init__(self, hidden: int = 64, lr: float = 1e-2) -> None:
             super().__init__()
-            self.net = nn.Sequential(nn.Flatten(), nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, 10))
+            self.net = nn.Sequential(
+                nn.Flatten(), nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, 10)
+            )
             self.lr = lr
 
         def forward(self, x: Any) -> Any:
@@ -300,7 +329,9 @@ def classifier_sgd(hidden: int = 64, lr: float = 1e-2) -> Any:
 
 
 # ----------------------------------------------------------------------------- train_one_epoch
-def train_epoch_zero_grad_after_forward(model: Any, loader: Any, loss_fn: Any, optimizer: Any, device: str = "cpu") -> float:
+def train_epoch_zero_grad_after_forward(
+    model: Any, loader: Any, loss_fn: Any, optimizer: Any, device: str = "cpu"
+) -> float:
     """Right: zero_grad between forward and backward, totals kept as tensors."""
     import torch
 
@@ -317,7 +348,17 @@ def train_epoch_zero_grad_after_forward(model: Any, loader: Any, loss_fn: Any, o
     return float(total / count)
 
 
-def _epoch(model: Any, loader: Any, loss_fn: Any, optimizer: Any, *, zero: bool = True, train: bool = True, mean_of_means: bool = False, step_first: bool = False) -> float:
+def _epoch(
+    model: Any,
+    loader: Any,
+    loss_fn: Any,
+    optimizer: Any,
+    *,
+    zero: bool = True,
+    train: bool = True,
+    mean_of_means: bool = False,
+    step_first: bool = False,
+) -> float:
     if train:
         model.train()
     losses, sizes = [], []
@@ -337,28 +378,38 @@ def _epoch(model: Any, loader: Any, loss_fn: Any, optimizer: Any, *, zero: bool 
     return float(np.dot(losses, sizes) / np.sum(sizes))
 
 
-def train_epoch_no_zero_grad(model: Any, loader: Any, loss_fn: Any, optimizer: Any, device: str = "cpu") -> float:
+def train_epoch_no_zero_grad(
+    model: Any, loader: Any, loss_fn: Any, optimizer: Any, device: str = "cpu"
+) -> float:
     """Wrong: never zeroes the gradients."""
     return _epoch(model, loader, loss_fn, optimizer, zero=False)
 
 
-def train_epoch_mean_of_means(model: Any, loader: Any, loss_fn: Any, optimizer: Any, device: str = "cpu") -> float:
+def train_epoch_mean_of_means(
+    model: Any, loader: Any, loss_fn: Any, optimizer: Any, device: str = "cpu"
+) -> float:
     """Wrong: averages the batch means (the last batch is smaller)."""
     return _epoch(model, loader, loss_fn, optimizer, mean_of_means=True)
 
 
-def train_epoch_no_train_mode(model: Any, loader: Any, loss_fn: Any, optimizer: Any, device: str = "cpu") -> float:
+def train_epoch_no_train_mode(
+    model: Any, loader: Any, loss_fn: Any, optimizer: Any, device: str = "cpu"
+) -> float:
     """Wrong: never calls model.train()."""
     return _epoch(model, loader, loss_fn, optimizer, train=False)
 
 
-def train_epoch_step_before_backward(model: Any, loader: Any, loss_fn: Any, optimizer: Any, device: str = "cpu") -> float:
+def train_epoch_step_before_backward(
+    model: Any, loader: Any, loss_fn: Any, optimizer: Any, device: str = "cpu"
+) -> float:
     """Wrong: optimizer.step() before loss.backward()."""
     return _epoch(model, loader, loss_fn, optimizer, step_first=True)
 
 
 # ----------------------------------------------------------------------------- evaluate
-def evaluate_inference_mode(model: Any, loader: Any, loss_fn: Any, device: str = "cpu") -> dict[str, float]:
+def evaluate_inference_mode(
+    model: Any, loader: Any, loss_fn: Any, device: str = "cpu"
+) -> dict[str, float]:
     """Right: torch.inference_mode, per-batch lists combined at the end."""
     import torch
 
@@ -371,10 +422,21 @@ def evaluate_inference_mode(model: Any, loader: Any, loss_fn: Any, device: str =
             sizes.append(len(y))
             hits.append(int(torch.eq(torch.argmax(logits, 1), y).sum().item()))
     n = sum(sizes)
-    return {"accuracy": sum(hits) / n, "loss": sum(loss * size for loss, size in zip(losses, sizes, strict=True)) / n}
+    return {
+        "accuracy": sum(hits) / n,
+        "loss": sum(loss * size for loss, size in zip(losses, sizes, strict=True)) / n,
+    }
 
 
-def _evaluate(model: Any, loader: Any, loss_fn: Any, *, eval_mode: bool = True, no_grad: bool = True, mean_of_means: bool = False) -> dict[str, float]:
+def _evaluate(
+    model: Any,
+    loader: Any,
+    loss_fn: Any,
+    *,
+    eval_mode: bool = True,
+    no_grad: bool = True,
+    mean_of_means: bool = False,
+) -> dict[str, float]:
     import contextlib
 
     import torch
@@ -392,23 +454,31 @@ def _evaluate(model: Any, loader: Any, loss_fn: Any, *, eval_mode: bool = True, 
     return {"loss": loss, "accuracy": hits / sum(sizes)}
 
 
-def evaluate_without_eval_mode(model: Any, loader: Any, loss_fn: Any, device: str = "cpu") -> dict[str, float]:
+def evaluate_without_eval_mode(
+    model: Any, loader: Any, loss_fn: Any, device: str = "cpu"
+) -> dict[str, float]:
     """Wrong: dropout stays on."""
     return _evaluate(model, loader, loss_fn, eval_mode=False)
 
 
-def evaluate_with_gradients(model: Any, loader: Any, loss_fn: Any, device: str = "cpu") -> dict[str, float]:
+def evaluate_with_gradients(
+    model: Any, loader: Any, loss_fn: Any, device: str = "cpu"
+) -> dict[str, float]:
     """Wrong: builds graphs (no torch.no_grad())."""
     return _evaluate(model, loader, loss_fn, no_grad=False)
 
 
-def evaluate_mean_of_means(model: Any, loader: Any, loss_fn: Any, device: str = "cpu") -> dict[str, float]:
+def evaluate_mean_of_means(
+    model: Any, loader: Any, loss_fn: Any, device: str = "cpu"
+) -> dict[str, float]:
     """Wrong: averages the batch means."""
     return _evaluate(model, loader, loss_fn, mean_of_means=True)
 
 
 # ----------------------------------------------------------------------------- train_digits_classifier
-def _train_mlp(seed: int, epochs: int, hidden: int, lr: float, batch_size: int, *, step: bool) -> dict[str, list[float]]:
+def _train_mlp(
+    seed: int, epochs: int, hidden: int, lr: float, batch_size: int, *, step: bool
+) -> dict[str, list[float]]:
     import torch
     import torch.nn.functional as F
     from torch import nn
@@ -441,23 +511,31 @@ def _train_mlp(seed: int, epochs: int, hidden: int, lr: float, batch_size: int, 
         with torch.no_grad():
             logits = model(images[val])
             history["val_loss"].append(F.cross_entropy(logits, data.labels[val]).item())
-            history["val_accuracy"].append((logits.argmax(1) == data.labels[val]).double().mean().item())
+            history["val_accuracy"].append(
+                (logits.argmax(1) == data.labels[val]).double().mean().item()
+            )
         history["train_loss"].append(total / len(train))
     return history
 
 
-def train_with_tensor_batches(seed: int, epochs: int = 8, hidden: int = 64, lr: float = 1e-2, batch_size: int = 64) -> dict[str, list[float]]:
+def train_with_tensor_batches(
+    seed: int, epochs: int = 8, hidden: int = 64, lr: float = 1e-2, batch_size: int = 64
+) -> dict[str, list[float]]:
     """Right: its own loop over index batches, no DataLoader and no augmentation."""
     return _train_mlp(seed, epochs, hidden, lr, batch_size, step=True)
 
 
-def train_without_step(seed: int, epochs: int = 8, hidden: int = 64, lr: float = 1e-2, batch_size: int = 64) -> dict[str, list[float]]:
+def train_without_step(
+    seed: int, epochs: int = 8, hidden: int = 64, lr: float = 1e-2, batch_size: int = 64
+) -> dict[str, list[float]]:
     """Wrong: never calls optimizer.step()."""
     return _train_mlp(seed, epochs, hidden, lr, batch_size, step=False)
 
 
 # ----------------------------------------------------------------------------- train_with_lightning
-def _lightning(seed: int, max_epochs: int, *, train_batches: float | int = 1.0, run_epochs: int | None = None) -> dict[str, Any]:
+def _lightning(
+    seed: int, max_epochs: int, *, train_batches: float | int = 1.0, run_epochs: int | None = None
+) -> dict[str, Any]:
     import lightning as L
     from torch.utils.data import DataLoader, TensorDataset
 
@@ -472,12 +550,20 @@ def _lightning(seed: int, max_epochs: int, *, train_batches: float | int = 1.0, 
     images = (data.images - mean) / std
 
     def loader(rows: np.ndarray, shuffle: bool = False) -> Any:
-        return DataLoader(TensorDataset(images[rows], data.labels[rows]), batch_size=64, shuffle=shuffle)
+        return DataLoader(
+            TensorDataset(images[rows], data.labels[rows]), batch_size=64, shuffle=shuffle
+        )
 
     model = classifier_nll()
     trainer = L.Trainer(
-        max_epochs=run_epochs or max_epochs, accelerator="auto", devices=1, logger=False, enable_checkpointing=False,
-        enable_progress_bar=False, enable_model_summary=False, limit_train_batches=train_batches,
+        max_epochs=run_epochs or max_epochs,
+        accelerator="auto",
+        devices=1,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        limit_train_batches=train_batches,
     )
     trainer.fit(model, loader(train, shuffle=True), loader(val))
     val_acc = trainer.callback_metrics["val_acc"].item()
@@ -501,45 +587,117 @@ def lightning_no_training(seed: int, max_epochs: int = 5) -> dict[str, Any]:
 
 
 WRONG = [
-    Variant("ArrayDataset", dataset_transform_in_init, "transform applied once in __init__", breaks=("ArrayDataset", "ArrayDataset.hidden")),
-    Variant("ArrayDataset", dataset_float64, "features kept as float64", breaks=("ArrayDataset", "ArrayDataset.hidden")),
-    Variant("build_transforms", transforms_normalise_first, "normalises before the shift", breaks=("build_transforms", "build_transforms.hidden")),
-    Variant("build_transforms", transforms_without_augmentation, "no random shift", breaks=("build_transforms", "build_transforms.hidden")),
-    Variant("build_transforms", transforms_swapped, "mean and std swapped", breaks=("build_transforms", "build_transforms.hidden")),
+    Variant(
+        "ArrayDataset",
+        dataset_transform_in_init,
+        "transform applied once in __init__",
+        breaks=("ArrayDataset", "ArrayDataset.hidden"),
+    ),
+    Variant(
+        "ArrayDataset",
+        dataset_float64,
+        "features kept as float64",
+        breaks=("ArrayDataset", "ArrayDataset.hidden"),
+    ),
+    Variant(
+        "build_transforms",
+        transforms_normalise_first,
+        "normalises before the shift",
+        breaks=("build_transforms", "build_transforms.hidden"),
+    ),
+    Variant(
+        "build_transforms",
+        transforms_without_augmentation,
+        "no random shift",
+        breaks=("build_transforms", "build_transforms.hidden"),
+    ),
+    Variant(
+        "build_transforms",
+        transforms_swapped,
+        "mean and std swapped",
+        breaks=("build_transforms", "build_transforms.hidden"),
+    ),
     Variant("pad_collate", collate_padding_in_front, "pads at the front"),
     Variant("pad_collate", collate_sorted_by_length, "reorders the batch"),
     Variant("DigitsDataModule", datamodule_leaky_statistics, "statistics over all images"),
     Variant("DigitsDataModule", datamodule_unshuffled, "training loader not shuffled"),
-    Variant("build_mlp", mlp_sigmoid, "sigmoid activation", breaks=("build_mlp", "build_mlp.hidden")),
-    Variant("build_mlp", mlp_softmax_output, "softmax output", breaks=("build_mlp", "build_mlp.hidden")),
+    Variant(
+        "build_mlp", mlp_sigmoid, "sigmoid activation", breaks=("build_mlp", "build_mlp.hidden")
+    ),
+    Variant(
+        "build_mlp", mlp_softmax_output, "softmax output", breaks=("build_mlp", "build_mlp.hidden")
+    ),
     Variant("DigitsClassifier", classifier_returns_float, "training_step returns a float"),
     Variant("DigitsClassifier", classifier_accuracy_percent, "accuracy in percent"),
     Variant("DigitsClassifier", classifier_sgd, "SGD instead of Adam"),
-    Variant("train_one_epoch", train_epoch_no_zero_grad, "never zeroes gradients",
-            breaks=("train_one_epoch", "train_one_epoch.hidden")),
-    Variant("train_one_epoch", train_epoch_mean_of_means, "mean of batch means",
-            breaks=("train_one_epoch", "train_one_epoch.hidden")),
-    Variant("train_one_epoch", train_epoch_no_train_mode, "no model.train()",
-            breaks=("train_one_epoch", "train_one_epoch.hidden")),
-    Variant("train_one_epoch", train_epoch_step_before_backward, "step before backward",
-            breaks=("train_one_epoch", "train_one_epoch.hidden")),
-    Variant("evaluate", evaluate_without_eval_mode, "no model.eval()", breaks=("evaluate", "evaluate.hidden")),
-    Variant("evaluate", evaluate_with_gradients, "no torch.no_grad()", breaks=("evaluate", "evaluate.hidden")),
-    Variant("evaluate", evaluate_mean_of_means, "mean of batch means", breaks=("evaluate", "evaluate.hidden")),
+    Variant(
+        "train_one_epoch",
+        train_epoch_no_zero_grad,
+        "never zeroes gradients",
+        breaks=("train_one_epoch", "train_one_epoch.hidden"),
+    ),
+    Variant(
+        "train_one_epoch",
+        train_epoch_mean_of_means,
+        "mean of batch means",
+        breaks=("train_one_epoch", "train_one_epoch.hidden"),
+    ),
+    Variant(
+        "train_one_epoch",
+        train_epoch_no_train_mode,
+        "no model.train()",
+        breaks=("train_one_epoch", "train_one_epoch.hidden"),
+    ),
+    Variant(
+        "train_one_epoch",
+        train_epoch_step_before_backward,
+        "step before backward",
+        breaks=("train_one_epoch", "train_one_epoch.hidden"),
+    ),
+    Variant(
+        "evaluate",
+        evaluate_without_eval_mode,
+        "no model.eval()",
+        breaks=("evaluate", "evaluate.hidden"),
+    ),
+    Variant(
+        "evaluate",
+        evaluate_with_gradients,
+        "no torch.no_grad()",
+        breaks=("evaluate", "evaluate.hidden"),
+    ),
+    Variant(
+        "evaluate",
+        evaluate_mean_of_means,
+        "mean of batch means",
+        breaks=("evaluate", "evaluate.hidden"),
+    ),
     Variant("train_digits_classifier", train_without_step, "never steps: accuracy near chance"),
     Variant("train_with_lightning", lightning_one_epoch, "one epoch instead of max_epochs"),
-    Variant("train_with_lightning", lightning_no_training, "one batch per epoch: accuracy far below the threshold"),
+    Variant(
+        "train_with_lightning",
+        lightning_no_training,
+        "one batch per epoch: accuracy far below the threshold",
+    ),
 ]
 
 RIGHT = [
-    Variant("ArrayDataset", dataset_numpy_backed, "NumPy storage, converted per item", breaks=("ArrayDataset", "ArrayDataset.hidden")),
-    Variant("build_transforms", transforms_by_hand, "hand-written shift and normalisation", breaks=("build_transforms", "build_transforms.hidden")),
+    Variant("ArrayDataset", dataset_numpy_backed, "NumPy storage, converted per item"),
+    Variant("build_transforms", transforms_by_hand, "hand-written shift and normalisation"),
     Variant("pad_collate", collate_with_pad_sequence, "pad_sequence"),
-    Variant("DigitsDataModule", datamodule_with_numpy, "np.split, float64 statistics, Pad + RandomCrop"),
+    Variant(
+        "DigitsDataModule", datamodule_with_numpy, "np.split, float64 statistics, Pad + RandomCrop"
+    ),
     Variant("build_mlp", mlp_module, "an nn.Module with F.relu"),
     Variant("DigitsClassifier", classifier_nll, "log_softmax + nll_loss, optimizer in a dict"),
-    Variant("train_one_epoch", train_epoch_zero_grad_after_forward, "zero_grad after the forward pass, tensor totals"),
+    Variant(
+        "train_one_epoch",
+        train_epoch_zero_grad_after_forward,
+        "zero_grad after the forward pass, tensor totals",
+    ),
     Variant("evaluate", evaluate_inference_mode, "inference_mode, lists combined at the end"),
     Variant("train_digits_classifier", train_with_tensor_batches, "own loop over index batches"),
-    Variant("train_with_lightning", lightning_plain_loaders, "plain DataLoaders, accelerator='auto'"),
+    Variant(
+        "train_with_lightning", lightning_plain_loaders, "plain DataLoaders, accelerator='auto'"
+    ),
 ]

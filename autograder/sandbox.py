@@ -57,6 +57,7 @@ BOOT = (
 SANDBOX_UID_BASE = 61000  # a dedicated uid range; no passwd entry is needed
 SANDBOX_UID_COUNT = 4000
 RUN_TAG_VARIABLE = "AUTOGRADER_RUN"
+PRIVATE_IN_ROOT = ("solutions", ".git", "tests")
 PASS_THROUGH_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TZ")
 MAX_ATTEMPTS = 3
 KILL_PASSES = 20
@@ -252,7 +253,10 @@ def _enter_sandbox(
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
         root = _course_root()
         if root is not None:
-            _cover_course_root(root)
+            try:
+                _cover_course_root(root)
+            except OSError:  # then at least what is known to be private
+                hide = (*hide, *(os.path.join(root, p) for p in PRIVATE_IN_ROOT))
         for path in hide:
             if os.path.isdir(path):
                 _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=755")

@@ -98,6 +98,21 @@ def test_strict_mode_drops_to_a_dedicated_uid_without_network_or_course_files() 
     assert "solutions" not in visible and ".git" not in visible
 
 
+@AS_ROOT
+def test_if_the_course_root_cannot_be_covered_its_private_folders_still_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(root: str) -> None:
+        raise OSError("bind mounts refused")
+
+    monkeypatch.setattr("autograder.sandbox._cover_course_root", refuse)
+    probe = (
+        "import os, json\n"
+        f"raise RuntimeError(json.dumps([os.listdir(os.path.join({str(ROOT)!r}, p)) for p in"
+        f" ('solutions', '.git', 'tests')] + [os.path.isdir(os.path.join({str(ROOT)!r}, 'assignments'))]))"
+    )
+    *private, assignments = json.loads(last_error(cell_report(probe)))
+    assert private == [[], [], []] and assignments
+
+
 def test_weak_mode_says_what_it_does_not_isolate(weak: Any) -> None:
     iso = isolation()
     assert iso.mode == "weak" and not iso.network_isolated and not iso.filesystem_hidden

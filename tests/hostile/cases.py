@@ -427,6 +427,20 @@ def _symlinked_notebook(tmp: Path) -> Path:
     return link
 
 
+def _repository_of_symlinks(tmp: Path) -> Path:
+    """A student repository whose spec, references and metadata point at the solution's."""
+    folder = tmp / "submission"
+    folder.mkdir(parents=True, exist_ok=True)
+    private = _course() / "solutions" / "week01"
+    (folder / "references").symlink_to(private / "references")
+    (folder / "grading.py").symlink_to(private / "hidden_grading.py")
+    (folder / "hidden_grading.py").symlink_to(private / "hidden_grading.py")
+    (folder / "week.json").write_text('{"week": "week01"}')
+    notebook = folder / "week01.ipynb"
+    notebook.write_bytes(_stub().read_bytes())
+    return notebook
+
+
 def _missing_notebook(tmp: Path) -> Path:
     return tmp / "submission" / "week01.ipynb"
 
@@ -570,6 +584,8 @@ CASES: list[Case] = [
     # ------------------------------------------------------------------ broken notebooks
     Case("symlinked_notebook", "week01.ipynb is a symlink to the solution", base="none", build=_symlinked_notebook,
          message="cannot be read"),
+    Case("repository_of_symlinks", "references/, grading.py and week.json symlinked to the solution's",
+         base="stub", build=_repository_of_symlinks, hidden=True),
     Case("missing_notebook", "no notebook", base="none", build=_missing_notebook, message="no notebook"),
     Case("invalid_json", "a notebook that is not JSON", base="none",
          build=lambda tmp: _write(tmp, b'{"cells": [ this is not json'), message="could not be read"),

@@ -91,7 +91,9 @@ def tests(session: nox.Session) -> None:
     """Run the whole test suite (args go to pytest, e.g. `-- -k week01 -x`)."""
     python = course_python(session)
     # two workers (CI has 2 cores); each week's tests stay on one worker so its solution runs once
-    session.run(python, "-m", "pytest", "-n", "2", "--dist", "loadgroup", *session.posargs, external=True)
+    session.run(
+        python, "-m", "pytest", "-n", "2", "--dist", "loadgroup", *session.posargs, external=True
+    )
 
 
 @nox.session(python=False)

@@ -64,7 +64,7 @@ def markdown(results: dict[str, Any], *, marker: bool = False) -> str:
         ]
         return "\n".join(lines) + "\n"
     scope = (
-        "practice grade (public tests)" if results.get("scope") == "practice" else "official grade"
+        "practice grade, public tests" if results.get("scope") == "practice" else "official grade"
     )
     lines += [f"## {week}: {fmt_points(score)} / {fmt_points(max_score)} points ({scope})", ""]
     tests = results.get("tests", [])

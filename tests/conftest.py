@@ -1,8 +1,9 @@
-"""Shared fixtures: the course root, weeks, and cached sandbox runs of each week's solution."""
+"""Shared helpers: the course root and small notebooks built in tests."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,19 +12,20 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def code_cell(source: str) -> dict[str, Any]:
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {},
+        "outputs": [],
+        "source": source,
+    }
+
+
 def make_notebook(*cells: str, metadata: dict[str, Any] | None = None) -> bytes:
     """A minimal nbformat-4 notebook with one code cell per string."""
     notebook = {
-        "cells": [
-            {
-                "cell_type": "code",
-                "execution_count": None,
-                "metadata": {},
-                "outputs": [],
-                "source": source,
-            }
-            for source in cells
-        ],
+        "cells": [code_cell(s) for s in cells],
         "metadata": metadata or {},
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -32,18 +34,13 @@ def make_notebook(*cells: str, metadata: dict[str, Any] | None = None) -> bytes:
 
 
 def notebook_with_extra_cells(
-    path: Path, *, before: list[str] = (), after: list[str] = ()
-) -> bytes:  # type: ignore[assignment]
+    path: Path, *, before: Sequence[str] = (), after: Sequence[str] = ()
+) -> bytes:
     """``path``'s notebook with code cells inserted at the top and appended at the end."""
     notebook = json.loads(path.read_text())
-    new = lambda source: {
-        "cell_type": "code",
-        "execution_count": None,
-        "metadata": {},
-        "outputs": [],
-        "source": source,
-    }  # noqa: E731
-    notebook["cells"] = [new(s) for s in before] + notebook["cells"] + [new(s) for s in after]
+    notebook["cells"] = (
+        [code_cell(s) for s in before] + notebook["cells"] + [code_cell(s) for s in after]
+    )
     return json.dumps(notebook).encode()
 
 

@@ -24,7 +24,9 @@ from autograder.sandbox import HarnessJob, run_in_sandbox
 from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Week, load_week
 from tests.conftest import ROOT
 
-WEEK_NAMES = sorted(p.name for p in (ROOT / "solutions").iterdir() if (p / f"{p.name}.ipynb").is_file())
+WEEK_NAMES = sorted(
+    p.name for p in (ROOT / "solutions").iterdir() if (p / f"{p.name}.ipynb").is_file()
+)
 # one xdist group per week: its solution runs once per worker, on one worker
 WEEKS = [pytest.param(name, marks=pytest.mark.xdist_group(name)) for name in WEEK_NAMES]
 SOLUTION_SECONDS = 30.0
@@ -62,7 +64,11 @@ def _variants(kind: str) -> list[Any]:
     for name in WEEK_NAMES:
         week = week_spec(name)
         for variant in week.wrong if kind == "wrong" else week.right:
-            params.append(pytest.param(name, variant, id=f"{name}-{variant.key}", marks=pytest.mark.xdist_group(name)))
+            params.append(
+                pytest.param(
+                    name, variant, id=f"{name}-{variant.key}", marks=pytest.mark.xdist_group(name)
+                )
+            )
     return params
 
 

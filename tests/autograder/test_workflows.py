@@ -233,7 +233,7 @@ def test_student_workflow_grades_reports_and_keeps_one_comment(tmp_path: Path) -
         record = first["record"]
         assert record["status"] == "graded" and record["score"] == 0 and record["max_score"] == 11
         report = first["autograder"]
-        assert "## week01: 0 / 11 points (practice grade (public tests))" in report["summary"]
+        assert "## week01: 0 / 11 points (practice grade, public tests)" in report["summary"]
         assert "9 hidden items (12 points) are not part of this run" in report["summary"]
         runner_result = classroom.decode(report["outputs"]["result"])
         assert classroom.validate(runner_result) == []

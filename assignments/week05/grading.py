@@ -280,14 +280,19 @@ def check_collate(got: Any, ref: Any, reveal: bool) -> Outcome:
             0.0,
             f"padded must have shape (batch, longest length in the batch) = {shape_ref}, got {shape_got}",
         )
+    for index, part in enumerate(("padded", "lengths", "labels")):
+        outcome = EXACT(direct[index], ref["direct"][index], reveal)
+        if not outcome.passed:
+            return Outcome(
+                0.0,
+                f"{part} of pad_collate(batch): {outcome.message}"
+                " (keep the sample order and pad with zeros at the end)",
+            )
     problem = first_problem(
         got,
         ref,
         reveal,
-        [
-            ("direct", EXACT, "pad_collate(batch)"),
-            ("loader", EXACT, "batches of a DataLoader(..., collate_fn=pad_collate)"),
-        ],
+        [("loader", EXACT, "batches of a DataLoader(..., collate_fn=pad_collate)")],
     )
     if problem:
         return Outcome(
@@ -584,8 +589,10 @@ def make_spies(seed: int, n: int, batch_size: int, dropout: float) -> dict[str, 
             return super().train(mode)
 
         def forward(self, x: Any) -> Any:
-            events.append("forward" if torch.is_grad_enabled() else "forward:no_grad")
-            return self.linear(self.dropout(x))
+            out = self.linear(self.dropout(x))
+            # the graph itself says whether gradients were on, whatever torch.is_grad_enabled says
+            events.append("forward" if out.requires_grad else "forward:no_grad")
+            return out
 
     class SpyOptimizer(torch.optim.SGD):
         def zero_grad(self, set_to_none: bool = True) -> None:

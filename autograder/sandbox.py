@@ -216,6 +216,19 @@ def _kept_in_root(root: str) -> tuple[str, ...]:
     return tuple(k for k in present if not any(k.startswith(o + "/") for o in present if o != k))
 
 
+def _needed_paths() -> list[str]:
+    """Folders the harness needs: this package's root and the interpreter's prefixes."""
+    paths = {
+        os.path.realpath(p)
+        for p in (PACKAGE_ROOT, sys.prefix, sys.base_prefix, os.path.dirname(sys.executable))
+    }
+    paths |= {os.path.abspath(p) for p in (sys.prefix, os.path.dirname(sys.executable))}
+    ordered = sorted(paths)
+    return [
+        p for p in ordered if not any(p.startswith(o.rstrip("/") + "/") for o in ordered if o != p)
+    ]
+
+
 def _cover_course_root(root: str) -> None:
     """Mount an empty read-only file system over ``root``, keeping only :func:`_kept_in_root`."""
     kept = [
@@ -264,6 +277,12 @@ def _enter_sandbox(
                 _mount("/dev/null", path, None, MS_BIND)
         for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
             if os.path.isdir(tmp):
+                # a checkout or interpreter under /tmp must stay visible in the private /tmp
+                needed = [
+                    (path, os.open(path, os.O_PATH | os.O_DIRECTORY))
+                    for path in _needed_paths()
+                    if path.startswith(tmp + "/")
+                ]
                 _mount(
                     "tmpfs",
                     tmp,
@@ -271,6 +290,13 @@ def _enter_sandbox(
                     MS_NOSUID | MS_NODEV,
                     f"size={limits.tmp_bytes},mode=1777",
                 )
+                for path, fd in needed:
+                    os.makedirs(path, mode=0o755, exist_ok=True)
+                    _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+                    _mount(
+                        None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
+                    )
+                    os.close(fd)
         os.mkdir(workdir, 0o700)
         if uid is not None:
             os.chown(workdir, uid, uid)

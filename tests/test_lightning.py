@@ -1,10 +1,11 @@
-"""A real Lightning run of week 5's reference DigitsDataModule and DigitsClassifier, on the CPU.
+"""Real Lightning runs of week 5's reference DigitsDataModule and DigitsClassifier, on the CPU.
 
 The classes come from the solution notebook itself (its setup cell and its
 solution cells, executed here), so this tests what students are asked to
 write, trained by a real ``lightning.Trainer`` with a ``CSVLogger``: the run
 happens, the data module's hooks are called, metrics are logged every
-epoch, and the model learns.
+epoch, and the model learns. A second run logs to an offline Weights &
+Biases run (through ``course_lib.tracking``) that is read back from disk.
 """
 
 from __future__ import annotations
@@ -136,3 +137,45 @@ def test_metrics_were_logged_every_epoch_to_csv(fitted: dict[str, Any]) -> None:
     assert (fitted["log_dir"] / "hparams.yaml").read_text().count("lr") == 1, (
         "save_hyperparameters() was logged"
     )
+
+
+def test_an_offline_wandb_logger_records_the_same_run(
+    week05: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lightning's WandbLogger (offline, through course_lib.tracking) logs every epoch to disk."""
+    pytest.importorskip("wandb")
+    from course_lib import tracking
+
+    for name in ("WANDB_MODE", "WANDB_DISABLED", "WANDB_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("WANDB_DIR", "WANDB_CACHE_DIR", "WANDB_CONFIG_DIR", "WANDB_DATA_DIR"):
+        monkeypatch.setenv(name, str(tmp_path / "wandb-home"))
+    monkeypatch.setenv("WANDB_SILENT", "true")
+
+    week05["seed_everything"](1)
+    logger = tracking.lightning_logger(
+        "week05-test", tmp_path / "runs", config={"hidden": 16}, backend="wandb"
+    )
+    trainer = L.Trainer(
+        max_epochs=2,
+        accelerator="cpu",
+        devices=1,
+        logger=logger,
+        log_every_n_steps=5,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        default_root_dir=tmp_path,
+    )
+    trainer.fit(
+        week05["DigitsClassifier"](hidden=16), datamodule=week05["DigitsDataModule"](seed=1)
+    )
+    run_dir = Path(logger.experiment.dir).parent
+    logger.experiment.finish()
+    assert tracking.wait_until_written(run_dir, timeout=30.0), "the offline run was not finalised"
+
+    record = tracking.read_wandb_run(run_dir)
+    assert record.config.get("hidden") == 16
+    assert len(record.metric("val_acc")) == 2, "one validation accuracy per epoch"
+    assert len(record.metric("train_loss")) >= 2
+    assert record.metric("val_acc")[-1] > 0.5

@@ -245,6 +245,86 @@ def _cover_course_root(root: str) -> None:
     _mount(None, root, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=64k,mode=755")
 
 
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")
+TMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+STAGING_ROOT = "/tmp/.autograder-root"
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
+MNT_DETACH = 2
+
+
+def _bind(source: str, target: str, *, read_only: bool = True) -> None:
+    _mount(source, target, None, MS_BIND | MS_REC)
+    if read_only:
+        _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+def _enter_minimal_root(limits: Limits, course_root: str | None) -> None:
+    """Make a new root holding only the system folders, the interpreter and this package.
+
+    Other checkouts of the course, the instructor's home folder, other
+    students' repositories: nothing outside the list is there to find.
+    ``/dev`` and ``/proc`` are the host's (there is no PID namespace), the
+    temporary folders are private and size-limited.
+    """
+    keep = sorted({*_needed_paths(), *([course_root] if course_root else [])})
+    keep = [p for p in keep if not any(p.startswith(o.rstrip("/") + "/") for o in keep if o != p)]
+    fds = [
+        (path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in keep
+    ]  # before /tmp is covered
+    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
+    new = STAGING_ROOT
+    os.mkdir(new, 0o755)
+    _mount("tmpfs", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
+    for path in SYSTEM_DIRS:
+        target = new + path
+        if os.path.islink(path):  # merged /usr: /bin -> usr/bin
+            os.symlink(os.readlink(path), target)
+        elif os.path.isdir(path):
+            os.makedirs(target, 0o755, exist_ok=True)
+            _bind(path, target)
+    for path in ("/dev", "/proc"):
+        os.makedirs(new + path, 0o755, exist_ok=True)
+        _bind(path, new + path, read_only=False)
+    for path, fd in fds:
+        os.makedirs(new + path, 0o755, exist_ok=True)
+        _bind(f"/proc/self/fd/{fd}", new + path)
+        os.close(fd)
+    for tmp in TMP_DIRS:
+        os.makedirs(new + tmp, 0o755, exist_ok=True)
+        _mount(
+            "tmpfs", new + tmp, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.tmp_bytes},mode=1777"
+        )
+    os.chdir(new)
+    number = SYS_PIVOT_ROOT.get(os.uname().machine)
+    os.mkdir(".old", 0o700)
+    if number is not None and _libc().syscall(number, b".", b".old") == 0:
+        os.chroot(".")
+        _check(_libc().umount2(b"/.old", MNT_DETACH), "umount the old root")
+        os.rmdir("/.old")
+    else:  # without pivot_root the old root stays reachable only by a privileged process
+        os.chroot(".")
+    os.chdir("/")
+
+
+def _private_tmps(limits: Limits) -> None:
+    """Private, size-limited temporary folders over the host's file system."""
+    for tmp in TMP_DIRS:
+        if os.path.isdir(tmp):
+            # a checkout or interpreter under /tmp must stay visible in the private /tmp
+            needed = [
+                (path, os.open(path, os.O_PATH | os.O_DIRECTORY))
+                for path in _needed_paths()
+                if path.startswith(tmp + "/")
+            ]
+            _mount(
+                "tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.tmp_bytes},mode=1777"
+            )
+            for path, fd in needed:
+                os.makedirs(path, mode=0o755, exist_ok=True)
+                _bind(f"/proc/self/fd/{fd}", path)
+                os.close(fd)
+
+
 def _enter_sandbox(
     mode: str,
     uid: int | None,
@@ -264,7 +344,7 @@ def _enter_sandbox(
             Path("/proc/self/uid_map").write_text(f"{real_uid} {real_uid} 1")
             Path("/proc/self/gid_map").write_text(f"{real_gid} {real_gid} 1")
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
-        root = _course_root()
+        root: str | None = _course_root()
         if root is not None:
             try:
                 _cover_course_root(root)
@@ -275,28 +355,10 @@ def _enter_sandbox(
                 _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=755")
             elif os.path.exists(path):
                 _mount("/dev/null", path, None, MS_BIND)
-        for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
-            if os.path.isdir(tmp):
-                # a checkout or interpreter under /tmp must stay visible in the private /tmp
-                needed = [
-                    (path, os.open(path, os.O_PATH | os.O_DIRECTORY))
-                    for path in _needed_paths()
-                    if path.startswith(tmp + "/")
-                ]
-                _mount(
-                    "tmpfs",
-                    tmp,
-                    "tmpfs",
-                    MS_NOSUID | MS_NODEV,
-                    f"size={limits.tmp_bytes},mode=1777",
-                )
-                for path, fd in needed:
-                    os.makedirs(path, mode=0o755, exist_ok=True)
-                    _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
-                    _mount(
-                        None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
-                    )
-                    os.close(fd)
+        try:
+            _enter_minimal_root(limits, root)
+        except OSError:  # then the whole file system, with private /tmp folders
+            _private_tmps(limits)
         os.mkdir(workdir, 0o700)
         if uid is not None:
             os.chown(workdir, uid, uid)

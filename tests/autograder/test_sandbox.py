@@ -10,6 +10,7 @@ import io
 import json
 import os
 import pickle
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -90,12 +91,17 @@ def test_strict_mode_drops_to_a_dedicated_uid_without_network_or_course_files() 
         "import os, socket, json\n"
         "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=1); net = True\n"
         "except OSError:\n    net = False\n"
-        f"raise RuntimeError(json.dumps([os.getuid(), os.getgid(), net, sorted(os.listdir({str(ROOT)!r}))]))"
+        f"raise RuntimeError(json.dumps([os.getuid(), os.getgid(), net, sorted(os.listdir({str(ROOT)!r})),"
+        " sorted(os.listdir('/'))]))"
     )
-    uid, gid, network, visible = json.loads(last_error(cell_report(probe)))
+    uid, gid, network, visible, top = json.loads(last_error(cell_report(probe)))
     assert uid >= 61000 and gid == uid and not network
     assert set(visible) <= {"autograder", "course_lib", ".nox", ".venv", "venv"}
     assert "solutions" not in visible and ".git" not in visible
+    # a new root: system folders, the interpreter, this package; no home folders, no other checkouts
+    system = {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "sys", "dev", "proc", "tmp", "var"}
+    assert set(top) - system <= {Path(p).parts[1] for p in (str(ROOT), sys.prefix, sys.base_prefix)}
+    assert not {"root", "home", "srv", "mnt", "run"} & set(top) - {Path(str(ROOT)).parts[1]}
 
 
 @AS_ROOT

@@ -285,15 +285,15 @@ def _enter_minimal_root(limits: Limits, course_root: str | None) -> None:
     for path in ("/dev", "/proc"):
         os.makedirs(new + path, 0o755, exist_ok=True)
         _bind(path, new + path, read_only=False)
-    for path, fd in fds:
-        os.makedirs(new + path, 0o755, exist_ok=True)
-        _bind(f"/proc/self/fd/{fd}", new + path)
-        os.close(fd)
     for tmp in TMP_DIRS:
         os.makedirs(new + tmp, 0o755, exist_ok=True)
         _mount(
             "tmpfs", new + tmp, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.tmp_bytes},mode=1777"
         )
+    for path, fd in fds:
+        os.makedirs(new + path, 0o755, exist_ok=True)
+        _bind(f"/proc/self/fd/{fd}", new + path)
+        os.close(fd)
     os.chdir(new)
     number = SYS_PIVOT_ROOT.get(os.uname().machine)
     os.mkdir(".old", 0o700)

@@ -175,7 +175,11 @@ def _index_organisation(
     if not prefix:
         raise CollectError("listing an organisation's repositories needs a name prefix (--prefix)")
     index = RepoIndex({}, pushes={})
-    for repo in client.paginate(f"/orgs/{org}/repos", {"per_page": 100, "type": "all"}):
+    try:
+        listed = list(client.paginate(f"/orgs/{org}/repos", {"per_page": 100, "type": "all"}))
+    except Exception as error:  # the API said no (token, organisation name): a usage problem
+        raise CollectError(f"cannot list the repositories of {org}: {error}") from error
+    for repo in listed:
         name = str(repo.get("name", ""))
         if not name.startswith(prefix):
             continue
@@ -188,7 +192,10 @@ def _index_organisation(
             repo.get("clone_url") or f"https://github.com/{org}/{name}.git"
         )
         assert index.pushes is not None
-        index.pushes[student] = push_events(client, org, name)
+        try:
+            index.pushes[student] = push_events(client, org, name)
+        except Exception:  # no activity for this repository: its rows say time_source "commit"
+            continue
     if token:
         import base64
 

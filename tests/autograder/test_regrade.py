@@ -611,3 +611,106 @@ def test_a_failure_while_collecting_is_an_error_row_not_a_gap(
     )
     assert [(r.student, r.status) for r in result.rows] == [("ana", "missing"), ("ben", "error")]
     assert "disk full" in result.rows[1].note and "no git repository" in result.rows[0].note
+
+
+class LocalOrganisation:
+    """A local stand-in for the GitHub REST API: one organisation's repositories and push activity."""
+
+    def __init__(self, repos: dict[str, Path], pushes: dict[str, list[dict[str, str]]]) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        listing = [{"name": name, "clone_url": str(path)} for name, path in repos.items()]
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                path = self.path.split("?")[0]
+                if self.headers.get("Authorization") != "Bearer t0ken":
+                    status, body = 401, {"message": "Bad credentials"}
+                elif path == "/orgs/course/repos":
+                    status, body = 200, listing
+                elif path.startswith("/repos/course/") and path.endswith("/activity"):
+                    status, body = 200, pushes.get(path.split("/")[3], [])
+                else:
+                    status, body = 404, {"message": "Not Found"}
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> LocalOrganisation:
+        import threading
+
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.slow
+def test_organisation_regrade_uses_the_time_github_received_each_push(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nb = notebooks()
+    repos = {}
+    for student in ("honest", "forger"):
+        repo = tmp_path / f"week01-{student}"
+        repo.mkdir()
+        git(repo, "init", "-q", "-b", "main")
+        commit(repo, {"week01.ipynb": nb["blank"]}, BEFORE)
+        commit(repo, {"week01.ipynb": nb["correct"]}, BEFORE)  # the forger's date is a lie
+        repos[f"week01-{student}"] = repo
+    shas = {}
+    for name, repo in repos.items():
+        log = subprocess.run(
+            ["git", "log", "--format=%H"], cwd=repo, capture_output=True, text=True
+        )
+        shas[name] = log.stdout.split()  # newest first
+    pushes = {
+        "week01-honest": [
+            {
+                "before": "0" * 40,
+                "after": shas["week01-honest"][0],
+                "timestamp": "2026-10-30T12:01:00Z",
+            }
+        ],
+        "week01-forger": [
+            {
+                "before": "0" * 40,
+                "after": shas["week01-forger"][1],
+                "timestamp": "2026-10-30T12:01:00Z",
+            },
+            {
+                "before": shas["week01-forger"][1],
+                "after": shas["week01-forger"][0],
+                "timestamp": "2026-11-02T08:00:00Z",
+            },
+        ],
+    }
+    roster_path = tmp_path / "roster.csv"
+    roster_path.write_text("student\nhonest\nforger\n")
+    roster = load_roster(roster_path)
+    with LocalOrganisation(repos, pushes) as api:
+        monkeypatch.setenv("GITHUB_API_URL", api.url)
+        with pytest.raises(CollectError, match="cannot list"):
+            index_repositories(roster, "course", "week01-", token="wrong")
+        index = index_repositories(roster, "course", "week01-", token="t0ken")
+    result = run_regrade(
+        WEEK, roster, index, LatePolicy.load(DEADLINE), progress=False, say=lambda _: None
+    )
+    rows = {r.student: r for r in result.rows}
+    assert rows["honest"].total == FULL and rows["honest"].time_source == "push"
+    assert rows["forger"].commit == shas["week01-forger"][1], "the commit pushed after the deadline"
+    assert (
+        rows["forger"].total == 0 and rows["forger"].late and rows["forger"].time_source == "push"
+    )
+    assert rows["forger"].commit_time == "2026-10-30T12:01:00+00:00"

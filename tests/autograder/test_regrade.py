@@ -714,3 +714,23 @@ def test_organisation_regrade_uses_the_time_github_received_each_push(
         rows["forger"].total == 0 and rows["forger"].late and rows["forger"].time_source == "push"
     )
     assert rows["forger"].commit_time == "2026-10-30T12:01:00+00:00"
+
+
+def test_notebooks_are_read_from_git_objects_with_a_size_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from autograder import collect
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, {"week01.ipynb": b"0123456789" * 10, "folder.ipynb": b"x"}, BEFORE)
+    bare, _ = clone_bare(str(repo), tmp_path / "bare.git")
+    assert bare is not None
+    sha = history(bare)[0].sha
+    (repo / "week01.ipynb").write_bytes(b"edited in the work tree, never committed")
+    assert collect.read_notebook_blob(bare, sha, "week01.ipynb") == (b"0123456789" * 10, "")
+    monkeypatch.setattr(collect, "MAX_NOTEBOOK_BYTES", 50)
+    data, why = collect.read_notebook_blob(bare, sha, "week01.ipynb")
+    assert data is None and "larger than" in why
+    assert collect.read_notebook_blob(bare, sha, "nothere.ipynb")[0] is None

@@ -76,7 +76,7 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = (
     16384,
     1 << 18,
 )
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
 
 
 @dataclass(frozen=True)
@@ -528,6 +528,8 @@ def run_in_sandbox(
         return _finish(report, job, {}, started)
     skip: dict[int, str] = {}
     lease = _lease_uid() if iso.uid is not None else None
+    if lease is None:
+        _protect_grader_process()
     try:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             report.attempts = attempt
@@ -556,6 +558,15 @@ def _finish(report: RunReport, job: HarnessJob, skip: dict[int, str], started: f
             )
     report.seconds = round(time.monotonic() - started, 3)
     return report
+
+
+def _protect_grader_process() -> None:
+    """Without a dedicated uid the submission runs as our uid: make this process
+    non-dumpable, so that it cannot read our ``/proc/<pid>/environ``, ``mem``,
+    ``cwd`` or ``root`` (the references are in memory; secrets may be in the
+    environment). Other processes of the same user stay readable (documented)."""
+    with contextlib.suppress(Exception):
+        _libc().prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
 def _hideable(paths: Sequence[str | os.PathLike[str]]) -> tuple[str, ...]:

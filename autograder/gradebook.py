@@ -236,6 +236,7 @@ def distribution_png(week: str, rows: list[Row], max_score: float) -> bytes:
     """A histogram of graded totals (PNG, no timestamp in its metadata)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     totals = [row.total for row in rows if row.status == GRADED]
     figure = Figure(figsize=(6, 3.5), dpi=100)
@@ -247,6 +248,7 @@ def distribution_png(week: str, rows: list[Row], max_score: float) -> bytes:
     )
     axes.set_xlabel("total points")
     axes.set_ylabel("students")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(f"{week}: {len(totals)} graded of {len(rows)}")
     figure.tight_layout()
     stream = io.BytesIO()

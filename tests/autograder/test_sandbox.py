@@ -59,7 +59,9 @@ def _fresh_isolation() -> Any:
 
 
 def cell_report(*sources: str, items: tuple[str, ...] = ()) -> RunReport:
-    job = HarnessJob(notebook=make_notebook(*sources), specs=spec_sources(WEEK, False), items=list(items))
+    job = HarnessJob(
+        notebook=make_notebook(*sources), specs=spec_sources(WEEK, False), items=list(items)
+    )
     return run_in_sandbox(job, limits=FAST)
 
 
@@ -70,7 +72,9 @@ def last_error(run: RunReport) -> str:
 
 
 # --------------------------------------------------------------------------- the child process
-def test_the_child_runs_an_isolated_interpreter_with_a_clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_child_runs_an_isolated_interpreter_with_a_clean_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", "ghs_not_for_students")
     monkeypatch.setenv("PYTHONPATH", "/somewhere/else")
     probe = (
@@ -78,7 +82,9 @@ def test_the_child_runs_an_isolated_interpreter_with_a_clean_environment(monkeyp
         "raise RuntimeError(json.dumps([sys.flags.isolated, sys.flags.no_user_site, sorted(os.environ),"
         " os.getcwd(), os.listdir('.'), '' in sys.path or os.getcwd() in sys.path]))"
     )
-    isolated, no_user_site, names, cwd, files, cwd_on_path = json.loads(last_error(cell_report(probe)))
+    isolated, no_user_site, names, cwd, files, cwd_on_path = json.loads(
+        last_error(cell_report(probe))
+    )
     assert isolated == 1 and no_user_site == 1 and not cwd_on_path
     assert "GITHUB_TOKEN" not in names and "PYTHONPATH" not in names
     assert files == [] and cwd != str(ROOT), "a fresh, empty working folder"
@@ -99,13 +105,29 @@ def test_strict_mode_drops_to_a_dedicated_uid_without_network_or_course_files() 
     assert set(visible) <= {"autograder", "course_lib", ".nox", ".venv", "venv"}
     assert "solutions" not in visible and ".git" not in visible
     # a new root: system folders, the interpreter, this package; no home folders, no other checkouts
-    system = {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "sys", "dev", "proc", "tmp", "var"}
+    system = {
+        "usr",
+        "bin",
+        "sbin",
+        "lib",
+        "lib32",
+        "lib64",
+        "libx32",
+        "etc",
+        "sys",
+        "dev",
+        "proc",
+        "tmp",
+        "var",
+    }
     assert set(top) - system <= {Path(p).parts[1] for p in (str(ROOT), sys.prefix, sys.base_prefix)}
     assert not {"root", "home", "srv", "mnt", "run"} & set(top) - {Path(str(ROOT)).parts[1]}
 
 
 @AS_ROOT
-def test_if_the_course_root_cannot_be_covered_its_private_folders_still_are(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_if_the_course_root_cannot_be_covered_its_private_folders_still_are(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def refuse(root: str) -> None:
         raise OSError("bind mounts refused")
 
@@ -152,7 +174,10 @@ def test_process_limit_is_per_run_with_a_dedicated_uid() -> None:
 def test_a_cell_past_its_time_limit_is_skipped_and_the_rest_still_runs() -> None:
     run = run_in_sandbox(
         HarnessJob(
-            notebook=make_notebook("import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True: pass", "x = 1"),
+            notebook=make_notebook(
+                "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True: pass",
+                "x = 1",
+            ),
             specs=spec_sources(WEEK, False),
             items=[],
         ),
@@ -163,9 +188,16 @@ def test_a_cell_past_its_time_limit_is_skipped_and_the_rest_still_runs() -> None
 
 
 def test_the_limit_on_notebook_size_holds_for_bytes_too() -> None:
-    job = HarnessJob(notebook=b" " * (MAX_NOTEBOOK_BYTES + 1), specs=spec_sources(WEEK, False), items=["task_type"])
+    job = HarnessJob(
+        notebook=b" " * (MAX_NOTEBOOK_BYTES + 1),
+        specs=spec_sources(WEEK, False),
+        items=["task_type"],
+    )
     run = run_in_sandbox(job, limits=FAST)
-    assert "the limit is" in (run.notebook_error or "") and run.items[("task_type", None)].status == "not_run"
+    assert (
+        "the limit is" in (run.notebook_error or "")
+        and run.items[("task_type", None)].status == "not_run"
+    )
 
 
 # --------------------------------------------------------------------------- the frames
@@ -190,7 +222,9 @@ def test_a_frame_stream_has_a_total_cap() -> None:
 
 
 def test_an_item_frame_with_an_unknown_status_is_an_error() -> None:
-    frame = protocol.Frame({"type": "item", "item": "task_type", "status": "passed", "missing": "abc"})
+    frame = protocol.Frame(
+        {"type": "item", "item": "task_type", "status": "passed", "missing": "abc"}
+    )
     report = _item_report(frame)
     assert report.status == "error" and report.missing == ()
 
@@ -213,7 +247,13 @@ class LyingArray(np.ndarray):
 
 @pytest.mark.parametrize(
     "value",
-    [AlwaysEqual(), LyingFloat(1.0), np.array([AlwaysEqual()], dtype=object), np.zeros(2, dtype=[("a", "f8")]), {1, 2}],
+    [
+        AlwaysEqual(),
+        LyingFloat(1.0),
+        np.array([AlwaysEqual()], dtype=object),
+        np.zeros(2, dtype=[("a", "f8")]),
+        {1, 2},
+    ],
     ids=["object", "float-subclass", "object-array", "structured-array", "set"],
 )
 def test_lying_types_cannot_be_exported(value: Any) -> None:
@@ -255,7 +295,8 @@ def test_a_pickle_inside_the_npz_is_never_loaded(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "doc", [b'{"__array__": 1}', b'["a", "missing"]', b'["i", 1.5]', b"[" * 100_000, b'["s", 1]', b"\xff"]
+    "doc",
+    [b'{"__array__": 1}', b'["a", "missing"]', b'["i", 1.5]', b"[" * 100_000, b'["s", 1]', b"\xff"],
 )
 def test_malformed_exported_trees_are_refused(doc: bytes) -> None:
     with pytest.raises(exchange.ExchangeError):
@@ -295,7 +336,9 @@ def test_malformed_payload_scores_zero_with_a_message() -> None:
 
 
 # --------------------------------------------------------------------------- one record per submission
-def test_an_internal_error_still_gives_one_record_with_status_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_internal_error_still_gives_one_record_with_status_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def broken(*args: Any, **kwargs: Any) -> RunReport:
         raise RuntimeError("the grader itself failed")
 
@@ -303,7 +346,9 @@ def test_an_internal_error_still_gives_one_record_with_status_error(monkeypatch:
     results = grade_submission(WEEK, make_notebook("x = 1"), commit="abc123")
     record = results.as_dict()
     assert record["status"] == "error" and results.exit_code == 3
-    assert "the grader itself failed" in record["error"] and record["submission"]["commit"] == "abc123"
+    assert (
+        "the grader itself failed" in record["error"] and record["submission"]["commit"] == "abc123"
+    )
     assert "could not grade" in markdown(record)
 
 
@@ -328,3 +373,18 @@ def test_an_oversized_notebook_is_refused_before_reading(tmp_path: Path) -> None
         stream.truncate(MAX_NOTEBOOK_BYTES + 1)  # sparse: no disk used
     with pytest.raises(OSError, match="the limit is"):
         read_notebook(path)
+
+
+def test_submissions_graded_at_the_same_time_do_not_disturb_each_other() -> None:
+    """Each run leases its own uid, so one run's clean-up never kills the other's processes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    notebook = WEEK.solution_notebook.read_bytes()
+    with ThreadPoolExecutor(2) as pool:
+        records = list(
+            pool.map(
+                lambda _: grade_submission(WEEK, notebook, limits=Limits(run_seconds=120)), range(2)
+            )
+        )
+    assert [r.status for r in records] == ["graded", "graded"]
+    assert [r.score for r in records] == [r.max_score for r in records]

@@ -189,8 +189,12 @@ class Liar(np.ndarray):
 def select_top_features(X, y, k):
     return np.zeros(k, dtype=int).view(Liar)
 """
-NAN_ANSWER = "import numpy as np\ndef select_top_features(X, y, k):\n    return np.full(k, np.nan)\n"
-INF_ANSWER = "import numpy as np\ndef select_top_features(X, y, k):\n    return np.full(k, np.inf)\n"
+NAN_ANSWER = (
+    "import numpy as np\ndef select_top_features(X, y, k):\n    return np.full(k, np.nan)\n"
+)
+INF_ANSWER = (
+    "import numpy as np\ndef select_top_features(X, y, k):\n    return np.full(k, np.inf)\n"
+)
 WRONG_DTYPE = "import numpy as np\ndef select_top_features(X, y, k):\n    return np.array([str(i) for i in range(k)])\n"
 WRONG_SHAPE = "import numpy as np\ndef select_top_features(X, y, k):\n    return np.arange(k * 2).reshape(2, k)\n"
 HUGE_ANSWER = "import numpy as np\ndef select_top_features(X, y, k):\n    return np.zeros(200_000_000, dtype=np.int8)\n"
@@ -225,10 +229,13 @@ for fd in range(3, 64):
         except OSError:
             break
 """
-FORGED_FRAMES_SUPPRESSING_PROBES = FORGED_FRAMES + """\
+FORGED_FRAMES_SUPPRESSING_PROBES = (
+    FORGED_FRAMES
+    + """\
 import autograder.harness as harness
 harness.run_item = lambda *args, **kwargs: None
 """
+)
 PICKLED_FRAME = """\
 import io, os, struct, json, zipfile, pickle
 class Evil:
@@ -376,11 +383,17 @@ def light_notebook() -> dict[str, Any]:
 
     notebook = json.loads(_solution().read_text())
     keep = [
-        c for c in notebook["cells"]
+        c
+        for c in notebook["cells"]
         if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") in LIGHT_FUNCTIONS
     ]
-    imports = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-               "source": "import numpy as np\n"}
+    imports = {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {},
+        "outputs": [],
+        "source": "import numpy as np\n",
+    }
     notebook["cells"] = [imports, *keep]
     return notebook
 
@@ -400,7 +413,11 @@ def _without_test_cells(tmp: Path) -> bytes:
 def _stub_with_edited_test_cells(tmp: Path) -> bytes:
     def edit(notebook: dict[str, Any]) -> None:
         for cell in notebook["cells"]:
-            if _is_test_cell(cell) or cell.get("cell_type") == "code" and "nbgrader" in cell.get("metadata", {}):
+            if (
+                _is_test_cell(cell)
+                or cell.get("cell_type") == "code"
+                and "nbgrader" in cell.get("metadata", {})
+            ):
                 if _is_test_cell(cell) or cell["metadata"]["nbgrader"].get("locked"):
                     cell["source"] = TEST_CELLS_EDITED
                     cell["metadata"]["nbgrader"]["grade"] = False  # "not a test any more"
@@ -414,7 +431,9 @@ def _solution_code_in_test_cells(tmp: Path) -> bytes:
 
     def mark(notebook: dict[str, Any]) -> None:
         for cell in notebook["cells"]:
-            if cell.get("cell_type") == "code" and cell["metadata"].get("nbgrader", {}).get("solution"):
+            if cell.get("cell_type") == "code" and cell["metadata"].get("nbgrader", {}).get(
+                "solution"
+            ):
                 cell["metadata"]["nbgrader"].update(grade=True, solution=False)
 
     return _notebook_from(_stub(), mark)
@@ -487,120 +506,379 @@ def _odd_cells(tmp: Path) -> bytes:
 SFT = ("select_top_features",)
 CASES: list[Case] = [
     # ------------------------------------------------------------------ ending the process
-    Case("os_exit_in_cell", "os._exit(0) in the first cell of the whole solution", base="solution",
-         before=(EXIT_CODE,), message="ended the grading process"),
-    Case("sys_exit_in_cell", "sys.exit(0) in a cell", before=("import sys\nsys.exit(0)\n",), message="SystemExit"),
-    Case("raise_system_exit_and_keyboard_interrupt", "raise SystemExit / KeyboardInterrupt in cells",
-         before=("raise SystemExit(0)\n", "raise KeyboardInterrupt\n"), message="KeyboardInterrupt"),
-    Case("os_exit_in_graded_function", "a graded function calls os._exit(0)", after=(FUNCTION_EXITS,),
-         lose=SFT, message="ended abruptly", modes=BOTH),
-    Case("system_exit_in_graded_function", "a graded function raises SystemExit", after=(FUNCTION_SYSEXIT,),
-         lose=SFT, message="SystemExit"),
-    Case("kill_every_process", "os.kill(-1, SIGKILL): every process the sandbox may signal", after=(KILL_ALL,),
-         modes=BOTH),
-    Case("atexit_handlers", "atexit handlers that print a forged grade and write to every fd", after=(ATEXIT,)),
+    Case(
+        "os_exit_in_cell",
+        "os._exit(0) in the first cell of the whole solution",
+        base="solution",
+        before=(EXIT_CODE,),
+        message="ended the grading process",
+    ),
+    Case(
+        "sys_exit_in_cell",
+        "sys.exit(0) in a cell",
+        before=("import sys\nsys.exit(0)\n",),
+        message="SystemExit",
+    ),
+    Case(
+        "raise_system_exit_and_keyboard_interrupt",
+        "raise SystemExit / KeyboardInterrupt in cells",
+        before=("raise SystemExit(0)\n", "raise KeyboardInterrupt\n"),
+        message="KeyboardInterrupt",
+    ),
+    Case(
+        "os_exit_in_graded_function",
+        "a graded function calls os._exit(0)",
+        after=(FUNCTION_EXITS,),
+        lose=SFT,
+        message="ended abruptly",
+        modes=BOTH,
+    ),
+    Case(
+        "system_exit_in_graded_function",
+        "a graded function raises SystemExit",
+        after=(FUNCTION_SYSEXIT,),
+        lose=SFT,
+        message="SystemExit",
+    ),
+    Case(
+        "kill_every_process",
+        "os.kill(-1, SIGKILL): every process the sandbox may signal",
+        after=(KILL_ALL,),
+        modes=BOTH,
+    ),
+    Case(
+        "atexit_handlers",
+        "atexit handlers that print a forged grade and write to every fd",
+        after=(ATEXIT,),
+    ),
     # ------------------------------------------------------------------ hanging
-    Case("infinite_loop_ignoring_signals", "a cell ignores SIGALRM/SIGTERM/SIGINT and loops forever",
-         after=(HANG_IGNORING_SIGNALS,), message="ran longer than", modes=BOTH),
-    Case("infinite_loop_alarm_blocked", "a cell blocks SIGALRM with sigmask and sleeps forever",
-         before=(HANG_WITH_ALARM_BLOCKED,), message="ran longer than"),
-    Case("graded_function_hangs", "a graded function blocks SIGALRM and loops forever", after=(FUNCTION_HANGS,),
-         lose=SFT, message="ran longer than", modes=BOTH),
+    Case(
+        "infinite_loop_ignoring_signals",
+        "a cell ignores SIGALRM/SIGTERM/SIGINT and loops forever",
+        after=(HANG_IGNORING_SIGNALS,),
+        message="ran longer than",
+        modes=BOTH,
+    ),
+    Case(
+        "infinite_loop_alarm_blocked",
+        "a cell blocks SIGALRM with sigmask and sleeps forever",
+        before=(HANG_WITH_ALARM_BLOCKED,),
+        message="ran longer than",
+    ),
+    Case(
+        "graded_function_hangs",
+        "a graded function blocks SIGALRM and loops forever",
+        after=(FUNCTION_HANGS,),
+        lose=SFT,
+        message="ran longer than",
+        modes=BOTH,
+    ),
     # ------------------------------------------------------------------ resources
     Case("memory_bomb", "a cell allocates a terabyte", after=(MEMORY_BOMB,), message="MemoryError"),
-    Case("memory_bomb_gradual", "a cell allocates 64 MiB at a time until it dies", after=(MEMORY_BOMB_GRADUAL,),
-         message="MemoryError|ran longer than"),
-    Case("memory_bomb_in_graded_function", "a graded function allocates without end",
-         after=(FUNCTION_MEMORY_BOMB,), lose=SFT),
+    Case(
+        "memory_bomb_gradual",
+        "a cell allocates 64 MiB at a time until it dies",
+        after=(MEMORY_BOMB_GRADUAL,),
+        message="MemoryError|ran longer than",
+    ),
+    Case(
+        "memory_bomb_in_graded_function",
+        "a graded function allocates without end",
+        after=(FUNCTION_MEMORY_BOMB,),
+        lose=SFT,
+    ),
     Case("fork_bomb", "a cell forks without end", after=(FORK_BOMB,), modes=BOTH),
-    Case("escaped_process", "a double-forked setsid process outlives the cell", after=(ESCAPED_PROCESS,),
-         modes=BOTH),
-    Case("one_huge_file", "a cell writes a 1 GiB file", after=(ONE_HUGE_FILE,), message="File too large",
-         modes=BOTH),
-    Case("disk_filler", "a cell writes 1000 files of 8 MiB", after=(MANY_FILES,),
-         message="No space left|wrote more than", modes=BOTH),
-    Case("giant_stdout", "a cell prints 200 MiB", after=(GIANT_STDOUT,), message="only the end was kept"),
-    Case("endless_stdout", "a cell prints forever", after=(ENDLESS_STDOUT,), message="ran longer than"),
-    Case("warnings_and_stderr", "warnings and stray stderr output all through the solution", base="solution",
-         before=(WARNINGS_AND_STDERR,), after=(WARNINGS_AND_STDERR,)),
+    Case(
+        "escaped_process",
+        "a double-forked setsid process outlives the cell",
+        after=(ESCAPED_PROCESS,),
+        modes=BOTH,
+    ),
+    Case(
+        "one_huge_file",
+        "a cell writes a 1 GiB file",
+        after=(ONE_HUGE_FILE,),
+        message="File too large",
+        modes=BOTH,
+    ),
+    Case(
+        "disk_filler",
+        "a cell writes 1000 files of 8 MiB",
+        after=(MANY_FILES,),
+        message="No space left|wrote more than",
+        modes=BOTH,
+    ),
+    Case(
+        "giant_stdout",
+        "a cell prints 200 MiB",
+        after=(GIANT_STDOUT,),
+        message="only the end was kept",
+    ),
+    Case(
+        "endless_stdout",
+        "a cell prints forever",
+        after=(ENDLESS_STDOUT,),
+        message="ran longer than",
+    ),
+    Case(
+        "warnings_and_stderr",
+        "warnings and stray stderr output all through the solution",
+        base="solution",
+        before=(WARNINGS_AND_STDERR,),
+        after=(WARNINGS_AND_STDERR,),
+    ),
     # ------------------------------------------------------------------ network
     Case("network_access", "a cell opens TCP connections", after=(NETWORK,), message="reached: []"),
-    Case("pip_install_subprocess", "a cell runs pip install", after=(PIP_SUBPROCESS,),
-         message="pip exit status|ran longer than"),
+    Case(
+        "pip_install_subprocess",
+        "a cell runs pip install",
+        after=(PIP_SUBPROCESS,),
+        message="pip exit status|ran longer than",
+    ),
     Case("pip_install_magic", "!pip and %pip magics", before=(PIP_MAGIC,)),
     # ------------------------------------------------------------------ patching the grader's tools
-    Case("monkeypatch_numpy", "patch numpy/np.testing comparisons before the stubs", base="stub",
-         before=(PATCH_NUMPY,), hidden=True),
-    Case("monkeypatch_math_builtins", "patch math and builtins", base="stub", before=(PATCH_BUILTINS,)),
-    Case("monkeypatch_autograder", "patch the autograder's checks, Outcome and exporter", base="stub",
-         after=(PATCH_AUTOGRADER,), hidden=True),
-    Case("shadow_module_by_cell", "write numpy.py/autograder.py into the working folder", base="stub",
-         after=(SHADOW_BY_CELL,)),
+    Case(
+        "monkeypatch_numpy",
+        "patch numpy/np.testing comparisons before the stubs",
+        base="stub",
+        before=(PATCH_NUMPY,),
+        hidden=True,
+    ),
+    Case(
+        "monkeypatch_math_builtins",
+        "patch math and builtins",
+        base="stub",
+        before=(PATCH_BUILTINS,),
+    ),
+    Case(
+        "monkeypatch_autograder",
+        "patch the autograder's checks, Outcome and exporter",
+        base="stub",
+        after=(PATCH_AUTOGRADER,),
+        hidden=True,
+    ),
+    Case(
+        "shadow_module_by_cell",
+        "write numpy.py/autograder.py into the working folder",
+        base="stub",
+        after=(SHADOW_BY_CELL,),
+    ),
     # ------------------------------------------------------------------ lying return values
-    Case("always_equal_str_subclass", "a str subclass whose __eq__ is always True", after=(ALWAYS_EQUAL_TASK,),
-         lose=("task_type",), message="cannot be exported"),
-    Case("always_equal_object", "an object whose __eq__ is always True", after=(ALWAYS_EQUAL_OBJECT,),
-         lose=("task_type",), message="cannot be exported"),
-    Case("ndarray_subclass", "an ndarray subclass overriding __eq__", after=(NDARRAY_SUBCLASS,), lose=SFT),
+    Case(
+        "always_equal_str_subclass",
+        "a str subclass whose __eq__ is always True",
+        after=(ALWAYS_EQUAL_TASK,),
+        lose=("task_type",),
+        message="cannot be exported",
+    ),
+    Case(
+        "always_equal_object",
+        "an object whose __eq__ is always True",
+        after=(ALWAYS_EQUAL_OBJECT,),
+        lose=("task_type",),
+        message="cannot be exported",
+    ),
+    Case(
+        "ndarray_subclass",
+        "an ndarray subclass overriding __eq__",
+        after=(NDARRAY_SUBCLASS,),
+        lose=SFT,
+    ),
     Case("nan_answer", "NaN answers", after=(NAN_ANSWER,), lose=SFT),
     Case("inf_answer", "inf answers", after=(INF_ANSWER,), lose=SFT),
     Case("wrong_dtype", "strings instead of integer indices", after=(WRONG_DTYPE,), lose=SFT),
     Case("wrong_shape", "a 2-D array instead of 1-D", after=(WRONG_SHAPE,), lose=SFT),
     Case("huge_answer", "a 200 MB return value", after=(HUGE_ANSWER,), lose=SFT),
-    Case("pickled_object_answer", "an object array whose pickle runs code", after=(EVIL_PICKLE_ANSWER,),
-         lose=SFT, message="cannot be exported"),
-    Case("pickle_and_pt_files", "pickles and .pt files that run code on load", after=(TORCH_PAYLOAD_FILES,)),
+    Case(
+        "pickled_object_answer",
+        "an object array whose pickle runs code",
+        after=(EVIL_PICKLE_ANSWER,),
+        lose=SFT,
+        message="cannot be exported",
+    ),
+    Case(
+        "pickle_and_pt_files",
+        "pickles and .pt files that run code on load",
+        after=(TORCH_PAYLOAD_FILES,),
+    ),
     # ------------------------------------------------------------------ forging the channel
-    Case("forged_result_frames", "write item frames with the public reference values to every fd",
-         after=(FORGED_FRAMES,), lose=("task_type", "select_top_features"), message="reported twice"),
-    Case("pickled_npz_frame", "a forged frame whose .npz holds a pickle", after=(PICKLED_FRAME,),
-         lose=("select_top_features", "task_type"), message="reported twice"),
-    Case("garbage_on_results_channel", "bytes that are no frame on every fd", after=(GARBAGE_ON_RESULTS_FD,),
-         lose=("*",), message="malformed data"),
-    Case("results_channel_closed", "close every inherited fd", base="solution", after=(CLOSE_RESULTS_FD,),
-         message="ended the grading process"),
-    Case("forged_frames_with_probes_suppressed", "forge every public item and stop the real probes",
-         after=(FORGED_FRAMES_SUPPRESSING_PROBES,), hidden=True, public_may_pass=True),
+    Case(
+        "forged_result_frames",
+        "write item frames with the public reference values to every fd",
+        after=(FORGED_FRAMES,),
+        lose=("task_type", "select_top_features"),
+        message="reported twice",
+    ),
+    Case(
+        "pickled_npz_frame",
+        "a forged frame whose .npz holds a pickle",
+        after=(PICKLED_FRAME,),
+        lose=("select_top_features", "task_type"),
+        message="reported twice",
+    ),
+    Case(
+        "garbage_on_results_channel",
+        "bytes that are no frame on every fd",
+        after=(GARBAGE_ON_RESULTS_FD,),
+        lose=("*",),
+        message="malformed data",
+    ),
+    Case(
+        "results_channel_closed",
+        "close every inherited fd",
+        base="solution",
+        after=(CLOSE_RESULTS_FD,),
+        message="ended the grading process",
+    ),
+    Case(
+        "forged_frames_with_probes_suppressed",
+        "forge every public item and stop the real probes",
+        after=(FORGED_FRAMES_SUPPRESSING_PROBES,),
+        hidden=True,
+        public_may_pass=True,
+    ),
     # ------------------------------------------------------------------ reading secrets and references
-    Case("environment_secrets", "look for tokens in the environment and /proc", after=(SECRETS,),
-         message="secrets seen: [] []"),
-    Case("read_private_paths", "open solutions/, .git and ../ paths, also through /proc", after=(READ_PRIVATE_PATHS,),
-         message="private files found: []"),
-    Case("search_filesystem", "walk the file system for hidden references", after=(SEARCH_FILESYSTEM,),
-         message="hidden files found: []"),
-    Case("write_results_files", "write a forged results JSON/Markdown, also through a symlink", after=(WRITE_RESULTS,),
-         message="wrote: []", modes=BOTH),
-    Case("forged_grade_printed", "print a forged grade and GitHub workflow commands", base="solution",
-         after=(FORGED_PRINTS,), cli=True),
+    Case(
+        "environment_secrets",
+        "look for tokens in the environment and /proc",
+        after=(SECRETS,),
+        message="secrets seen: [] []",
+    ),
+    Case(
+        "read_private_paths",
+        "open solutions/, .git and ../ paths, also through /proc",
+        after=(READ_PRIVATE_PATHS,),
+        message="private files found: []",
+    ),
+    Case(
+        "search_filesystem",
+        "walk the file system for hidden references",
+        after=(SEARCH_FILESYSTEM,),
+        message="hidden files found: []",
+    ),
+    Case(
+        "write_results_files",
+        "write a forged results JSON/Markdown, also through a symlink",
+        after=(WRITE_RESULTS,),
+        message="wrote: []",
+        modes=BOTH,
+    ),
+    Case(
+        "forged_grade_printed",
+        "print a forged grade and GitHub workflow commands",
+        base="solution",
+        after=(FORGED_PRINTS,),
+        cli=True,
+    ),
     # ------------------------------------------------------------------ the submission's own files
-    Case("student_conftest_sitecustomize_shadows", "conftest.py, pytest.ini, sitecustomize.py, numpy.py... "
-         "next to the notebook", base="solution", files=STUDENT_FILES),
-    Case("student_files_weak_mode", "the same files, weak sandbox", files=STUDENT_FILES, modes=(WEAK,)),
-    Case("test_cells_deleted", "every nbgrader test cell deleted", base="solution", build=_without_test_cells),
-    Case("test_cells_edited", "read-only and test cells replaced by 'All tests passed'", base="stub",
-         build=_stub_with_edited_test_cells),
-    Case("solution_cells_marked_as_tests", "stub with its cells re-marked as test cells", base="stub",
-         build=_solution_code_in_test_cells),
+    Case(
+        "student_conftest_sitecustomize_shadows",
+        "conftest.py, pytest.ini, sitecustomize.py, numpy.py... next to the notebook",
+        base="solution",
+        files=STUDENT_FILES,
+    ),
+    Case(
+        "student_files_weak_mode",
+        "the same files, weak sandbox",
+        files=STUDENT_FILES,
+        modes=(WEAK,),
+    ),
+    Case(
+        "test_cells_deleted",
+        "every nbgrader test cell deleted",
+        base="solution",
+        build=_without_test_cells,
+    ),
+    Case(
+        "test_cells_edited",
+        "read-only and test cells replaced by 'All tests passed'",
+        base="stub",
+        build=_stub_with_edited_test_cells,
+    ),
+    Case(
+        "solution_cells_marked_as_tests",
+        "stub with its cells re-marked as test cells",
+        base="stub",
+        build=_solution_code_in_test_cells,
+    ),
     # ------------------------------------------------------------------ broken notebooks
-    Case("symlinked_notebook", "week01.ipynb is a symlink to the solution", base="none", build=_symlinked_notebook,
-         message="cannot be read"),
-    Case("repository_of_symlinks", "references/, grading.py and week.json symlinked to the solution's",
-         base="stub", build=_repository_of_symlinks, hidden=True),
-    Case("missing_notebook", "no notebook", base="none", build=_missing_notebook, message="no notebook"),
-    Case("invalid_json", "a notebook that is not JSON", base="none",
-         build=lambda tmp: _write(tmp, b'{"cells": [ this is not json'), message="could not be read"),
-    Case("empty_file", "an empty file", base="none", build=lambda tmp: _write(tmp, b""),
-         message="could not be read"),
-    Case("no_cells", "a notebook without cells", base="none",
-         build=lambda tmp: _write(tmp, b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'),
-         message="not defined"),
-    Case("not_a_notebook", "valid JSON that is no notebook", base="none", build=lambda tmp: _write(tmp, b"[1, 2]"),
-         message="could not be read"),
-    Case("deeply_nested_json", "200,000 nested lists", base="none", build=_nested_notebook,
-         message="could not be read"),
-    Case("odd_cell_sources", "cells whose source or metadata has the wrong type", base="none", build=_odd_cells,
-         message="not defined"),
-    Case("huge_notebook_file", "a 200 MB notebook file", base="none", build=_huge_notebook, message="the limit is"),
-    Case("huge_notebook_bytes", "a 200 MB notebook passed as bytes", base="none", build=_huge_notebook_bytes,
-         message="the limit is"),
+    Case(
+        "symlinked_notebook",
+        "week01.ipynb is a symlink to the solution",
+        base="none",
+        build=_symlinked_notebook,
+        message="cannot be read",
+    ),
+    Case(
+        "repository_of_symlinks",
+        "references/, grading.py and week.json symlinked to the solution's",
+        base="stub",
+        build=_repository_of_symlinks,
+        hidden=True,
+    ),
+    Case(
+        "missing_notebook",
+        "no notebook",
+        base="none",
+        build=_missing_notebook,
+        message="no notebook",
+    ),
+    Case(
+        "invalid_json",
+        "a notebook that is not JSON",
+        base="none",
+        build=lambda tmp: _write(tmp, b'{"cells": [ this is not json'),
+        message="could not be read",
+    ),
+    Case(
+        "empty_file",
+        "an empty file",
+        base="none",
+        build=lambda tmp: _write(tmp, b""),
+        message="could not be read",
+    ),
+    Case(
+        "no_cells",
+        "a notebook without cells",
+        base="none",
+        build=lambda tmp: _write(
+            tmp, b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+        ),
+        message="not defined",
+    ),
+    Case(
+        "not_a_notebook",
+        "valid JSON that is no notebook",
+        base="none",
+        build=lambda tmp: _write(tmp, b"[1, 2]"),
+        message="could not be read",
+    ),
+    Case(
+        "deeply_nested_json",
+        "200,000 nested lists",
+        base="none",
+        build=_nested_notebook,
+        message="could not be read",
+    ),
+    Case(
+        "odd_cell_sources",
+        "cells whose source or metadata has the wrong type",
+        base="none",
+        build=_odd_cells,
+        message="not defined",
+    ),
+    Case(
+        "huge_notebook_file",
+        "a 200 MB notebook file",
+        base="none",
+        build=_huge_notebook,
+        message="the limit is",
+    ),
+    Case(
+        "huge_notebook_bytes",
+        "a 200 MB notebook passed as bytes",
+        base="none",
+        build=_huge_notebook_bytes,
+        message="the limit is",
+    ),
 ]

@@ -30,7 +30,9 @@ from tests.conftest import ROOT
 from tests.hostile.cases import CASES, LIGHT_FUNCTIONS, STRICT, WEAK, Case, light_notebook
 
 WEEK = locate_week("week01", ROOT)
-REQUIRES = {i.name: set(i.requires) for i in load_week(WEEK.name, WEEK.public_dir, WEEK.private_dir).items}
+REQUIRES = {
+    i.name: set(i.requires) for i in load_week(WEEK.name, WEEK.public_dir, WEEK.private_dir).items
+}
 # The whole solution imports matplotlib, scikit-learn and loads data sets: on a
 # busy 2-core runner a cell of it can take several seconds, so it gets room.
 SOLUTION_LIMITS = Limits(
@@ -107,7 +109,13 @@ def _sleep_tag(tmp_path: Path) -> str:
 
 
 def _code_cell(source: str) -> dict[str, Any]:
-    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {},
+        "outputs": [],
+        "source": source,
+    }
 
 
 def _submission(case: Case, tmp_path: Path) -> Path | bytes:
@@ -116,7 +124,9 @@ def _submission(case: Case, tmp_path: Path) -> Path | bytes:
     if case.base == "light":
         notebook = light_notebook()
     elif case.base in ("solution", "stub"):
-        notebook = json.loads((WEEK.solution_notebook if case.base == "solution" else WEEK.notebook).read_text())
+        notebook = json.loads(
+            (WEEK.solution_notebook if case.base == "solution" else WEEK.notebook).read_text()
+        )
     else:
         notebook = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     notebook["cells"] = (
@@ -133,13 +143,30 @@ def _submission(case: Case, tmp_path: Path) -> Path | bytes:
     return path
 
 
-def _grade_cli(notebook: Path | bytes, case: Case, tmp_path: Path, out: Path) -> tuple[Results | dict[str, Any], str]:
+def _grade_cli(
+    notebook: Path | bytes, case: Case, tmp_path: Path, out: Path
+) -> tuple[Results | dict[str, Any], str]:
     assert isinstance(notebook, Path)
     record_path = out / "results.json"
     done = subprocess.run(
-        [sys.executable, "-m", "autograder", "grade", "week01", str(notebook), "--json", str(record_path),
-         "--markdown", str(out / "report.md")] + (["--hidden"] if case.hidden else []),
-        cwd=ROOT, capture_output=True, text=True, timeout=120, env=dict(os.environ),
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            "week01",
+            str(notebook),
+            "--json",
+            str(record_path),
+            "--markdown",
+            str(out / "report.md"),
+        ]
+        + (["--hidden"] if case.hidden else []),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
     )
     assert done.returncode in (0, 1), done.stderr[-2000:]
     return json.loads(record_path.read_text()), done.stdout
@@ -158,7 +185,9 @@ def _stray_processes(tag: str) -> list[int]:
     return pids
 
 
-CASE_PARAMS = [pytest.param(case, mode, id=f"{case.name}-{mode}") for case in CASES for mode in case.modes]
+CASE_PARAMS = [
+    pytest.param(case, mode, id=f"{case.name}-{mode}") for case in CASES for mode in case.modes
+]
 
 
 @pytest.mark.parametrize(("case", "sandbox_mode"), CASE_PARAMS, indirect=["sandbox_mode"])
@@ -186,7 +215,9 @@ def test_hostile_submission(case: Case, sandbox_mode: str, tmp_path: Path) -> No
     # nothing ran in the trusted process, nothing leaked, nothing was left behind
     assert not (tmp_path / "marker").exists(), "student code ran outside the sandbox"
     assert SECRET not in json.dumps(record)
-    assert sorted(p.name for p in out.iterdir()) == (["report.md", "results.json"] if case.cli else [])
+    assert sorted(p.name for p in out.iterdir()) == (
+        ["report.md", "results.json"] if case.cli else []
+    )
     if case.cli:
         assert not [line for line in stdout.splitlines() if line.lstrip().startswith("::")], stdout
         assert "Points 23/23" not in stdout
@@ -210,15 +241,29 @@ def assert_honest_outcome(case: Case, record: dict[str, Any]) -> None:
             honest = case.base == "solution" or REQUIRES[name] <= set(LIGHT_FUNCTIONS)
             must_lose = "*" in case.lose or name.split(".")[0] in case.lose
             expected = t["max_score"] if honest and not must_lose else 0
-            assert t["score"] == expected, (name, t["score"], t["message"], record["notes"], record["cells"])
+            assert t["score"] == expected, (
+                name,
+                t["score"],
+                t["message"],
+                record["notes"],
+                record["cells"],
+            )
     else:
-        assert record["score"] == 0, [(t["name"], t["score"], t["message"]) for t in tests if t["score"]]
+        assert record["score"] == 0, [
+            (t["name"], t["score"], t["message"]) for t in tests if t["score"]
+        ]
 
     # a clear message
     if case.message:
-        said = [t["message"] for t in tests] + record["notes"] + [
-            f"{c['error']['error_type']}: {c['error']['error_message']}" for c in record["cells"] if c.get("error")
-        ]
+        said = (
+            [t["message"] for t in tests]
+            + record["notes"]
+            + [
+                f"{c['error']['error_type']}: {c['error']['error_message']}"
+                for c in record["cells"]
+                if c.get("error")
+            ]
+        )
         assert any(m in text for m in case.message.split("|") for text in said), said
 
 
@@ -226,8 +271,17 @@ def assert_honest_outcome(case: Case, record: dict[str, Any]) -> None:
 # top of the user's own processes, and escaped processes are found by a tag.
 # kill(-1) is left out: as an ordinary user it reaches the grader too (see
 # docs/security.md), which is why official grades need strict mode.
-AS_USER = ("fork_bomb", "escaped_process", "disk_filler", "one_huge_file", "infinite_loop_ignoring_signals",
-           "graded_function_hangs", "os_exit_in_graded_function", "memory_bomb", "environment_secrets")
+AS_USER = (
+    "fork_bomb",
+    "escaped_process",
+    "disk_filler",
+    "one_huge_file",
+    "infinite_loop_ignoring_signals",
+    "graded_function_hangs",
+    "os_exit_in_graded_function",
+    "memory_bomb",
+    "environment_secrets",
+)
 GRADE_AS_USER = """
 import dataclasses, json, sys
 from pathlib import Path
@@ -241,21 +295,43 @@ print(json.dumps(results.as_dict()))
 """
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("runuser"), reason="needs root to become another user")
-@pytest.mark.parametrize("case", [c for c in CASES if c.name in AS_USER], ids=lambda c: f"{c.name}-weak-user")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("runuser"), reason="needs root to become another user"
+)
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.name in AS_USER], ids=lambda c: f"{c.name}-weak-user"
+)
 def test_hostile_submission_in_weak_mode_as_an_ordinary_user(case: Case, tmp_path: Path) -> None:
     notebook = _submission(case, tmp_path)
     assert isinstance(notebook, Path)
     sleep_tag = _sleep_tag(tmp_path) if "987.654" in "".join(case.before + case.after) else ""
     done = subprocess.run(
-        ["runuser", "-u", "nobody", "--", "env", "-i", "HOME=/tmp", "AUTOGRADER_SANDBOX_MODE=weak",
-         f"GITHUB_TOKEN={SECRET}", sys.executable, "-c", GRADE_AS_USER, str(ROOT),
-         json.dumps(dataclasses.asdict(LIGHT_LIMITS))],
-        input=notebook.read_bytes(), capture_output=True, timeout=LIGHT_LIMITS.run_seconds + 30, cwd="/",
+        [
+            "runuser",
+            "-u",
+            "nobody",
+            "--",
+            "env",
+            "-i",
+            "HOME=/tmp",
+            "AUTOGRADER_SANDBOX_MODE=weak",
+            f"GITHUB_TOKEN={SECRET}",
+            sys.executable,
+            "-c",
+            GRADE_AS_USER,
+            str(ROOT),
+            json.dumps(dataclasses.asdict(LIGHT_LIMITS)),
+        ],
+        input=notebook.read_bytes(),
+        capture_output=True,
+        timeout=LIGHT_LIMITS.run_seconds + 30,
+        cwd="/",
     )
     assert done.returncode == 0, done.stderr[-2000:]
     record = json.loads(done.stdout)
-    assert record["grader"]["sandbox"].startswith("weak") and "same uid" in record["grader"]["sandbox"]
+    assert (
+        record["grader"]["sandbox"].startswith("weak") and "same uid" in record["grader"]["sandbox"]
+    )
     assert_honest_outcome(case, record)
     assert SECRET not in json.dumps(record)
     if sleep_tag:
@@ -266,13 +342,37 @@ def test_the_suite_has_every_kind_of_attack() -> None:
     names = {case.name for case in CASES}
     assert len(CASES) >= 35 and len(names) == len(CASES)
     for required in (
-        "os_exit_in_cell", "sys_exit_in_cell", "raise_system_exit_and_keyboard_interrupt",
-        "infinite_loop_ignoring_signals", "memory_bomb", "fork_bomb", "disk_filler", "giant_stdout",
-        "network_access", "pip_install_subprocess", "monkeypatch_numpy", "monkeypatch_math_builtins",
-        "always_equal_object", "ndarray_subclass", "nan_answer", "wrong_dtype", "wrong_shape",
-        "pickle_and_pt_files", "pickled_npz_frame", "read_private_paths", "write_results_files",
-        "forged_grade_printed", "atexit_handlers", "student_conftest_sitecustomize_shadows",
-        "test_cells_deleted", "test_cells_edited", "environment_secrets", "search_filesystem",
-        "invalid_json", "missing_notebook", "no_cells", "huge_notebook_file",
+        "os_exit_in_cell",
+        "sys_exit_in_cell",
+        "raise_system_exit_and_keyboard_interrupt",
+        "infinite_loop_ignoring_signals",
+        "memory_bomb",
+        "fork_bomb",
+        "disk_filler",
+        "giant_stdout",
+        "network_access",
+        "pip_install_subprocess",
+        "monkeypatch_numpy",
+        "monkeypatch_math_builtins",
+        "always_equal_object",
+        "ndarray_subclass",
+        "nan_answer",
+        "wrong_dtype",
+        "wrong_shape",
+        "pickle_and_pt_files",
+        "pickled_npz_frame",
+        "read_private_paths",
+        "write_results_files",
+        "forged_grade_printed",
+        "atexit_handlers",
+        "student_conftest_sitecustomize_shadows",
+        "test_cells_deleted",
+        "test_cells_edited",
+        "environment_secrets",
+        "search_filesystem",
+        "invalid_json",
+        "missing_notebook",
+        "no_cells",
+        "huge_notebook_file",
     ):
         assert required in names, required

@@ -56,6 +56,7 @@ class Case:
     modes: tuple[str, ...] = (STRICT,)
     cli: bool = False  # grade through `python -m autograder grade` and check its stdout
     public_may_pass: bool = False  # the documented limit: see docs/security.md
+    imports_torch: bool = False  # torch needs more time and address space than the light limits
 
 
 # --------------------------------------------------------------------------- cell sources
@@ -700,6 +701,7 @@ CASES: list[Case] = [
         "pickle_and_pt_files",
         "pickles and .pt files that run code on load",
         after=(TORCH_PAYLOAD_FILES,),
+        imports_torch=True,
     ),
     # ------------------------------------------------------------------ forging the channel
     Case(

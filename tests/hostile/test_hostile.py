@@ -201,6 +201,8 @@ def test_hostile_submission(case: Case, sandbox_mode: str, tmp_path: Path) -> No
     notebook = _submission(case, tmp_path)
     sleep_tag = _sleep_tag(tmp_path) if "987.654" in "".join(case.before + case.after) else ""
     limits = LIGHT_LIMITS if case.base == "light" else SOLUTION_LIMITS
+    if case.imports_torch:
+        limits = dataclasses.replace(SOLUTION_LIMITS, memory_bytes=8 << 30)
     started = time.monotonic()
     if case.cli:
         record, stdout = _grade_cli(notebook, case, tmp_path, out)

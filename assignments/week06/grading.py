@@ -139,7 +139,27 @@ class RecordingLogger:
         pass
 
 
+def flat_parameters(model: Any) -> np.ndarray:
+    """Every parameter of ``model``, copied into one float64 vector (the check compares before/after)."""
+    return np.concatenate(
+        [p.detach().cpu().numpy().astype(np.float64).ravel() for p in model.parameters()]
+    )
+
+
 # ----------------------------------------------------------------------------- shared check helpers
+def _parameters_changed(got: dict[str, Any]) -> bool:
+    """True unless the probe saw identical parameter vectors before and after the call."""
+    pair = got.get("parameters")
+    if not isinstance(pair, list) or len(pair) != 2:
+        return True
+    before, after = pair
+    return not (
+        isinstance(before, np.ndarray)
+        and isinstance(after, np.ndarray)
+        and np.array_equal(before, after)
+    )
+
+
 def _numbers_problem(got: Any, ref: Any, rtol: float, atol: float, reveal: bool) -> str | None:
     outcome = checks.close(rtol=rtol, atol=atol)(got, ref, reveal)
     return None if outcome.passed else outcome.message
@@ -322,15 +342,9 @@ def probe_dependence(
     }
     answers = {}
     for name, model in models.items():
-        before = [p.detach().clone() for p in model.parameters()]
+        before = flat_parameters(model)
         D = to_numpy(ns["batch_gradient_dependence"](model, X))
-        after = [p.detach() for p in model.parameters()]
-        answers[name] = {
-            "D": D,
-            "parameters_changed": any(
-                not torch.equal(a, b) for a, b in zip(before, after, strict=True)
-            ),
-        }
+        answers[name] = {"D": D, "parameters": [before, flat_parameters(model)]}
     return answers
 
 
@@ -375,7 +389,7 @@ def check_dependence(got: Any, ref: Any, reveal: bool) -> Outcome:
                 0.5,
                 f"{name}: the zero pattern is right, values differ ({problem}); sum |gradient| over each input row",
             )
-        if got[name].get("parameters_changed"):
+        if _parameters_changed(got[name]):
             return Outcome(
                 0.5,
                 f"{name}: the matrix is right, but the model's parameters changed: do not take an optimiser step",
@@ -541,16 +555,13 @@ def probe_gradients(
     X, y = gaussian_batch(seed, n, sizes[0], sizes[-1])
     for parameter in model.parameters():
         parameter.grad = torch.ones_like(parameter)
-    before = [p.detach().clone() for p in model.parameters()]
+    before = flat_parameters(model)
     result = ns["collect_gradients"](model, X, y)
-    changed = any(
-        not torch.equal(a, p.detach()) for a, p in zip(before, model.parameters(), strict=True)
-    )
     names = list(result) if isinstance(result, dict) else None
     return {
         "names": names,
         "values": to_numpy(dict(result)) if isinstance(result, dict) else None,
-        "parameters_changed": changed,
+        "parameters": [before, flat_parameters(model)],
     }
 
 
@@ -571,7 +582,7 @@ def check_gradients(got: Any, ref: Any, reveal: bool) -> Outcome:
     problem = _numbers_problem(got["values"], ref["values"], 1e-4, 1e-8, reveal)
     if problem:
         return Outcome(0.0, f"{problem}; zero the gradients first and use the mean cross-entropy")
-    if got.get("parameters_changed"):
+    if _parameters_changed(got):
         return Outcome(
             0.5, "the gradients are right, but the parameters changed: do not take a step"
         )

@@ -170,6 +170,19 @@ def dependence_signed(model, X):
     return D
 
 
+def dependence_then_step(model, X):
+    """Wrong: right matrix, but then takes an SGD step with the gradients it accumulated."""
+    model.train()
+    n = X.shape[0]
+    D = np.zeros((n, n))
+    for i in range(n):
+        inputs = X.detach().clone().requires_grad_(True)
+        model(inputs)[i].sum().backward()
+        D[i] = inputs.grad.abs().sum(dim=1).double().numpy()
+    torch.optim.SGD(model.parameters(), lr=0.1).step()
+    return D
+
+
 # ----------------------------------------------------------------------------- train_with_history
 def _metrics(model, X, y):
     logits = model(X).double()
@@ -354,6 +367,15 @@ def gradients_not_zeroed(model, X, y):
     """Wrong: adds to whatever gradients were already there."""
     F.cross_entropy(model(X), y).backward()
     return {name: p.grad.numpy().copy() for name, p in model.named_parameters() if p.ndim >= 2}
+
+
+def gradients_then_step(model, X, y):
+    """Wrong: right gradients, but the weights are updated as well."""
+    model.zero_grad()
+    F.cross_entropy(model(X), y).backward()
+    grads = {name: p.grad.numpy().copy() for name, p in model.named_parameters() if p.ndim >= 2}
+    torch.optim.SGD(model.parameters(), lr=0.1).step()
+    return grads
 
 
 def gradients_of_summed_loss(model, X, y):
@@ -561,6 +583,7 @@ WRONG = [
     ),
     Variant("batch_gradient_dependence", dependence_in_given_mode, "BatchNorm left in eval mode"),
     Variant("batch_gradient_dependence", dependence_signed, "signed gradients cancel"),
+    Variant("batch_gradient_dependence", dependence_then_step, "parameters updated"),
     Variant(
         "train_with_history",
         history_eval_in_train_mode,
@@ -582,6 +605,7 @@ WRONG = [
     Variant("collect_gradients", gradients_with_biases, "biases included"),
     Variant("collect_gradients", gradients_not_zeroed, "old gradients not zeroed"),
     Variant("collect_gradients", gradients_of_summed_loss, "summed instead of mean loss"),
+    Variant("collect_gradients", gradients_then_step, "parameters updated"),
     Variant(
         "update_to_data_ratios", ratios_lr_times_grad, "lr * grad instead of the applied update"
     ),

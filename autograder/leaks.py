@@ -12,6 +12,8 @@ checkpoints, data files.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import json
 import math
@@ -182,20 +184,38 @@ def _notebook_text(text: str) -> str:
         return text
     parts = [text]
 
-    def walk(value: Any) -> None:
+    def walk(value: Any, key: str = "") -> None:
         if isinstance(value, str):
             parts.append(value)
+            if _is_binary_mime(key):
+                parts.append(_base64_text(value))
         elif isinstance(value, list):
-            parts.append("".join(v for v in value if isinstance(v, str)))
+            joined = "".join(v for v in value if isinstance(v, str))
+            parts.append(joined)
+            if _is_binary_mime(key):
+                parts.append(_base64_text(joined))
             for v in value:
                 if not isinstance(v, str):
                     walk(v)
         elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
+            for k, v in value.items():
+                walk(v, str(k))
 
     walk(notebook)
     return "\n".join(parts)
+
+
+def _is_binary_mime(key: str) -> bool:
+    """Mime-bundle keys whose values are base64 (images, other binary outputs and attachments)."""
+    return "/" in key and not key.startswith("text/") and not key.endswith("json")
+
+
+def _base64_text(value: str) -> str:
+    """What base64 ``value`` decodes to, as text; empty when it is not base64."""
+    try:
+        return base64.b64decode("".join(value.split()), validate=True).decode("utf-8", "ignore")
+    except (binascii.Error, ValueError):
+        return ""
 
 
 def _array_leaks(rel: str, data: bytes, secrets: Secrets) -> list[Leak]:

@@ -88,6 +88,7 @@ def _grade_many(paths: Any, args: argparse.Namespace) -> int:
     from autograder.grade import read_notebook
     from autograder.report import grade_table, markdown, results_json, write_atomic
 
+    args.notebooks = list(dict.fromkeys(args.notebooks))  # the same path twice is graded once
     submissions = []
     for notebook in args.notebooks:
         try:

@@ -738,7 +738,7 @@ ITEMS = [
         ),
         check=check_initial_loss,
         requires=("initial_loss_check",),
-        hint="expected = math.log(n_classes); measured = F.cross_entropy(model(X), y) in model.eval() under torch.no_grad(), then restore model.train(was_training).",
+        hint="the natural log (not log10) of the number of classes; measure with dropout off (eval mode) and put the model back in the mode it was in.",
     ),
     Item(
         "init_output_bias",
@@ -746,7 +746,7 @@ ITEMS = [
         probe=lambda ns: probe_output_bias(ns, seed=0, counts=[50, 30, 20], n_in=8),
         check=check_output_bias,
         requires=("init_output_bias",),
-        hint="counts = torch.bincount(y, minlength=n_classes); with torch.no_grad(): layer.bias.copy_(torch.log(counts / n)).",
+        hint="the bias is the logarithm of the class frequencies (not the frequencies), changed in place; the weights stay as they are.",
     ),
     Item(
         "overfit_single_batch",
@@ -758,7 +758,7 @@ ITEMS = [
         ),
         check=check_overfit(threshold=1e-2),
         requires=("overfit_single_batch",),
-        hint="torch.optim.Adam(model.parameters(), lr=lr); every step: zero_grad, loss, backward, step; append loss.item() (the loss before the update).",
+        hint="Adam on the whole batch, gradients zeroed every step, and the loss recorded before its update (the first value is the loss at initialisation).",
         timeout=40.0,
     ),
     Item(
@@ -767,7 +767,7 @@ ITEMS = [
         probe=lambda ns: probe_dependence(ns, seed=0, n=6, d=4, n_out=2),
         check=check_dependence,
         requires=("batch_gradient_dependence",),
-        hint="model.train(); for each i: a fresh X that requires grad, model(X)[i].sum().backward(), D[i] = X.grad.abs().sum(dim=1).",
+        hint="switch to training mode, backpropagate from sample i's outputs only (one backward per sample, fresh input copy), and sum absolute input gradients per row.",
     ),
     Item(
         "train_with_history",
@@ -789,7 +789,7 @@ ITEMS = [
         ),
         check=check_history(rtol=1e-4, atol=1e-6),
         requires=("train_with_history",),
-        hint="evaluate after each epoch with model.eval() and torch.no_grad(); batches follow torch.randperm(n, generator=torch.Generator().manual_seed(seed + epoch)); log with step=epoch.",
+        hint="batch order from the seeded randperm of each epoch; metrics after the epoch in eval mode without gradients; one log call per epoch with step=epoch.",
         timeout=40.0,
     ),
     Item(
@@ -800,7 +800,7 @@ ITEMS = [
         ),
         check=check_activations,
         requires=("collect_activations",),
-        hint="for name, module in model.named_modules(): if isinstance(module, nn.Tanh): handles.append(module.register_forward_hook(...)); remove every handle afterwards.",
+        hint="hook the nn.Tanh modules (their outputs, not inputs), named as in named_modules(), and remove every hook afterwards.",
     ),
     Item(
         "collect_gradients",
@@ -808,7 +808,7 @@ ITEMS = [
         probe=lambda ns: probe_gradients(ns, seed=4, sizes=(3, 10, 10, 3), n=32),
         check=check_gradients,
         requires=("collect_gradients",),
-        hint="model.zero_grad() first; F.cross_entropy(model(X), y).backward(); keep p.grad for parameters with p.ndim >= 2.",
+        hint="zero the old gradients first, use the mean (not summed) loss, and keep only parameters with 2 or more dimensions.",
     ),
     Item(
         "update_to_data_ratios",
@@ -818,7 +818,7 @@ ITEMS = [
         ),
         check=check_update_ratios,
         requires=("update_to_data_ratios",),
-        hint="copy each weight before optimizer.step(); ratio = (after - before).std() / before.std(); return math.log10(ratio).",
+        hint="measure the change the optimiser actually applied (with Adam it is not lr * grad), relative to the weights before the step, as a log10.",
     ),
     Item(
         "learning_rate_sweep",
@@ -829,7 +829,7 @@ ITEMS = [
         ),
         check=checks.close(rtol=1e-4, atol=1e-6),
         requires=("learning_rate_sweep", "train_with_history"),
-        hint="a fresh make_model() for every rate; keep history['train_loss'][-1] and history['val_loss'][-1] (the last epoch, not the best).",
+        hint="a fresh model for every rate, the rates in the order given, and the last epoch's losses (not the best epoch).",
         timeout=40.0,
     ),
     Item(
@@ -838,6 +838,6 @@ ITEMS = [
         probe=lambda ns: probe_choices(ns, PUBLIC_CHOICES),
         check=check_choices,
         requires=("choose_learning_rate",),
-        hint="skip non-finite validation losses (math.isfinite), take the lowest validation loss, break ties by the smaller learning rate; never look at test_loss.",
+        hint="lowest finite validation loss; ties go to the smaller learning rate; the test loss is never used.",
     ),
 ]

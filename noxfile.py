@@ -161,3 +161,12 @@ def demo(session: nox.Session) -> None:
 def clean(session: nox.Session) -> None:
     """Remove the shared environment (the next session rebuilds it)."""
     shutil.rmtree(VENV, ignore_errors=True)
+
+
+@nox.session(python=False, default=False)
+def bench(session: nox.Session) -> None:
+    """Grading benchmark: the floor, nbclient, ours and nbgrader autograde side by side (writes docs/benchmarks.md)."""
+    python = course_python(session)
+    session.run(
+        python, str(ROOT / "benchmarks" / "grading_benchmark.py"), *session.posargs, external=True
+    )

@@ -2,8 +2,10 @@
 
 Each case runs in the strongest sandbox this machine allows (``strict`` when
 the tests run as root, as in CI) and, where it says so, again in the
-``weak`` mode (``AUTOGRADER_SANDBOX_MODE=weak``). Tight limits keep the hang
-and bomb cases to a few seconds each.
+``weak`` mode (``AUTOGRADER_SANDBOX_MODE=weak``). When the tests run as root,
+the cases about processes, disk, hangs and secrets also run as an ordinary
+user (``nobody``) in the ``weak`` and ``userns`` modes, where no dedicated
+uid exists. Tight limits keep the hang and bomb cases to a few seconds each.
 """
 
 from __future__ import annotations

@@ -24,10 +24,11 @@ SETTINGS = {"title": "Week 4: backpropagation"}
 
 EPS = 1e-5
 # ||analytic - numeric|| / (||analytic|| + ||numeric||) of the network's gradients on sampled coordinates:
-# measured on the reference 1e-11 .. 6e-10 (public and hidden inputs); a missing ReLU mask or a gradient
+# measured on the reference 1.8e-11 .. 1.4e-10 (public and hidden inputs); a missing ReLU mask or a gradient
 # not divided by N gives > 1e-2.
 GRADCHECK_TOL = 1e-7
-VALUE_TOL = {"rtol": 1e-6, "atol": 1e-6}  # the 1e-6; math vs torch differ by ~1e-15
+VALUE_TOL = {"rtol": 1e-6, "atol": 1e-6}  # the 1e-6
+# measured |reference Value - torch float64| over the 600 random graphs: values <= 7.1e-15, gradients <= 5.7e-14
 
 
 def describe(value: Any) -> str:
@@ -433,7 +434,10 @@ def check_net_loss(got: Any, ref: Any, reveal: bool) -> Outcome:
         )
     outcome = checks.close(rtol=1e-9, atol=1e-12)(got.get("loss"), ref["loss"], reveal)
     if not outcome.passed:
-        return Outcome(0.0, f"loss: {outcome.message} (read the weights from self.params)")
+        return Outcome(
+            0.0,
+            f"loss: {outcome.message} (check the forward pass: your layers, and the weights read from self.params)",
+        )
     numbers = checks.close(rtol=1e-7, atol=1e-10, allow_float32=False)
     for name in PARAMS:
         grad = got["grads"].get(name)

@@ -358,3 +358,43 @@ def test_hostile_submission_as_an_ordinary_user(case: Case, mode: str, tmp_path:
     assert SECRET not in json.dumps(record)
     if sleep_tag:
         assert not _stray_processes(sleep_tag), "a process of the submission outlived grading"
+
+
+def test_the_suite_has_every_kind_of_attack() -> None:
+    names = {case.name for case in CASES}
+    assert len(CASES) >= 35 and len(names) == len(CASES)
+    for required in (
+        "os_exit_in_cell",
+        "sys_exit_in_cell",
+        "raise_system_exit_and_keyboard_interrupt",
+        "infinite_loop_ignoring_signals",
+        "memory_bomb",
+        "fork_bomb",
+        "disk_filler",
+        "giant_stdout",
+        "network_access",
+        "pip_install_subprocess",
+        "monkeypatch_numpy",
+        "monkeypatch_math_builtins",
+        "always_equal_object",
+        "ndarray_subclass",
+        "nan_answer",
+        "wrong_dtype",
+        "wrong_shape",
+        "pickle_and_pt_files",
+        "pickled_npz_frame",
+        "read_private_paths",
+        "write_results_files",
+        "forged_grade_printed",
+        "atexit_handlers",
+        "student_conftest_sitecustomize_shadows",
+        "test_cells_deleted",
+        "test_cells_edited",
+        "environment_secrets",
+        "search_filesystem",
+        "invalid_json",
+        "missing_notebook",
+        "empty_file",
+        "huge_notebook_file",
+    ):
+        assert required in names, required

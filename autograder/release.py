@@ -293,6 +293,18 @@ def build_release(
     build.checks.append(
         GateCheck("solution probes return data", not problems, "; ".join(problems) or "all items")
     )
+    failing = [
+        f"cell {c.number}: {c.error['error_type']}: {c.error['error_message']}"
+        for c in solution.cells
+        if c.error
+    ]
+    build.checks.append(
+        GateCheck(
+            "every solution cell runs",
+            not failing,
+            "; ".join(failing) or f"{len(solution.cells)} cells",
+        )
+    )
 
     started = time.monotonic()
     progress(f"[{paths.name}] running the student stub ...")

@@ -86,6 +86,23 @@ class Results:
         }
 
 
+ALLOW_WEAK_ENV = "AUTOGRADER_ALLOW_WEAK"
+
+
+def require_official_sandbox() -> None:
+    """Refuse official (hidden) grading in the weak sandbox, where a submission can read
+    the hidden references from disk, unless ``AUTOGRADER_ALLOW_WEAK=1`` accepts that risk."""
+    from autograder.course import CourseError
+
+    mode = isolation().mode
+    if mode == "weak" and os.environ.get(ALLOW_WEAK_ENV) != "1":
+        raise CourseError(
+            "official grading with hidden items needs the strict or userns sandbox, but only the weak "
+            "one is available here (a submission could read the hidden references). Run as root, "
+            f"for example in a container, or set {ALLOW_WEAK_ENV}=1 to accept the risk."
+        )
+
+
 def read_notebook(path: Path) -> bytes:
     """Read a submitted notebook without following a symlink, with a size cap.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,9 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The suite exercises official grading on any machine; the refusal itself is tested
+# in tests/autograder/test_grade.py with this variable removed.
+os.environ.setdefault("AUTOGRADER_ALLOW_WEAK", "1")
 
 
 def code_cell(source: str) -> dict[str, Any]:

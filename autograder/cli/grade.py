@@ -53,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
     paths = locate_week(args.week, args.course)
     if args.hidden and paths.private_dir is None:
         raise CourseError(f"--hidden needs solutions/{args.week}, which is not here")
+    if args.hidden:
+        from autograder.grade import require_official_sandbox
+
+        require_official_sandbox()
     if len(args.notebooks) > 1 or args.out is not None:
         if args.out is None:
             raise CourseError("grading several notebooks needs --out DIR")

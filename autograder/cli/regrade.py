@@ -94,6 +94,9 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.jobs < 1:
         raise CourseError("-j must be at least 1")
+    from autograder.grade import require_official_sandbox
+
+    require_official_sandbox()
     try:
         shard = parse_shard(args.shard)
         roster = load_roster(args.roster)

@@ -127,3 +127,18 @@ def test_missing_notebook_is_graded_zero_with_a_message(tmp_path: Path) -> None:
     results = grade_submission(WEEK, tmp_path / "week01.ipynb")
     assert results.status == "graded" and results.score == 0
     assert "no notebook" in results.tests[0].message
+
+
+def test_official_grading_is_refused_in_the_weak_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograder import grade, sandbox
+    from autograder.course import CourseError
+    from autograder.run_report import Isolation
+
+    monkeypatch.delenv("AUTOGRADER_ALLOW_WEAK", raising=False)
+    weak = Isolation("weak", None, False, False)
+    monkeypatch.setattr(grade, "isolation", lambda: weak)
+    with pytest.raises(CourseError, match="strict or userns"):
+        grade.require_official_sandbox()
+    monkeypatch.setenv("AUTOGRADER_ALLOW_WEAK", "1")
+    grade.require_official_sandbox()
+    assert sandbox.isolation().mode in ("strict", "userns", "weak")

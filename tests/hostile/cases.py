@@ -55,7 +55,7 @@ class Case:
     hidden: bool = False
     modes: tuple[str, ...] = (STRICT,)
     cli: bool = False  # grade through `python -m autograder grade` and check its stdout
-    public_may_pass: bool = False  # the documented limit: see docs/security.md
+    public_may_pass: bool = False  # the documented limit: see the README, "Security model"
     imports_torch: bool = False  # torch needs more time and address space than the light limits
 
 

@@ -275,7 +275,7 @@ def assert_honest_outcome(case: Case, record: dict[str, Any]) -> None:
 # of the user's own processes, and escaped processes are found by a tag. The
 # weak mode has no namespaces; the userns mode has them (no network, a new
 # root) and is what an instructor's laptop usually gets. kill(-1) is left out:
-# as an ordinary user it reaches the grader too (see docs/security.md), which
+# as an ordinary user it reaches the grader too (see the README, "Security model"), which
 # is why official grades need strict mode.
 AS_USER = (
     "fork_bomb",

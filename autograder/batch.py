@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import hashlib
 import multiprocessing
 import sys
@@ -62,7 +63,11 @@ Grader = Callable[[WeekPaths, Submission, bool, "Limits | None"], Record]
 
 
 def grade_one(
-    paths: WeekPaths, submission: Submission, hidden: bool, limits: Limits | None = None
+    paths: WeekPaths,
+    submission: Submission,
+    hidden: bool,
+    limits: Limits | None = None,
+    item_workers: int | None = None,
 ) -> Record:
     """The record of one submission (never raises for a bad submission)."""
     if submission.notebook is None:
@@ -74,8 +79,13 @@ def grade_one(
         limits=limits,
         commit=submission.commit,
         label=submission.label,
+        item_workers=item_workers,
     )
     return results.as_dict()
+
+
+# several submissions at once already use the cores: each probes its items one by one
+grade_one_serial_items = functools.partial(grade_one, item_workers=1)
 
 
 def zero_record(paths: WeekPaths, submission: Submission, hidden: bool) -> Record:
@@ -212,6 +222,8 @@ def grade_batch(
             if progress:
                 progress.advance(label, _outcome(records[label]) + " (same notebook)")
 
+    if workers > 1 and grader is grade_one:
+        grader = grade_one_serial_items
     if workers <= 1 or len(todo) <= 1:
         for submission in todo:
             finish(submission, _safe_grade(grader, paths, submission, hidden, limits))

@@ -172,8 +172,13 @@ def grade_submission(
     commit: str | None = None,
     label: str | None = None,
     hide: list[Path] | None = None,
+    item_workers: int | None = None,
 ) -> Results:
-    """Grade ``notebook`` for week ``paths`` (public items, plus hidden ones if ``hidden``)."""
+    """Grade ``notebook`` for week ``paths`` (public items, plus hidden ones if ``hidden``).
+
+    ``item_workers`` probes run at once (default: up to 2, one per core); a batch
+    that grades several submissions in parallel passes 1.
+    """
     started = time.monotonic()
     scope = OFFICIAL if hidden else PRACTICE
     submission: dict[str, Any] = {
@@ -208,6 +213,8 @@ def grade_submission(
             job = HarnessJob(
                 notebook=data, specs=spec_sources(paths, hidden), items=[i.name for i in items]
             )
+            if item_workers is not None:
+                job.item_workers = item_workers
             run = run_in_sandbox(job, limits=limits, hide=private_paths(paths, hide))
             tests = score_items(items, run, refs)
             results = Results(paths.name, scope, tests, submission, grader)

@@ -30,6 +30,7 @@ import sys
 import time
 import traceback
 import types
+from dataclasses import dataclass, field
 from typing import Any
 
 from autograder import exchange, protocol
@@ -227,37 +228,48 @@ def _defined_in(source: str) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- items
-def run_item(
+@dataclass
+class _Running:
+    """A probe running in a forked child."""
+
+    item: Any
+    pid: int
+    read_fd: int
+    header: dict[str, Any]
+    timeout: float
+    started: float
+    reader: protocol.FrameReader = field(
+        default_factory=lambda: protocol.FrameReader(
+            max_bytes=exchange.MAX_JSON_BYTES + exchange.MAX_NPZ_BYTES + 10_000
+        )
+    )
+    frame: protocol.Frame | None = None
+    ended: bool = False  # the pipe closed or the data was malformed
+
+    @property
+    def deadline(self) -> float:
+        return self.started + self.timeout + 2.0
+
+
+def _start_item(
     item: Any,
     namespace: dict[str, Any],
     channel: Channel,
     variant: Any | None,
     variant_key: str | None,
-    timeout_cap: float = float("inf"),
-) -> None:
-    """Probe one item in a forked child and relay its frame (or a timeout/crash frame)."""
+    timeout_cap: float,
+) -> _Running | None:
+    """Fork a child that probes ``item``; None when no process could be started."""
     timeout = min(float(item.timeout), timeout_cap)
-    started = _monotonic()
     header: dict[str, Any] = {"type": "item", "item": item.name, "variant": variant_key}
     read_fd, write_fd = _pipe()
     _flush_output()
     try:
         pid = _fork()
-    except OSError as error:  # the notebook used up the process limit
+    except OSError:  # the notebook used up the process limit
         _close(read_fd)
         _close(write_fd)
-        channel.send(
-            {
-                **header,
-                "status": "crashed",
-                "error_type": "ProcessLimit",
-                "error_message": f"no process could be started for this item ({error.strerror}); "
-                "does the notebook start processes that never end?",
-                "location": "",
-                "seconds": 0.0,
-            }
-        )
-        return
+        return None
     if pid == 0:  # the probe's child: it never holds the results channel
         try:
             _close(read_fd)
@@ -266,39 +278,47 @@ def run_item(
         finally:
             _exit(0)
     _close(write_fd)
-    reader = protocol.FrameReader(
-        max_bytes=exchange.MAX_JSON_BYTES + exchange.MAX_NPZ_BYTES + 10_000
-    )
-    frame = None
-    deadline = started + timeout + 2.0
-    timed_out = False
+    return _Running(item, pid, read_fd, header, timeout, _monotonic())
+
+
+def _no_process_frame(item: Any, variant_key: str | None) -> dict[str, Any]:
+    return {
+        "type": "item",
+        "item": item.name,
+        "variant": variant_key,
+        "status": "crashed",
+        "error_type": "ProcessLimit",
+        "error_message": "no process could be started for this item; "
+        "does the notebook start processes that never end?",
+        "location": "",
+        "seconds": 0.0,
+    }
+
+
+def _read_some(running: _Running) -> None:
     try:
-        while frame is None:
-            remaining = deadline - _monotonic()
-            if remaining <= 0:
-                timed_out = True
-                break
-            ready, _, _ = _select([read_fd], [], [], remaining)
-            if not ready:
-                continue
-            data = _read(read_fd, 1 << 20)
-            if not data:
-                break
-            for got in reader.feed(data):
-                frame = got
-                break
+        data = _read(running.read_fd, 1 << 20)
+        if not data:
+            running.ended = True
+            return
+        for got in running.reader.feed(data):
+            running.frame = got
+            return
     except protocol.ProtocolError as error:
-        header.update(
+        running.ended = True
+        running.header.update(
             status="error", error_type="ExportError", error_message=str(error), location=""
         )
-    finally:
-        _close(read_fd)
-    # the probe's job is done once it has sent its frame: whatever it left running dies
+
+
+def _finish_item(running: _Running, channel: Channel, timed_out: bool) -> None:
+    """Stop the probe's child (whatever it left running dies with it) and relay its frame."""
+    _close(running.read_fd)
     with contextlib.suppress(ProcessLookupError):
-        _kill(pid, signal.SIGKILL)
-    _, status = _waitpid(pid, 0)
-    end_strays()
-    seconds = round(_monotonic() - started, 4)
+        _kill(running.pid, signal.SIGKILL)
+    _, status = _waitpid(running.pid, 0)
+    seconds = round(_monotonic() - running.started, 4)
+    header, frame = running.header, running.frame
     if frame is not None and _is_own_frame(frame, header):
         channel.send({**frame.header, "seconds": seconds}, *frame.blobs)
         return
@@ -307,7 +327,7 @@ def run_item(
             header.update(
                 status="timeout",
                 error_type="Timeout",
-                error_message=f"ran longer than {timeout:g} s",
+                error_message=f"ran longer than {running.timeout:g} s",
                 location="",
             )
         elif frame is not None:
@@ -331,6 +351,56 @@ def run_item(
                 location="",
             )
     channel.send({**header, "seconds": seconds})
+
+
+def run_items(
+    tasks: list[tuple[Any, Any | None, str | None]],
+    namespace: dict[str, Any],
+    channel: Channel,
+    *,
+    workers: int = 1,
+    timeout_cap: float = float("inf"),
+) -> None:
+    """Probe each (item, variant, variant key) in its own forked child, ``workers`` at a time.
+
+    Every process the notebook left running is killed whenever no probe is
+    running (so a stray never outlives a batch of probes, and never kills a
+    probe that is still at work); a probe that cannot be started because the
+    process limit is reached is retried once after that clean-up.
+    """
+    pending = list(reversed(tasks))
+    active: dict[int, _Running] = {}
+    retried = False
+    while pending or active:
+        while pending and len(active) < max(1, workers):
+            item, variant, key = pending[-1]
+            running = _start_item(item, namespace, channel, variant, key, timeout_cap)
+            if running is None:
+                if active:
+                    break  # a slot and a clean-up come when the running probes end
+                if not retried:
+                    end_strays()
+                    retried = True
+                    continue
+                channel.send(_no_process_frame(item, key))
+            else:
+                active[running.read_fd] = running
+            pending.pop()
+            retried = False
+        if not active:
+            continue
+        wait = max(0.0, min(r.deadline for r in active.values()) - _monotonic())
+        ready, _, _ = _select(list(active), [], [], wait)
+        for fd in ready:
+            _read_some(active[fd])
+        now = _monotonic()
+        for fd, running in list(active.items()):
+            timed_out = now >= running.deadline and running.frame is None and not running.ended
+            if running.frame is not None or running.ended or timed_out:
+                del active[fd]
+                _finish_item(running, channel, timed_out)
+        if not active:
+            end_strays()
 
 
 def _is_own_frame(frame: protocol.Frame, header: dict[str, Any]) -> bool:
@@ -507,14 +577,17 @@ def main(results_fd: int) -> None:
     _set_signal(signal.SIGALRM, signal.SIG_DFL)
     cap = float(job.get("item_timeout_cap", float("inf")))
     done = {tuple(pair) for pair in job.get("already_done", [])}
-    for name in job["items"]:
-        if (name, None) not in done:
-            run_item(items[name], namespace, channel, None, None, cap)
+    tasks: list[tuple[Any, Any | None, str | None]] = [
+        (items[name], None, None) for name in job["items"] if (name, None) not in done
+    ]
     for request in job.get("variants", []):
         variant = variants[(request["kind"], request["index"])]
-        for name in request["items"]:
-            if (name, request["key"]) not in done:
-                run_item(items[name], namespace, channel, variant, request["key"], cap)
+        tasks += [
+            (items[name], variant, request["key"])
+            for name in request["items"]
+            if (name, request["key"]) not in done
+        ]
+    run_items(tasks, namespace, channel, workers=int(job.get("item_workers", 1)), timeout_cap=cap)
     channel.send({"type": "done"})
     _flush_output()
     _exit(0)  # skip atexit handlers and finalizers the submission registered

@@ -109,6 +109,9 @@ class HarnessJob:
     specs: list[tuple[str, str, bytes]]  # (role, filename, source)
     items: list[str]
     variants: list[dict[str, Any]] = field(default_factory=list)
+    # probes run in parallel forks: 2 on a 2-core machine for one submission; a batch
+    # that already grades several submissions at once passes 1
+    item_workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
 
 
 # --------------------------------------------------------------------------- libc
@@ -639,6 +642,7 @@ def _attempt(
         "skip_cells": sorted(skip),
         "cell_timeout": limits.cell_seconds,
         "item_timeout_cap": limits.item_seconds,
+        "item_workers": job.item_workers,
         "dedicated_uid": uid is not None,
         "already_done": done_pairs,
     }

@@ -234,7 +234,7 @@ FORGED_FRAMES_SUPPRESSING_PROBES = (
     FORGED_FRAMES
     + """\
 import autograder.harness as harness
-harness.run_item = lambda *args, **kwargs: None
+harness.run_items = lambda *args, **kwargs: None
 """
 )
 PICKLED_FRAME = """\

@@ -8,7 +8,7 @@ week it measures, on the same submissions:
 (c) our grading of one submission end to end: ``python -m autograder grade ... --hidden --json``;
 (d) nbgrader's ``autograde`` of the same submission, in an nbgrader course folder set up here;
 (e) a batch of distinct submissions: ours with ``-j 1`` and ``-j 2`` against nbgrader autograde;
-(f) peak memory (resident set, summed over the process tree) of a grading run and of the floor.
+(f) peak memory (PSS summed over the process tree) of a grading run and of the floor.
 
 It prints medians with min/max and the ratios ours/floor and nbgrader/ours, and writes
 ``docs/benchmarks.md`` and ``docs/benchmarks.png``.
@@ -50,7 +50,7 @@ ENV["PATH"] = f"{Path(PYTHON).parent}:{ENV.get('PATH', '')}"  # nbgrader runs al
 @dataclass
 class Sample:
     seconds: float
-    peak_rss: int  # bytes, summed over the process tree at its largest
+    peak_rss: int  # bytes: PSS summed over the process tree, at its largest
 
 
 @dataclass
@@ -73,27 +73,40 @@ class Series:
         return f"{self.median:.2f} s ({min(self.seconds):.2f}-{max(self.seconds):.2f})"
 
 
-def _tree_rss(root_pid: int) -> int:
-    """Resident memory of ``root_pid`` and all its descendants, from /proc."""
+def _tree_memory(root_pid: int) -> int:
+    """Proportional set size (PSS) of ``root_pid`` and all its descendants, from /proc.
+
+    PSS splits each shared page between the processes mapping it, so forked
+    children that share their parent's pages copy-on-write are not counted
+    twice (summing RSS would count them once per process).
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as stream:
-                fields = stream.read().rsplit(")", 1)[1].split()
-            pid, ppid = int(entry), int(fields[1])
-            rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-            children.setdefault(ppid, []).append(pid)
+                ppid = int(stream.read().rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
         except (OSError, IndexError, ValueError):
             continue
     total, stack = 0, [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total += _pss(pid)
         stack.extend(children.get(pid, []))
     return total
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as stream:
+            for line in stream:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def run(command: list[str], cwd: Path | None = None) -> Sample:
@@ -106,7 +119,7 @@ def run(command: list[str], cwd: Path | None = None) -> Sample:
 
     def sample() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], _tree_rss(process.pid))
+            peak[0] = max(peak[0], _tree_memory(process.pid))
             stop.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -297,7 +310,8 @@ def report(all_results: list[dict[str, object]], out_md: Path, out_png: Path, ma
         f"Measured by `nox -s bench` on {machine}. Single-submission rows are medians over repeated runs "
         "(min-max in brackets) of the solution notebook, graded with hidden items; batch rows are one run over "
         "distinct submissions (solution, stub and a planted wrong one, each made unique). Peak memory is the "
-        "resident set summed over the whole process tree at its largest.",
+        "proportional set size (PSS: shared pages split between the processes sharing them) summed over "
+        "the whole process tree, at its largest, sampled every 20 ms.",
         "",
         "| week | floor (script) | nbclient | ours (CLI to JSON) | nbgrader autograde | ours / floor | nbgrader / ours |",
         "|---|---|---|---|---|---|---|",

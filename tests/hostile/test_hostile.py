@@ -28,7 +28,7 @@ from autograder.course import locate_week
 from autograder.grade import Results, grade_submission
 from autograder.sandbox import Limits, isolation
 from autograder.spec import load_week
-from tests.conftest import ROOT
+from tests.conftest import ROOT, code_cell
 from tests.hostile.cases import CASES, LIGHT_FUNCTIONS, STRICT, WEAK, Case, light_notebook
 
 WEEK = locate_week("week01", ROOT)
@@ -110,16 +110,6 @@ def _sleep_tag(tmp_path: Path) -> str:
     return "987." + str(int.from_bytes(str(tmp_path).encode()[-6:], "big") % 10**9)
 
 
-def _code_cell(source: str) -> dict[str, Any]:
-    return {
-        "cell_type": "code",
-        "execution_count": None,
-        "metadata": {},
-        "outputs": [],
-        "source": source,
-    }
-
-
 def _submission(case: Case, tmp_path: Path) -> Path | bytes:
     if case.build is not None:
         return case.build(tmp_path)  # type: ignore[no-any-return]
@@ -132,9 +122,9 @@ def _submission(case: Case, tmp_path: Path) -> Path | bytes:
     else:
         notebook = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     notebook["cells"] = (
-        [_code_cell(_fill(s, tmp_path)) for s in case.before]
+        [code_cell(_fill(s, tmp_path)) for s in case.before]
         + notebook["cells"]
-        + [_code_cell(_fill(s, tmp_path)) for s in case.after]
+        + [code_cell(_fill(s, tmp_path)) for s in case.after]
     )
     folder = tmp_path / "submission"
     folder.mkdir(exist_ok=True)

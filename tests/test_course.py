@@ -185,3 +185,19 @@ def test_release_notebook_is_what_nbgrader_generates(name: str, tmp_path: Any) -
     assert paths.notebook.read_bytes() == fresh, (
         f"assignments/{name} is stale: run `nox -s release -- {name}`"
     )
+
+
+@pytest.mark.parametrize("name", WEEKS)
+def test_release_spec_and_metadata_are_what_the_release_writes(name: str) -> None:
+    """Drift check of the copied public spec and of week.json (cheap; the full check is CI's)."""
+    from autograder.course import WEEK_META
+    from autograder.release import week_meta
+
+    paths = locate_week(name, ROOT)
+    assert paths.private_dir is not None
+    assert (paths.public_dir / PUBLIC_SPEC).read_bytes() == (
+        paths.private_dir / PUBLIC_SPEC
+    ).read_bytes()
+    assert json.loads((paths.public_dir / WEEK_META).read_text()) == week_meta(
+        week_spec(name), paths
+    )

@@ -83,7 +83,14 @@ def markdown(results: dict[str, Any], *, marker: bool = False) -> str:
         lines.append(
             f"| {icon} | `{_cell(t['name'])}` | {fmt_points(t['score'])} / {fmt_points(t['max_score'])} | {_cell(feedback)} |"
         )
-    failing = [t for t in tests if t["status"] != "passed" and t.get("hint")]
+    # a hint helps an attempt that went wrong; an untouched stub needs none yet
+    failing = [
+        t
+        for t in tests
+        if t["status"] != "passed"
+        and t.get("hint")
+        and not t["message"].startswith("not implemented")
+    ]
     if failing:
         lines += ["", "### Hints", ""]
         lines += [f"- `{_cell(t['name'])}`: {_cell(t['hint'])}" for t in failing]

@@ -14,7 +14,6 @@ built-ins and base-class ``numpy.ndarray``; nothing here trusts them further.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -261,39 +260,5 @@ def parts(**checks: Check) -> Check:
         fraction = earned / len(checks)
         message = "all parts match" if not failures else "; ".join(failures)
         return Outcome(min(1.0, fraction), message)
-
-    return check
-
-
-def predicate(test: Callable[[Any, Any], bool], explain: str) -> Check:
-    """A custom all-or-nothing check; ``explain`` is shown when ``test`` is False."""
-
-    def check(got: Any, ref: Any, reveal: bool) -> Outcome:
-        try:
-            ok = bool(test(got, ref))
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-            ok = False
-        return Outcome(1.0, "as expected") if ok else Outcome(0.0, explain)
-
-    return check
-
-
-def fraction_matching(rtol: float = 1e-6, atol: float = 1e-9) -> Check:
-    """Partial credit: the fraction of entries (of an array) within tolerance."""
-
-    def check(got: Any, ref: Any, reveal: bool) -> Outcome:
-        ref_array, got_array = _as_array(ref), _as_array(got)
-        if ref_array is None or got_array is None:
-            return Outcome(0.0, f"expected numbers, got {_describe(got)}")
-        if got_array.shape != ref_array.shape:
-            return Outcome(0.0, f"expected shape {ref_array.shape}, got shape {got_array.shape}")
-        g, r = got_array.astype(np.float64), ref_array.astype(np.float64)
-        good = np.isclose(g, r, rtol=rtol, atol=atol)
-        fraction = float(good.mean()) if good.size else 1.0
-        if fraction >= 1.0:
-            return Outcome(1.0, "matches the reference")
-        return Outcome(
-            fraction, f"{int((~good).sum())} of {good.size} entries differ from the reference"
-        )
 
     return check

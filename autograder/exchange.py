@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import zipfile
 from typing import Any
 
@@ -176,8 +175,3 @@ def _decode_node(node: Any, arrays: dict[str, np.ndarray], depth: int, counter: 
     if tag == "a" and type(value) is str and value in arrays:
         return arrays[value]
     raise ExchangeError(f"exported data has an unknown node {tag!r}")
-
-
-def is_finite_number(value: Any) -> bool:
-    """True for an int or a finite float (bools excluded)."""
-    return type(value) in (int, float) and math.isfinite(value)

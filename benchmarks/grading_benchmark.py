@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from autograder.course import locate_week  # noqa: E402
-from autograder.harness import code_cells, strip_magics  # noqa: E402
+from autograder.sandbox.harness import code_cells, strip_magics  # noqa: E402
 
 PYTHON = sys.executable
 ENV = {
@@ -161,7 +161,7 @@ def distinct_submissions(week: str, count: int, folder: Path) -> list[Path]:
         json.loads(paths.notebook.read_text()),
     ]
     if week == "week01":
-        from autograder.demo import plant_bugs
+        from autograder.instructor.demo import plant_bugs
 
         sources.append(plant_bugs(sources[0]))
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,9 @@
-"""Every week, proved: solution = full marks, stub = zero, every wrong variant loses
-its items, every right variant keeps them, no private material in the release.
+"""Every week, proved by the release gate's own steps: solution = full marks, stub = zero,
+every wrong variant loses its items, every right variant keeps them, no private material.
 
 Each week's solution runs ONCE in the sandbox with every variant probed in the
 same run (a forked probe per item and variant), so the suite stays fast as
-weeks grow; each assertion below is then a cheap trusted comparison.
+weeks grow; each assertion below is then one gate step, a cheap trusted comparison.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ from typing import Any
 
 import pytest
 
-from autograder import leaks, references
-from autograder.compare import score_items
 from autograder.course import locate_week
-from autograder.grade import load_references, private_paths, spec_sources
-from autograder.release import run_solution, variant_requests
-from autograder.run_report import RunReport
-from autograder.sandbox import HarnessJob, run_in_sandbox
-from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Week, load_week
+from autograder.instructor import gate
+from autograder.instructor.release import run_solution, run_stub, variant_requests
+from autograder.scoring import references
+from autograder.scoring.references import load_week_references
+from autograder.spec import PUBLIC_SPEC, Week, load_week
+from autograder.wire.export import RunExport
 from tests.conftest import ROOT
 
 WEEK_NAMES = sorted(
@@ -39,24 +38,18 @@ def week_spec(name: str) -> Week:
 
 
 @cache
-def solution_run(name: str) -> RunReport:
+def solution_run(name: str) -> RunExport:
     return run_solution(locate_week(name, ROOT), week_spec(name))
 
 
 @cache
-def stub_run(name: str) -> RunReport:
-    paths = locate_week(name, ROOT)
-    job = HarnessJob(
-        paths.notebook.read_bytes(),
-        spec_sources(paths, True),
-        [i.name for i in week_spec(name).items],
-    )
-    return run_in_sandbox(job, hide=private_paths(paths))
+def stub_run(name: str) -> RunExport:
+    return run_stub(locate_week(name, ROOT), week_spec(name))
 
 
 @cache
 def committed_references(name: str) -> dict[str, Any]:
-    return load_references(locate_week(name, ROOT), hidden=True)[0]
+    return load_week_references(locate_week(name, ROOT), hidden=True)[0]
 
 
 def _variants(kind: str) -> list[Any]:
@@ -72,13 +65,16 @@ def _variants(kind: str) -> list[Any]:
     return params
 
 
+def assert_passes(outcome: gate.GateOutcome, hint: str = "") -> None:
+    assert outcome.ok, f"{outcome.name}: {outcome.detail}{hint}"
+
+
 @pytest.mark.parametrize("name", WEEKS)
 def test_solution_scores_full_marks_against_committed_references(name: str) -> None:
-    results = score_items(week_spec(name).items, solution_run(name), committed_references(name))
-    lost = {r.name: r.message for r in results if r.status != "passed"}
-    assert not lost, (
-        f"the solution loses points (stale references? run `nox -s release -- {name}`): {lost}"
+    outcome = gate.solution_scores_full_marks(
+        week_spec(name), solution_run(name), committed_references(name)
     )
+    assert_passes(outcome, f" (stale references? run `nox -s release -- {name}`)")
 
 
 @pytest.mark.parametrize("name", WEEKS)
@@ -88,51 +84,38 @@ def test_solution_runs_within_budget(name: str) -> None:
     assert cells < SOLUTION_SECONDS, (
         f"{name}: the solution's cells take {cells:.1f} s (budget {SOLUTION_SECONDS} s)"
     )
-    assert not [c for c in run.cells if c.error], (
-        f"{name}: solution cells raise: {[c.error for c in run.cells if c.error]}"
-    )
+    assert_passes(gate.solution_cells_run(run))
 
 
 @pytest.mark.parametrize("name", WEEKS)
 def test_stub_scores_zero(name: str) -> None:
-    results = score_items(week_spec(name).items, stub_run(name), committed_references(name))
-    earned = {r.name: r.score for r in results if r.score > 0}
-    assert not earned, f"the untouched student notebook earns points: {earned}"
+    assert_passes(
+        gate.stub_scores_zero(week_spec(name), stub_run(name), committed_references(name))
+    )
 
 
 @pytest.mark.parametrize(("name", "variant"), _variants("wrong"))
 def test_wrong_variant_loses_its_items(name: str, variant: Any) -> None:
-    week = week_spec(name)
-    key = f"wrong:{variant.key}"
-    items = week.items_requiring(variant.target)
-    results = {
-        r.name: r
-        for r in score_items(items, solution_run(name), committed_references(name), variant=key)
-    }
-    must_break = variant.breaks or tuple(i.name for i in items)
-    kept = [n for n in must_break if results[n].score >= results[n].max_score]
-    assert not kept, f"{variant.why}: kept full marks on {kept}"
+    outcome = gate.wrong_variant_loses_points(
+        week_spec(name), solution_run(name), committed_references(name), variant
+    )
+    assert_passes(outcome)
 
 
 @pytest.mark.parametrize(("name", "variant"), _variants("right"))
 def test_right_variant_keeps_full_marks(name: str, variant: Any) -> None:
-    week = week_spec(name)
-    key = f"right:{variant.key}"
-    items = week.items_requiring(variant.target)
-    results = score_items(items, solution_run(name), committed_references(name), variant=key)
-    lost = {r.name: r.message for r in results if r.status != "passed"}
-    assert not lost, f"{variant.why}: a correct answer lost points: {lost}"
+    outcome = gate.right_variant_keeps_full_marks(
+        week_spec(name), solution_run(name), committed_references(name), variant
+    )
+    assert_passes(outcome)
 
 
 @pytest.mark.parametrize("name", WEEKS)
 def test_every_item_is_broken_by_a_wrong_variant(name: str) -> None:
-    week = week_spec(name)
-    covered = set()
-    for variant in week.wrong:
-        covered.update(variant.breaks or [i.name for i in week.items_requiring(variant.target)])
-    assert {i.name for i in week.items} <= covered, (
-        f"items without a wrong variant: {sorted({i.name for i in week.items} - covered)}"
+    outcome = gate.every_item_broken(
+        week_spec(name), solution_run(name), committed_references(name)
     )
+    assert_passes(outcome)
 
 
 @pytest.mark.parametrize("name", WEEKS)
@@ -147,20 +130,11 @@ def test_every_week_has_enough_items_with_public_and_hidden_tests(name: str) -> 
 @pytest.mark.parametrize("name", WEEKS)
 def test_release_holds_no_private_material(name: str) -> None:
     paths = locate_week(name, ROOT)
-    assert paths.private_dir is not None
-    source = json.loads(paths.solution_notebook.read_text())
-    public_spec = (paths.private_dir / PUBLIC_SPEC).read_text()
-    hidden_spec = paths.private_dir / HIDDEN_SPEC
-    secrets = leaks.Secrets(
-        lines=leaks.private_lines(
-            source, hidden_spec.read_text() if hidden_spec.exists() else "", public_spec
-        )
-    )
     hidden_refs = references.load(paths.hidden_references, references.HIDDEN)
-    leaks.hidden_value_secrets(hidden_refs, secrets, leaks.public_text(source, public_spec))
-    assert secrets.lines, "the solution notebook has no solution blocks?"
-    found = leaks.scan_tree(paths.public_dir, secrets)
-    assert not found, "\n".join(map(str, found))
+    assert gate.week_secrets(paths, hidden_refs).lines, (
+        "the solution notebook has no solution blocks?"
+    )
+    assert_passes(gate.no_private_material(paths, paths.public_dir, hidden_refs))
     text = paths.notebook.read_text()
     assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
 
@@ -178,7 +152,7 @@ def test_variants_are_probed_in_the_solution_run(name: str) -> None:
 @pytest.mark.parametrize("name", WEEKS)
 def test_release_notebook_is_what_nbgrader_generates(name: str, tmp_path: Any) -> None:
     """Drift check of the generated student notebook (a hand edit fails here and in CI)."""
-    from autograder.release import generate_student_notebook
+    from autograder.instructor.release import generate_student_notebook
 
     paths = locate_week(name, ROOT)
     fresh = generate_student_notebook(paths.solution_notebook, name, tmp_path)
@@ -191,7 +165,7 @@ def test_release_notebook_is_what_nbgrader_generates(name: str, tmp_path: Any) -
 def test_release_spec_and_metadata_are_what_the_release_writes(name: str) -> None:
     """Drift check of the copied public spec and of week.json (cheap; the full check is CI's)."""
     from autograder.course import WEEK_META
-    from autograder.release import week_meta
+    from autograder.instructor.release import week_meta
 
     paths = locate_week(name, ROOT)
     assert paths.private_dir is not None

@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder import checks
-from autograder.spec import Item, Outcome
+from autograder.spec import Item, Outcome, checks
 
 SETTINGS = {"title": "Week 3: gradient descent, batch vs mini-batch"}
 

@@ -15,8 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder import checks
-from autograder.spec import Item, Outcome
+from autograder.spec import Item, Outcome, checks
 
 SETTINGS = {"title": "Week 5: PyTorch data pipelines and training loops"}
 

@@ -19,8 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder import checks
-from autograder.spec import Item, Outcome
+from autograder.spec import Item, Outcome, checks
 
 SETTINGS = {"title": "Week 6: the recipe - debugging and visualising training"}
 

@@ -26,8 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from autograder.course import WEEK_META, CourseError, locate_week
-    from autograder.grade import grade_submission
-    from autograder.report import markdown
+    from autograder.grading.submission import grade_submission
+    from autograder.reporting.markdown import markdown
 
     meta_path = args.dir / WEEK_META
     if not meta_path.is_file():

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from autograder.exit_codes import ExitCode
+
 HELP = "release week 1 into a scratch course and grade three submissions"
 
 
@@ -23,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from autograder.course import find_course_root
-    from autograder.demo import run_demo
+    from autograder.instructor.demo import run_demo
 
     _, rows = run_demo(find_course_root(args.course), args.keep)
     scores = {label: (record["score"], record["max_score"]) for label, record in rows}
@@ -37,4 +39,4 @@ def run(args: argparse.Namespace) -> int:
         if ok
         else "demo FAILED: unexpected scores"
     )
-    return 0 if ok else 1
+    return ExitCode.OK if ok else ExitCode.FAILED

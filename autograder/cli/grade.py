@@ -54,9 +54,9 @@ def run(args: argparse.Namespace) -> int:
     if args.hidden and paths.private_dir is None:
         raise CourseError(f"--hidden needs solutions/{args.week}, which is not here")
     if args.hidden:
-        from autograder.grade import require_official_sandbox
+        from autograder.grading.submission import require_official_sandbox
 
-        require_official_sandbox()
+        require_official_sandbox()  # before anything is graded (grading checks it again)
     if len(args.notebooks) > 1 or args.out is not None:
         if args.out is None:
             raise CourseError("grading several notebooks needs --out DIR")
@@ -65,8 +65,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _grade_one(paths: Any, args: argparse.Namespace) -> int:
-    from autograder.grade import grade_submission
-    from autograder.report import fmt_points, markdown, results_json, write_atomic
+    from autograder.files import write_atomic
+    from autograder.grading.submission import grade_submission
+    from autograder.reporting.markdown import markdown
+    from autograder.reporting.points import format_points
+    from autograder.scoring.results import results_json
 
     hide = [p.resolve().parent for p in (args.json, args.markdown) if p is not None]
     results = grade_submission(
@@ -79,7 +82,9 @@ def _grade_one(paths: Any, args: argparse.Namespace) -> int:
     if args.markdown:
         write_atomic(args.markdown, report)
     if args.quiet:
-        print(f"{args.week}: {fmt_points(results.score)}/{fmt_points(results.max_score)} points")
+        print(
+            f"{args.week}: {format_points(results.score)}/{format_points(results.max_score)} points"
+        )
     else:
         print(report, end="")
     if results.status == "error":
@@ -88,9 +93,11 @@ def _grade_one(paths: Any, args: argparse.Namespace) -> int:
 
 
 def _grade_many(paths: Any, args: argparse.Namespace) -> int:
-    from autograder.batch import ProgressBar, Submission, exit_code, grade_batch
-    from autograder.grade import read_notebook
-    from autograder.report import grade_table, markdown, results_json, write_atomic
+    from autograder.files import read_notebook, write_atomic
+    from autograder.grading.batch import ProgressBar, Submission, exit_code, grade_batch
+    from autograder.reporting.markdown import markdown
+    from autograder.reporting.text import grade_table
+    from autograder.scoring.results import results_json
 
     args.notebooks = list(dict.fromkeys(args.notebooks))  # the same path twice is graded once
     submissions = []

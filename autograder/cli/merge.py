@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from autograder.exit_codes import ExitCode
+
 HELP = "merge sharded regrade gradebooks into one"
 
 
@@ -32,10 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder.collect import CollectError, load_roster
     from autograder.course import CourseError, locate_week
-    from autograder.gradebook import GradebookError
-    from autograder.regrade import merge_shards
+    from autograder.official.gradebook import GradebookError
+    from autograder.official.roster import CollectError, load_roster
+    from autograder.official.shards import merge_shards
 
     paths = locate_week(args.week, args.course)
     try:
@@ -46,6 +48,6 @@ def run(args: argparse.Namespace) -> int:
         rows = merge_shards(paths, roster, args.shards, args.out)
     except GradebookError as error:
         print(f"REFUSED: {error}")
-        return 1
+        return ExitCode.FAILED
     print(f"merged {len(args.shards)} shards, {len(rows)} students -> {args.out}/gradebook.csv")
-    return 0
+    return ExitCode.OK

@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from autograder.exit_codes import ExitCode
+
 HELP = "build (and --push) the student template repository of a week"
 
 
@@ -35,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from autograder.course import find_course_root, locate_week
-    from autograder.publish import PublishError, build_template, push
+    from autograder.instructor.publish import PublishError, build_template, push
 
     root = find_course_root(args.course)
     paths = locate_week(args.week, root)
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         template = build_template(paths, args.outdir, root)
     except PublishError as error:
         print(str(error))
-        return 1
+        return ExitCode.FAILED
     print(
         f"built the {args.week} template in {args.outdir} ({len(template.files)} files, no private material)"
     )
@@ -52,6 +54,6 @@ def run(args: argparse.Namespace) -> int:
             push(template.root, args.push, force=args.force)
         except PublishError as error:
             print(f"push failed: {error}")
-            return 1
+            return ExitCode.FAILED
         print(f"pushed main to {args.push}")
-    return 0
+    return ExitCode.OK

@@ -26,6 +26,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograder.exit_codes import ExitCode
+
 HELP = "official grades: every student's last commit before the deadline, into a gradebook"
 
 
@@ -75,17 +77,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder.collect import CollectError, index_repositories, load_roster
     from autograder.course import CourseError, locate_week
-    from autograder.late_policy import LatePolicy, PolicyError
-    from autograder.regrade import (
+    from autograder.official.late_policy import LatePolicy, PolicyError
+    from autograder.official.regrade import (
         check_changes,
         describe_changes,
-        parse_shard,
         report_counts,
         run_regrade,
         write_outputs,
     )
+    from autograder.official.repositories import index_repositories
+    from autograder.official.roster import CollectError, load_roster
+    from autograder.official.shards import parse_shard
 
     paths = locate_week(args.week, args.course)
     if paths.private_dir is None:
@@ -94,9 +97,9 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.jobs < 1:
         raise CourseError("-j must be at least 1")
-    from autograder.grade import require_official_sandbox
+    from autograder.grading.submission import require_official_sandbox
 
-    require_official_sandbox()
+    require_official_sandbox()  # before cloning anything; grading checks it again
     try:
         shard = parse_shard(args.shard)
         roster = load_roster(args.roster)
@@ -121,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         print(describe_changes(changes))
         if not args.yes:
             print(f"nothing written: rerun with --yes to replace {out / 'gradebook.csv'}")
-            return 1
+            return ExitCode.FAILED
     write_outputs(paths, result, out, roster, policy, shard=shard, canvas_column=args.canvas_column)
     report_counts(result)
     print(
@@ -129,5 +132,5 @@ def run(args: argparse.Namespace) -> int:
     )
     counts = result.counts
     if counts.get("error"):
-        return 3
-    return 1 if counts.get("missing") else 0
+        return ExitCode.INTERNAL
+    return ExitCode.FAILED if counts.get("missing") else ExitCode.OK

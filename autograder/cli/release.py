@@ -16,6 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograder.exit_codes import ExitCode
+
 HELP = "build, check and write a week's student release"
 
 
@@ -32,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from autograder.course import CourseError, find_course_root, list_weeks, locate_week
-    from autograder.release import build_release, describe, drift, write_release
+    from autograder.instructor.release import build_release, describe, drift, write_release
 
     root = find_course_root(args.course)
     weeks = list_weeks(root) if args.all else args.weeks
@@ -59,4 +61,4 @@ def run(args: argparse.Namespace) -> int:
         else:
             write_release(build)
             print(f"released {name} -> {paths.public_dir.relative_to(root)}")
-    return 1 if failed else 0
+    return ExitCode.FAILED if failed else ExitCode.OK

@@ -23,16 +23,17 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+
+from autograder.exit_codes import ExitCode
 
 HELP = "write a results record as Markdown, Classroom/Classroom 50/Gradescope JSON, or GitHub Actions outputs"
-EXIT_OK, EXIT_INTERNAL = 0, 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from autograder.formats import FORMATS
+    from autograder.reporting.formats import FORMATS
 
     parser.add_argument("results", type=Path, help="the results JSON written by `grade --json`")
     parser.add_argument(
@@ -75,7 +76,7 @@ def load_record(path: Path) -> dict[str, Any]:
 def render(fmt: str, record: dict[str, Any], env: Mapping[str, str]) -> str:
     """``record`` in format ``fmt`` as JSON text."""
     from autograder.course import CourseError
-    from autograder.formats import classroom, classroom50, gradescope
+    from autograder.reporting.formats import classroom, classroom50, gradescope
 
     if fmt == "classroom":
         doc = classroom.runner_result(record)
@@ -90,94 +91,9 @@ def render(fmt: str, record: dict[str, Any], env: Mapping[str, str]) -> str:
     return json.dumps(doc, indent=2, allow_nan=False) + "\n"
 
 
-def report_to_github(
-    record: dict[str, Any],
-    env: Mapping[str, str],
-    stdout: TextIO,
-    *,
-    client_factory: Callable[[str, str], Any] | None = None,
-) -> list[str]:
-    """Job summary, step outputs, the Points notice and the PR comment; returns what happened to comments."""
-    from autograder.formats import classroom
-    from autograder.github import GitHubClient, GitHubError, upsert_comment
-    from autograder.github_actions import (
-        ActionsEnv,
-        append_summary,
-        emit,
-        pull_request_number,
-        set_output,
-    )
-    from autograder.report import COMMENT_MARKER, fmt_points, markdown
-
-    actions = ActionsEnv.from_env(env)
-    text = markdown(record)
-    append_summary(actions, text)
-    runner = classroom.runner_result(record)
-    for name, value in (
-        ("result", classroom.encode(runner)),
-        ("score", fmt_points(float(record.get("score", 0.0)))),
-        ("max-score", fmt_points(float(record.get("max_score", 0.0)))),
-        (
-            "points",
-            f"{fmt_points(float(record.get('score', 0.0)))}/{fmt_points(float(record.get('max_score', 0.0)))}",
-        ),
-        ("status", str(record.get("status"))),
-    ):
-        set_output(actions, name, value)
-    if record.get("status") == "graded":
-        emit(stdout, "notice", classroom.points_line(runner), title="Autograding complete")
-    else:
-        emit(
-            stdout,
-            "error",
-            f"the grader could not grade this submission: {record.get('error') or 'internal error'}",
-            title="Autograder",
-        )
-
-    done: list[str] = []
-    if not actions.repository:
-        return done
-    if not actions.token:
-        emit(
-            stdout,
-            "notice",
-            "no GITHUB_TOKEN in the environment: the pull-request comment was skipped",
-        )
-        return done
-    make = client_factory or (lambda token, url: GitHubClient(token, url))
-    client = make(actions.token, actions.api_url)
-    body = markdown(record, marker=True)
-    if actions.run_url:
-        body += f"\n<sub>[workflow run]({actions.run_url})</sub>\n"
-    try:
-        number = pull_request_number(actions, actions.event())
-        if number is not None:
-            numbers = [number]
-        elif actions.event_name == "push" and actions.ref_name:
-            numbers = client.open_pull_requests(actions.repository, actions.ref_name)
-        else:
-            numbers = []
-    except (GitHubError, ValueError) as error:
-        emit(stdout, "warning", f"could not look up the pull request to comment on: {error}")
-        return done
-    for number in numbers:
-        try:
-            action, _ = upsert_comment(client, actions.repository, number, body, COMMENT_MARKER)
-        except GitHubError as error:
-            hint = (
-                " (a pull request from a fork gets a read-only token)"
-                if error.status == 403
-                else ""
-            )
-            emit(stdout, "warning", f"could not comment on pull request #{number}: {error}{hint}")
-            continue
-        done.append(f"#{number} {action}")
-        print(f"pull request #{number}: grade comment {action}", file=stdout, flush=True)
-    return done
-
-
 def run(args: argparse.Namespace) -> int:
-    from autograder.report import markdown, write_atomic
+    from autograder.files import write_atomic
+    from autograder.reporting.markdown import markdown
 
     record = load_record(args.results)
     if args.markdown:
@@ -189,10 +105,12 @@ def run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
     if args.github:
+        from autograder.github.pull_request import report_to_github
+
         report_to_github(record, os.environ, sys.stdout)
     elif not args.format:
         sys.stdout.write(markdown(record))
-    return EXIT_OK if record.get("status") == "graded" else EXIT_INTERNAL
+    return ExitCode.OK if record.get("status") == "graded" else ExitCode.INTERNAL
 
 
 def _week_here() -> str:

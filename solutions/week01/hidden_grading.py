@@ -19,8 +19,7 @@ from grading import (
     probe_task_type,
 )
 
-from autograder import checks
-from autograder.spec import Item
+from autograder.spec import Item, checks
 
 
 def probe_split_edges(ns):

@@ -14,9 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder import checks
-from autograder.estimator_contract import check_contract, probe_contract
-from autograder.spec import Item, Outcome
+from autograder.spec import Item, Outcome, checks
+from autograder.spec.estimator_contract import check_contract, probe_contract
 
 SETTINGS = {"title": "Week 2: classical models"}
 

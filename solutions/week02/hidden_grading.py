@@ -39,8 +39,7 @@ from grading import (
     probe_tree,
 )
 
-from autograder import checks
-from autograder.spec import Item, Outcome
+from autograder.spec import Item, Outcome, checks
 
 
 def then(first: Any, second: Any) -> Any:

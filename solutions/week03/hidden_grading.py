@@ -22,8 +22,7 @@ from grading import (
     regression_data,
 )
 
-from autograder import checks
-from autograder.spec import Item, Outcome
+from autograder.spec import Item, Outcome, checks
 
 
 def mixed_extremes(seed):

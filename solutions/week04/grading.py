@@ -17,8 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder import checks
-from autograder.spec import Item, Outcome
+from autograder.spec import Item, Outcome, checks
 
 SETTINGS = {"title": "Week 4: backpropagation"}
 

@@ -21,8 +21,7 @@ from grading import (
     random_program,
 )
 
-from autograder import checks
-from autograder.spec import Item
+from autograder.spec import Item, checks
 
 HIDDEN_PROGRAMS = [random_program(seed, n_inputs=4, n_ops=12) for seed in range(1000, 1300)]
 

@@ -30,8 +30,7 @@ from grading import (
     sweep_results,
 )
 
-from autograder import checks
-from autograder.spec import Item
+from autograder.spec import Item, checks
 
 HIDDEN_CHOICES = [
     # unsorted rates; the test minimum (0.05) and the training minimum (0.5) are both traps

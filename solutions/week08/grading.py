@@ -14,8 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder import checks
-from autograder.spec import Item, Outcome
+from autograder.spec import Item, Outcome, checks
 
 SETTINGS = {"title": "Week 8: generation (a VAE on the digits)"}
 

@@ -22,8 +22,7 @@ from grading import (
     tensor,
 )
 
-from autograder import checks
-from autograder.spec import Item
+from autograder.spec import Item, checks
 
 
 def probe_pixel_subset(ns: dict[str, Any]) -> float:

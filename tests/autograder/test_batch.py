@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import (
+from autograder.course import WeekPaths, locate_week
+from autograder.grading.batch import (
     ProgressBar,
     Record,
     Submission,
@@ -18,8 +19,7 @@ from autograder.batch import (
     grade_batch,
     grade_one,
 )
-from autograder.course import WeekPaths, locate_week
-from autograder.sandbox import Limits
+from autograder.sandbox.limits import Limits
 from tests.conftest import ROOT
 
 WEEK = locate_week("week01", ROOT)

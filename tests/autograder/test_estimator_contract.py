@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograder import exchange
-from autograder.estimator_contract import check_contract, contract_problems, probe_contract
+from autograder.spec.estimator_contract import check_contract, contract_problems, probe_contract
+from autograder.wire import exchange
 
 X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [5.0, 5.0]])
 Y = np.array([0, 0, 1, 1])

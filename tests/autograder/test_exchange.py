@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from autograder import exchange
+from autograder.wire import exchange
 
 
 def test_round_trip_of_plain_data() -> None:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from autograder.compare import ItemResult
-from autograder.formats import classroom, classroom50, gradescope
-from autograder.grade import Results
+from autograder.reporting.formats import classroom, classroom50, gradescope
+from autograder.scoring.compare import ItemResult
+from autograder.scoring.results import Results
 
 IDENTITY_ENV = {
     "CLASSROOM": "ml-2026",

@@ -18,7 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from autograder.github import GitHubClient, GitHubError, upsert_comment
+from autograder.github.client import GitHubClient, GitHubError
+from autograder.github.pull_request import upsert_comment
 
 TOKEN = "ghs_test-token-never-logged"
 MARKER = "<!-- ml-course-autograder:report -->"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from autograder.course import locate_week
-from autograder.grade import grade_submission
+from autograder.grading.submission import grade_submission
 from tests.conftest import ROOT, notebook_with_extra_cells
 
 WEEK = locate_week("week01", ROOT)
@@ -130,9 +130,10 @@ def test_missing_notebook_is_graded_zero_with_a_message(tmp_path: Path) -> None:
 
 
 def test_official_grading_is_refused_in_the_weak_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
-    from autograder import grade, sandbox
     from autograder.course import CourseError
-    from autograder.run_report import Isolation
+    from autograder.grading import submission as grade
+    from autograder.sandbox import isolation
+    from autograder.wire.export import Isolation
 
     monkeypatch.delenv("AUTOGRADER_ALLOW_WEAK", raising=False)
     weak = Isolation("weak", None, False, False)
@@ -141,4 +142,4 @@ def test_official_grading_is_refused_in_the_weak_sandbox(monkeypatch: pytest.Mon
         grade.require_official_sandbox()
     monkeypatch.setenv("AUTOGRADER_ALLOW_WEAK", "1")
     grade.require_official_sandbox()
-    assert sandbox.isolation().mode in ("strict", "userns", "weak")
+    assert isolation.isolation().mode in ("strict", "userns", "weak")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.gradebook import (
+from autograder.official.gradebook import (
     CANVAS,
     GRADEBOOK,
     PLOT,

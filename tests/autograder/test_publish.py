@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import publish
 from autograder.__main__ import main as cli
 from autograder.course import locate_week
-from autograder.publish import PublishError, build_template, private_material
+from autograder.instructor import publish
+from autograder.instructor.publish import PublishError, build_template, private_material
 from tests.conftest import ROOT
 
 WEEK = locate_week("week01", ROOT)

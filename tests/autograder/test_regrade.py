@@ -24,30 +24,22 @@ from typing import Any
 import pytest
 
 from autograder.__main__ import main as cli
-from autograder.batch import Record, Submission, grade_one
-from autograder.collect import (
-    CollectError,
-    RosterEntry,
+from autograder.course import WeekPaths, locate_week
+from autograder.grading.batch import Record, Submission, grade_one
+from autograder.instructor.demo import plant_bugs
+from autograder.official.gradebook import CANVAS, GRADEBOOK, PLOT, SUMMARY, read_gradebook
+from autograder.official.late_policy import LatePolicy, PolicyError, Verdict
+from autograder.official.regrade import check_changes, run_regrade, write_outputs
+from autograder.official.repositories import (
     apply_push_times,
     choose_commit,
     clone_bare,
     history,
     index_repositories,
-    load_roster,
 )
-from autograder.course import WeekPaths, locate_week
-from autograder.demo import plant_bugs
-from autograder.gradebook import CANVAS, GRADEBOOK, PLOT, SUMMARY, read_gradebook
-from autograder.late_policy import LatePolicy, PolicyError, Verdict
-from autograder.regrade import (
-    check_changes,
-    merge_shards,
-    parse_shard,
-    run_regrade,
-    shard_slice,
-    write_outputs,
-)
-from autograder.sandbox import Limits
+from autograder.official.roster import CollectError, RosterEntry, load_roster
+from autograder.official.shards import merge_shards, parse_shard, shard_slice
+from autograder.sandbox.limits import Limits
 from tests.conftest import ROOT, notebook_with_extra_cells
 
 # One real regrade of 32 repositories (about 30 s on 2 cores), shared by the tests on one xdist worker.
@@ -539,7 +531,7 @@ def test_push_times_replace_forged_commit_dates(tmp_path: Path) -> None:
 
 
 class FakeGitHub:
-    """The part of autograder.github.GitHubClient the organisation listing uses."""
+    """The part of autograder.github.client.GitHubClient the organisation listing uses."""
 
     def __init__(self, repos: list[str], activity: dict[str, list[dict[str, str]]]) -> None:
         self.repos, self.activity, self.calls = repos, activity, []  # type: ignore[var-annotated]
@@ -589,8 +581,8 @@ def test_shards_partition_the_roster() -> None:
 def test_a_failure_while_collecting_is_an_error_row_not_a_gap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from autograder import regrade
-    from autograder.collect import RepoIndex
+    from autograder.official import regrade
+    from autograder.official.repositories import RepoIndex
 
     real = regrade.prepare
 
@@ -719,7 +711,7 @@ def test_organisation_regrade_uses_the_time_github_received_each_push(
 def test_notebooks_are_read_from_git_objects_with_a_size_cap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from autograder import collect
+    from autograder.official import repositories as collect
 
     repo = tmp_path / "repo"
     repo.mkdir()

@@ -20,17 +20,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograder import leaks, references
 from autograder.course import WeekPaths, locate_week
-from autograder.release import (
-    GateCheck,
+from autograder.instructor import leaks
+from autograder.instructor.gate import GateOutcome, no_private_material
+from autograder.instructor.release import (
     ReleaseBuild,
     ReleaseError,
     build_release,
     drift,
-    leak_check,
     write_release,
 )
+from autograder.scoring import references
 from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC
 from tests.conftest import ROOT
 
@@ -182,8 +182,8 @@ def student_tree(tmp_path: Path) -> Path:
     return tree
 
 
-def test_the_committed_release_passes_the_leak_check(student_tree: Path) -> None:
-    check = leak_check(WEEK, student_tree, hidden_refs())
+def test_the_committed_release_passes_the_no_private_material(student_tree: Path) -> None:
+    check = no_private_material(WEEK, student_tree, hidden_refs())
     assert check.ok, check.detail
     assert "none found" in check.detail
 
@@ -192,7 +192,7 @@ def test_the_committed_release_passes_the_leak_check(student_tree: Path) -> None
 def test_a_planted_leak_is_caught(student_tree: Path, place: str) -> None:
     plant, where = PLACES[place]
     plant(student_tree)
-    check = leak_check(WEEK, student_tree, hidden_refs())
+    check = no_private_material(WEEK, student_tree, hidden_refs())
     assert not check.ok, f"a leak in the {place} was not caught"
     assert where in check.detail, check.detail
 
@@ -205,7 +205,7 @@ def test_a_base64_attachment_with_a_solution_line_is_caught(student_tree: Path) 
         first(nb, "markdown")["attachments"] = {"answer.png": {"image/png": encoded}}
 
     edit_notebook(student_tree, change)
-    check = leak_check(WEEK, student_tree, hidden_refs())
+    check = no_private_material(WEEK, student_tree, hidden_refs())
     assert not check.ok, "a solution line inside a base64 attachment was not caught"
     assert NAME in check.detail
 
@@ -224,7 +224,7 @@ def scratch_week(tmp_path: Path, build: ReleaseBuild) -> ReleaseBuild:
     shutil.copytree(WEEK.public_dir, public)
     shutil.copytree(WEEK.private_dir, private, ignore=shutil.ignore_patterns("__pycache__"))
     return dataclasses.replace(
-        build, paths=WeekPaths("week01", public, private), checks=list(build.checks)
+        build, paths=WeekPaths("week01", public, private), outcomes=list(build.outcomes)
     )
 
 
@@ -243,8 +243,8 @@ def test_the_gate_refuses_to_write_a_tree_with_a_leak(
     tree = tmp_path / "built"
     shutil.copytree(scratch_week.tree, tree)
     plant_checkpoint(tree)
-    check = leak_check(scratch_week.paths, tree, scratch_week.hidden_refs)
-    refused = dataclasses.replace(scratch_week, tree=tree, checks=[*scratch_week.checks, check])
+    check = no_private_material(scratch_week.paths, tree, scratch_week.hidden_refs)
+    refused = dataclasses.replace(scratch_week, tree=tree, outcomes=[*scratch_week.outcomes, check])
     before = (scratch_week.paths.public_dir / NAME).read_bytes()
     with pytest.raises(ReleaseError, match="refused"):
         write_release(refused)
@@ -309,7 +309,10 @@ def test_drift_is_caught(
 def test_a_refused_gate_check_blocks_the_release(scratch_week: ReleaseBuild) -> None:
     refused = dataclasses.replace(
         scratch_week,
-        checks=[*scratch_week.checks, GateCheck("stub scores zero", False, "stub earns points")],
+        outcomes=[
+            *scratch_week.outcomes,
+            GateOutcome("stub scores zero", False, "stub earns points"),
+        ],
     )
     assert not refused.ok and [c.name for c in refused.failures()] == ["stub scores zero"]
     with pytest.raises(ReleaseError):

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from autograder.__main__ import main
-from autograder.formats import classroom, classroom50, gradescope
-from autograder.report import COMMENT_MARKER
+from autograder.reporting.formats import classroom, classroom50, gradescope
+from autograder.reporting.markdown import COMMENT_MARKER
 from tests.autograder.test_formats import IDENTITY_ENV, MIXED, record
 from tests.autograder.test_github import TOKEN, FakeGitHub
 

@@ -18,24 +18,19 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograder import exchange, protocol
-from autograder.compare import score_item
 from autograder.course import locate_week
-from autograder.grade import MAX_NOTEBOOK_BYTES, grade_submission, read_notebook, spec_sources
-from autograder.report import markdown
-from autograder.run_report import ItemReport, RunReport
-from autograder.sandbox import (
-    PACKAGE_ROOT,
-    HarnessJob,
-    Limits,
-    _item_report,
-    _kept_in_root,
-    _lease_uid,
-    _process_limit,
-    isolation,
-    run_in_sandbox,
-)
+from autograder.files import MAX_NOTEBOOK_BYTES, read_notebook
+from autograder.grading.submission import grade_submission, spec_sources
+from autograder.reporting.markdown import markdown
+from autograder.sandbox.isolation import PACKAGE_ROOT, _kept_in_root, isolation, process_limit
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.supervisor import HarnessJob, run_in_sandbox
+from autograder.sandbox.uids import lease_uid
+from autograder.scoring.compare import score_item
 from autograder.spec import Item, Outcome
+from autograder.wire import exchange
+from autograder.wire import framing as protocol
+from autograder.wire.export import ItemExport, RunExport, item_export
 from tests.conftest import ROOT, make_notebook
 
 WEEK = locate_week("week01", ROOT)
@@ -58,14 +53,14 @@ def _fresh_isolation() -> Any:
     isolation.cache_clear()
 
 
-def cell_report(*sources: str, items: tuple[str, ...] = ()) -> RunReport:
+def cell_report(*sources: str, items: tuple[str, ...] = ()) -> RunExport:
     job = HarnessJob(
         notebook=make_notebook(*sources), specs=spec_sources(WEEK, False), items=list(items)
     )
     return run_in_sandbox(job, limits=FAST)
 
 
-def last_error(run: RunReport) -> str:
+def last_error(run: RunExport) -> str:
     errors = [c.error for c in run.cells if c.error]
     assert errors, run
     return str(errors[-1]["error_message"])
@@ -131,7 +126,7 @@ def test_if_the_course_root_cannot_be_covered_its_private_folders_still_are(
     def refuse(root: str) -> None:
         raise OSError("bind mounts refused")
 
-    monkeypatch.setattr("autograder.sandbox._cover_course_root", refuse)
+    monkeypatch.setattr("autograder.sandbox.isolation._cover_course_root", refuse)
     probe = (
         "import os, json\n"
         f"raise RuntimeError(json.dumps([os.listdir(os.path.join({str(ROOT)!r}, p)) for p in"
@@ -157,7 +152,7 @@ def test_only_the_code_the_harness_needs_stays_visible_in_the_course_root() -> N
 
 @AS_ROOT
 def test_parallel_runs_lease_different_uids() -> None:
-    first, second = _lease_uid(), _lease_uid()
+    first, second = lease_uid(), lease_uid()
     try:
         assert first.uid != second.uid
     finally:
@@ -166,9 +161,9 @@ def test_parallel_runs_lease_different_uids() -> None:
 
 
 def test_process_limit_is_per_run_with_a_dedicated_uid() -> None:
-    assert _process_limit(61234, Limits(processes=50)) == 50
+    assert process_limit(61234, Limits(processes=50)) == 50
     if os.geteuid() != 0:  # on top of what this user already runs
-        assert _process_limit(None, Limits(processes=50)) > 50
+        assert process_limit(None, Limits(processes=50)) > 50
 
 
 def test_a_cell_past_its_time_limit_is_skipped_and_the_rest_still_runs() -> None:
@@ -225,7 +220,7 @@ def test_an_item_frame_with_an_unknown_status_is_an_error() -> None:
     frame = protocol.Frame(
         {"type": "item", "item": "task_type", "status": "passed", "missing": "abc"}
     )
-    report = _item_report(frame)
+    report = item_export(frame)
     assert report.status == "error" and report.missing == ()
 
 
@@ -308,12 +303,12 @@ def _item(check: Any) -> Item:
     return Item("x", 2, probe=lambda ns: None, check=check)
 
 
-def _ok(value: Any) -> ItemReport:
-    return ItemReport("x", None, "ok", payload=exchange.encode(value))
+def _ok(value: Any) -> ItemExport:
+    return ItemExport("x", None, "ok", payload=exchange.encode(value))
 
 
-def _run() -> RunReport:
-    return RunReport(items={}, cells=[], isolation=isolation())
+def _run() -> RunExport:
+    return RunExport(items={}, cells=[], isolation=isolation())
 
 
 def test_a_check_that_breaks_on_odd_data_costs_only_its_item() -> None:
@@ -330,7 +325,7 @@ def test_a_check_without_a_verdict_scores_zero() -> None:
 
 
 def test_malformed_payload_scores_zero_with_a_message() -> None:
-    report = ItemReport("x", None, "ok", payload=(b'["f", "not a number"]', b""))
+    report = ItemExport("x", None, "ok", payload=(b'["f", "not a number"]', b""))
     result = score_item(_item(lambda got, ref, reveal: Outcome(1.0)), report, {"x": 1}, _run())
     assert result.score == 0 and "cannot be graded" in result.message
 
@@ -339,10 +334,10 @@ def test_malformed_payload_scores_zero_with_a_message() -> None:
 def test_an_internal_error_still_gives_one_record_with_status_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken(*args: Any, **kwargs: Any) -> RunReport:
+    def broken(*args: Any, **kwargs: Any) -> RunExport:
         raise RuntimeError("the grader itself failed")
 
-    monkeypatch.setattr("autograder.grade.run_in_sandbox", broken)
+    monkeypatch.setattr("autograder.grading.submission.run_in_sandbox", broken)
     results = grade_submission(WEEK, make_notebook("x = 1"), commit="abc123")
     record = results.as_dict()
     assert record["status"] == "error" and results.exit_code == 3

@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from autograder.formats import classroom
-from autograder.report import COMMENT_MARKER
+from autograder.reporting.formats import classroom
+from autograder.reporting.markdown import COMMENT_MARKER
 from tests.autograder.test_github import TOKEN, FakeGitHub
 from tests.autograder.test_report_cli import parse_outputs
 from tests.conftest import ROOT
@@ -329,7 +329,7 @@ def run_adapter(
 
 @pytest.mark.slow
 def test_classroom50_adapter_writes_a_valid_result_with_the_bundled_grader(tmp_path: Path) -> None:
-    from autograder.formats import classroom50
+    from autograder.reporting.formats import classroom50
 
     checkout = student_repository(tmp_path)
     bundle = classroom50_bundle(tmp_path, checkout)

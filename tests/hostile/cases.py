@@ -155,9 +155,9 @@ builtins.isinstance = lambda *a: True
 builtins.NotImplementedError = type("NotImplementedError", (Exception,), {})
 """
 PATCH_AUTOGRADER = """\
-import autograder.checks, autograder.compare, autograder.spec, autograder.exchange
+import autograder.spec.checks, autograder.scoring.compare, autograder.spec, autograder.wire.exchange
 from autograder.spec import Outcome
-for module in (autograder.checks, autograder.compare):
+for module in (autograder.spec.checks, autograder.scoring.compare):
     for name in dir(module):
         if callable(getattr(module, name)) and not name.startswith("__"):
             try:
@@ -165,7 +165,7 @@ for module in (autograder.checks, autograder.compare):
             except Exception:
                 pass
 autograder.spec.Outcome.passed = property(lambda self: True)
-autograder.exchange.encode = lambda value: (b'["f", 1.0]', b"")
+autograder.wire.exchange.encode = lambda value: (b'["f", 1.0]', b"")
 """
 ALWAYS_EQUAL_TASK = """\
 class AlwaysEqual(str):
@@ -233,7 +233,7 @@ for fd in range(3, 64):
 FORGED_FRAMES_SUPPRESSING_PROBES = (
     FORGED_FRAMES
     + """\
-import autograder.harness as harness
+import autograder.sandbox.harness as harness
 harness.run_items = lambda *args, **kwargs: None
 """
 )
@@ -339,7 +339,7 @@ with open("numpy.py", "w") as f:
 with open("autograder.py", "w") as f:
     f.write("raise ImportError('shadowed')")
 sys.path.insert(0, os.getcwd())
-for name in [m for m in sys.modules if m.startswith(("numpy", "autograder.exchange"))]:
+for name in [m for m in sys.modules if m.startswith(("numpy", "autograder.wire.exchange"))]:
     del sys.modules[name]
 """
 STUDENT_FILES = {

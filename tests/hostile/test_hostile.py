@@ -23,10 +23,13 @@ from typing import Any
 
 import pytest
 
-from autograder import exchange, references
+from autograder.wire import exchange
+from autograder.scoring import references
 from autograder.course import locate_week
-from autograder.grade import Results, grade_submission
-from autograder.sandbox import Limits, isolation
+from autograder.grading.submission import grade_submission
+from autograder.sandbox.isolation import isolation
+from autograder.sandbox.limits import Limits
+from autograder.scoring.results import Results
 from autograder.spec import load_week
 from tests.conftest import ROOT, code_cell
 from tests.hostile.cases import CASES, LIGHT_FUNCTIONS, STRICT, WEAK, Case, light_notebook
@@ -284,8 +287,8 @@ import dataclasses, json, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from autograder.course import locate_week
-from autograder.grade import grade_submission
-from autograder.sandbox import Limits
+from autograder.grading.submission import grade_submission
+from autograder.sandbox.limits import Limits
 week = locate_week("week01", Path(sys.argv[1]))
 results = grade_submission(week, sys.stdin.buffer.read(), limits=Limits(**json.loads(sys.argv[2])))
 print(json.dumps(results.as_dict()))

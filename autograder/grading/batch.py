@@ -1,0 +1,275 @@
+"""Grade many submissions, in parallel, with a progress bar: exactly one record each.
+
+Each submission is graded by :func:`autograder.grading.submission.grade_submission` in a
+worker process (``-j N`` workers; ``-j 1`` grades in this process). Whatever
+goes wrong (the grader raises, a worker dies) that submission still gets a
+record, with ``status: "error"`` (exit code 3 for that one) and the reason,
+so a batch never loses a student.
+
+Cache: identical notebook bytes graded against identical references give
+identical records, so within one batch a notebook is graded once per
+SHA-256 and its record is copied for the other submissions (with their own
+label and commit; ``grader.cached_from`` names the one that was graded).
+Pass ``cache=False`` to grade every submission.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import hashlib
+import multiprocessing
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from autograder import __version__
+from autograder.course import WeekPaths
+from autograder.exit_codes import ExitCode
+from autograder.grading.submission import grade_submission
+from autograder.sandbox.limits import Limits
+from autograder.scoring.compare import ItemResult
+from autograder.scoring.references import load_week_references
+from autograder.scoring.results import OFFICIAL, PRACTICE, Results
+from autograder.spec import load_week_spec
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One thing to grade: its label (the student), the notebook bytes, and the commit.
+
+    ``notebook`` is None when there is nothing gradable (no notebook in the
+    commit, a symlink, too large); ``why`` says so, and the submission gets
+    a zero record with that note instead of a sandbox run.
+    """
+
+    label: str
+    notebook: bytes | None
+    commit: str | None = None
+    why: str = ""
+
+
+Grader = Callable[[WeekPaths, Submission, bool, "Limits | None"], Record]
+
+
+def grade_one(
+    paths: WeekPaths,
+    submission: Submission,
+    hidden: bool,
+    limits: Limits | None = None,
+    item_workers: int | None = None,
+) -> Record:
+    """The record of one submission (never raises for a bad submission)."""
+    if submission.notebook is None:
+        return zero_record(paths, submission, hidden)
+    results = grade_submission(
+        paths,
+        submission.notebook,
+        hidden=hidden,
+        limits=limits,
+        commit=submission.commit,
+        label=submission.label,
+        item_workers=item_workers,
+    )
+    return results.as_dict()
+
+
+# several submissions at once already use the cores: each probes its items one by one
+grade_one_serial_items = functools.partial(grade_one, item_workers=1)
+
+
+def zero_record(paths: WeekPaths, submission: Submission, hidden: bool) -> Record:
+    """Zero on every item, with ``submission.why`` as the message: nothing to run."""
+    scope = OFFICIAL if hidden else PRACTICE
+    grader: dict[str, Any] = {"version": __version__}
+    record = {"path": submission.label, "commit": submission.commit}
+    try:
+        week = load_week_spec(paths, hidden)
+        grader["reference_sha256"] = load_week_references(paths, hidden)[1]
+        tests = [
+            ItemResult(i.name, 0.0, i.points, "failed", submission.why, i.hidden, i.hint)
+            for i in week.items_for(hidden)
+        ]
+        results = Results(paths.name, scope, tests, record, grader, notes=[submission.why])
+    except Exception as error:  # one record per submission, whatever happens
+        return error_record(paths.name, submission, hidden, error)
+    results.graded_at = _now()
+    return results.as_dict()
+
+
+def error_record(
+    week: str, submission: Submission, hidden: bool, error: BaseException | str
+) -> Record:
+    """The record of a submission the grader failed on (status "error", exit code 3)."""
+    message = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    grader: dict[str, Any] = {"version": __version__}
+    if isinstance(error, BaseException):
+        grader["traceback"] = "".join(traceback.format_exception(error, limit=8))
+    results = Results(
+        week,
+        OFFICIAL if hidden else PRACTICE,
+        [],
+        {"path": submission.label, "commit": submission.commit},
+        grader,
+        status="error",
+    )
+    results.error = message
+    results.graded_at = _now()
+    return results.as_dict()
+
+
+def exit_code(record: Record) -> int:
+    """0 all passed, 1 graded with failures, 3 the grader failed on it."""
+    if record.get("status") != "graded":
+        return ExitCode.INTERNAL
+    return (
+        ExitCode.OK
+        if all(t["status"] == "passed" for t in record.get("tests", []))
+        else ExitCode.FAILED
+    )
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _safe_grade(
+    grader: Grader, paths: WeekPaths, submission: Submission, hidden: bool, limits: Limits | None
+) -> Record:
+    try:
+        return grader(paths, submission, hidden, limits)
+    except Exception as error:  # one record per submission, whatever happens
+        return error_record(paths.name, submission, hidden, error)
+
+
+class ProgressBar:
+    """``[#####.....] 12/30 0:00:12 alice``: redrawn in place on a terminal, one line per item otherwise."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, width: int = 30) -> None:
+        self.total, self.done, self.width = total, 0, width
+        self.stream = stream if stream is not None else sys.stderr
+        self.started = time.monotonic()
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def advance(self, label: str, outcome: str) -> None:
+        self.done += 1
+        filled = self.width * self.done // max(self.total, 1)
+        elapsed = dt.timedelta(seconds=round(time.monotonic() - self.started))
+        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} {elapsed} {label}: {outcome}"
+        if self.tty:
+            self.stream.write("\r\033[K" + line + ("\n" if self.done == self.total else ""))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def _outcome(record: Record) -> str:
+    if record.get("status") != "graded":
+        return "ERROR"
+    return f"{record.get('score', 0):g}/{record.get('max_score', 0):g}"
+
+
+def grade_batch(
+    paths: WeekPaths,
+    submissions: Sequence[Submission],
+    *,
+    hidden: bool = True,
+    workers: int = 1,
+    cache: bool = True,
+    limits: Limits | None = None,
+    progress: ProgressBar | None = None,
+    grader: Grader = grade_one,
+) -> dict[str, Record]:
+    """Grade ``submissions``; return label -> record, one per submission, in input order."""
+    labels = [s.label for s in submissions]
+    if len(set(labels)) != len(labels):
+        raise ValueError("submission labels must be unique")
+    # Group identical notebooks (see the module docstring); None notebooks are cheap and never grouped.
+    leaders: dict[str, Submission] = {}
+    follower_of: dict[str, str] = {}
+    todo: list[Submission] = []
+    for submission in submissions:
+        digest = (
+            hashlib.sha256(submission.notebook).hexdigest()
+            if submission.notebook is not None
+            else None
+        )
+        if cache and digest is not None and digest in leaders:
+            follower_of[submission.label] = leaders[digest].label
+            continue
+        if digest is not None:
+            leaders[digest] = submission
+        todo.append(submission)
+
+    records: dict[str, Record] = {}
+    by_label = {s.label: s for s in submissions}
+    followers: dict[str, list[str]] = {}
+    for label, leader in follower_of.items():
+        followers.setdefault(leader, []).append(label)
+
+    def finish(submission: Submission, record: Record) -> None:
+        records[submission.label] = record
+        if progress:
+            progress.advance(submission.label, _outcome(record))
+        for label in followers.get(submission.label, []):
+            records[label] = copied(record, by_label[label], submission.label)
+            if progress:
+                progress.advance(label, _outcome(records[label]) + " (same notebook)")
+
+    if workers > 1 and grader is grade_one:
+        grader = grade_one_serial_items
+    if workers <= 1 or len(todo) <= 1:
+        for submission in todo:
+            finish(submission, _safe_grade(grader, paths, submission, hidden, limits))
+    else:
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures: dict[Future[Record], Submission] = {
+                pool.submit(_safe_grade, grader, paths, s, hidden, limits): s for s in todo
+            }
+            pending = dict(futures)
+            from concurrent.futures import FIRST_COMPLETED, wait
+
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    submission = pending.pop(future)
+                    try:
+                        record = future.result()
+                    except Exception as error:  # the worker died: still one record
+                        record = error_record(
+                            paths.name, submission, hidden, f"the grading worker failed: {error!r}"
+                        )
+                    finish(submission, record)
+    return {label: records[label] for label in labels}
+
+
+def copied(record: Record, submission: Submission, leader: str) -> Record:
+    """``record`` relabelled for ``submission`` (same notebook bytes, so the same grade)."""
+    out = copy.deepcopy(record)
+    out["submission"] = {
+        **out.get("submission", {}),
+        "path": submission.label,
+        "commit": submission.commit,
+    }
+    out.setdefault("grader", {})["cached_from"] = leader
+    return out
+
+
+__all__ = [
+    "ProgressBar",
+    "Submission",
+    "copied",
+    "error_record",
+    "exit_code",
+    "grade_batch",
+    "grade_one",
+    "zero_record",
+]

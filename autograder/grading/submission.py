@@ -1,0 +1,170 @@
+"""Grade one submission: sandboxed run, trusted comparison, one results record.
+
+:func:`grade_submission` never raises for a bad submission: a missing,
+unreadable, oversized or invalid notebook is graded (zero, with a message).
+An error of the grader itself is returned as a record with status
+``"error"`` so that a batch never loses a submission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from autograder import __version__
+from autograder.course import CourseError, WeekPaths
+from autograder.files import read_notebook
+from autograder.sandbox.isolation import isolation
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.supervisor import HarnessJob, run_in_sandbox
+from autograder.scoring.compare import ItemResult, score_items
+from autograder.scoring.references import load_week_references
+from autograder.scoring.results import OFFICIAL, PRACTICE, Results
+from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, load_week_spec
+from autograder.wire.export import RunExport
+
+ALLOW_WEAK_ENV = "AUTOGRADER_ALLOW_WEAK"
+
+
+def require_official_sandbox() -> None:
+    """Refuse official (hidden) grading in the weak sandbox, where a submission can read
+    the hidden references from disk, unless ``AUTOGRADER_ALLOW_WEAK=1`` accepts that risk.
+
+    :func:`grade_submission` calls it for every official run, so no caller can skip it.
+    """
+    mode = isolation().mode
+    if mode == "weak" and os.environ.get(ALLOW_WEAK_ENV) != "1":
+        raise CourseError(
+            "official grading with hidden items needs the strict or userns sandbox, but only the weak "
+            "one is available here (a submission could read the hidden references). Run as root, "
+            f"for example in a container, or set {ALLOW_WEAK_ENV}=1 to accept the risk."
+        )
+
+
+def spec_sources(paths: WeekPaths, hidden: bool) -> list[tuple[str, str, bytes]]:
+    sources = [("public", PUBLIC_SPEC, (paths.public_dir / PUBLIC_SPEC).read_bytes())]
+    if hidden and paths.private_dir is not None and (paths.private_dir / HIDDEN_SPEC).is_file():
+        sources.append(("hidden", HIDDEN_SPEC, (paths.private_dir / HIDDEN_SPEC).read_bytes()))
+    return sources
+
+
+def private_paths(paths: WeekPaths, extra: list[Path] | None = None) -> list[Path]:
+    """Paths the sandbox must not see: the course's solutions and any output folders."""
+    hide = list(extra or [])
+    if paths.private_dir is not None:
+        hide.append(paths.private_dir.parent)
+    return hide
+
+
+def grade_submission(
+    paths: WeekPaths,
+    notebook: Path | bytes,
+    *,
+    hidden: bool = False,
+    limits: Limits | None = None,
+    commit: str | None = None,
+    label: str | None = None,
+    hide: list[Path] | None = None,
+    item_workers: int | None = None,
+) -> Results:
+    """Grade ``notebook`` for week ``paths`` (public items, plus hidden ones if ``hidden``).
+
+    ``item_workers`` probes run at once (default: up to 2, one per core); a batch
+    that grades several submissions in parallel passes 1.
+
+    Raises :class:`~autograder.course.CourseError` when ``hidden`` is asked for
+    in the weak sandbox (see :func:`require_official_sandbox`); any other
+    problem becomes a record, never an exception.
+    """
+    if hidden:
+        require_official_sandbox()
+    started = time.monotonic()
+    scope = OFFICIAL if hidden else PRACTICE
+    submission: dict[str, Any] = {
+        "path": label or (str(notebook) if isinstance(notebook, Path) else "<bytes>"),
+        "commit": commit,
+    }
+    grader: dict[str, Any] = {"version": __version__}
+    try:
+        week = load_week_spec(paths, hidden)
+        refs, digest = load_week_references(paths, hidden)
+        grader["reference_sha256"] = digest
+        grader["sandbox"] = isolation().summary()
+        items = week.items_for(hidden)
+        notes: list[str] = []
+        if isinstance(notebook, bytes):
+            data: bytes | None = notebook
+        else:
+            try:
+                data = read_notebook(notebook)
+            except FileNotFoundError:
+                data, notes = (
+                    None,
+                    [f"no notebook at {notebook.name}: was it renamed or not committed?"],
+                )
+            except OSError as error:
+                data, notes = None, [f"the notebook cannot be read: {error.strerror or error}"]
+        if data is None:
+            results = _unreadable(paths.name, scope, items, notes[0], submission, grader)
+        else:
+            submission["sha256"] = hashlib.sha256(data).hexdigest()
+            submission["bytes"] = len(data)
+            job = HarnessJob(
+                notebook=data, specs=spec_sources(paths, hidden), items=[i.name for i in items]
+            )
+            if item_workers is not None:
+                job.item_workers = item_workers
+            run = run_in_sandbox(job, limits=limits, hide=private_paths(paths, hide))
+            tests = score_items(items, run, refs)
+            results = Results(paths.name, scope, tests, submission, grader)
+            results.cells = [
+                {"number": c.number, "error": c.error, "seconds": c.seconds}
+                for c in run.cells
+                if c.error
+            ]
+            results.notes = _run_notes(run)
+        if not hidden:
+            meta_hidden = paths.meta().get("hidden", {})
+            results.hidden_pending = {
+                "items": int(meta_hidden.get("items", 0)),
+                "points": float(meta_hidden.get("points", 0.0)),
+            }
+    except Exception as error:
+        results = Results(paths.name, scope, [], submission, grader, status="error")
+        results.error = f"{type(error).__name__}: {error}"
+        grader["traceback"] = traceback.format_exc(limit=8)
+    results.seconds = round(time.monotonic() - started, 3)
+    results.graded_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    return results
+
+
+def _unreadable(
+    week: str,
+    scope: str,
+    items: list[Any],
+    why: str,
+    submission: dict[str, Any],
+    grader: dict[str, Any],
+) -> Results:
+    tests = [ItemResult(i.name, 0.0, i.points, "failed", why, i.hidden, i.hint) for i in items]
+    return Results(week, scope, tests, submission, grader, notes=[why])
+
+
+def _run_notes(run: RunExport) -> list[str]:
+    notes = []
+    if run.notebook_error:
+        notes.append(f"the notebook could not be read: {run.notebook_error}")
+    for reason in run.skipped_cells.values():
+        notes.append(f"{reason}; it was skipped and the rest was graded without it")
+    if run.fatal:
+        notes.append(run.fatal)
+    if run.output_bytes > 1 << 20:
+        notes.append(
+            f"the notebook printed {run.output_bytes / 2**20:.0f} MiB of output; only the end was kept"
+        )
+    return notes

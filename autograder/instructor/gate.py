@@ -1,0 +1,197 @@
+"""The release gate: ordered steps, each a small function over the runs of one release build.
+
+A week is released only when every step passes. The steps never run code
+themselves: they score the sandbox exports of the solution run (with every
+variant probed in it) and of the stub run, and scan the built student tree.
+``tests/test_course.py`` calls these same functions, so the suite and the
+release can never disagree about what "released" means.
+
+1. :func:`solution_probes_return_data`  every probe returns data on the solution
+2. :func:`solution_cells_run`           no solution cell raises
+3. :func:`solution_scores_full_marks`
+4. :func:`stub_scores_zero`             the untouched student notebook
+5. :func:`wrong_variant_loses_points`   one outcome per wrong variant
+6. :func:`right_variant_keeps_full_marks`  one per correct-but-different one
+7. :func:`every_item_broken`            some wrong variant breaks every item
+8. :func:`no_private_material`          no solution line, hidden test, hidden
+                                        spec line or hidden value in the tree
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autograder.course import WeekPaths
+from autograder.instructor import leaks
+from autograder.scoring.compare import ItemResult, score_items
+from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Variant, Week
+from autograder.wire.export import RunExport
+
+
+@dataclass(frozen=True)
+class GateOutcome:
+    """The outcome of one gate step."""
+
+    name: str
+    ok: bool
+    detail: str = ""
+
+
+def solution_probes_return_data(problems: list[str]) -> GateOutcome:
+    """``problems`` are what :func:`autograder.instructor.release.reference_outputs` found."""
+    return GateOutcome(
+        "solution probes return data", not problems, "; ".join(problems) or "all items"
+    )
+
+
+def solution_cells_run(solution: RunExport) -> GateOutcome:
+    failing = [
+        f"cell {c.number}: {c.error['error_type']}: {c.error['error_message']}"
+        for c in solution.cells
+        if c.error
+    ]
+    return GateOutcome(
+        "every solution cell runs",
+        not failing,
+        "; ".join(failing) or f"{len(solution.cells)} cells",
+    )
+
+
+def solution_scores_full_marks(
+    week: Week, solution: RunExport, refs: dict[str, Any]
+) -> GateOutcome:
+    results = score_items(week.items, solution, refs)
+    lost = [f"{r.name}: {r.message}" for r in results if r.status != "passed"]
+    got = sum(r.score for r in results)
+    return GateOutcome(
+        "solution scores full marks",
+        not lost,
+        "; ".join(lost) if lost else f"{got:g}/{week.max_score:g}",
+    )
+
+
+def stub_scores_zero(week: Week, stub: RunExport, refs: dict[str, Any]) -> GateOutcome:
+    earned = [f"{r.name} ({r.score:g})" for r in score_items(week.items, stub, refs) if r.score > 0]
+    return GateOutcome(
+        "stub scores zero",
+        not earned,
+        "stub earns points on " + ", ".join(earned) if earned else "0 points",
+    )
+
+
+def variant_key(kind: str, variant: Variant) -> str:
+    """How a variant's probes are keyed in a run export (``wrong:...`` or ``right:...``)."""
+    return f"{kind}:{variant.key}"
+
+
+def variant_results(
+    week: Week, solution: RunExport, refs: dict[str, Any], kind: str, variant: Variant
+) -> dict[str, ItemResult]:
+    """The scores of every item that requires the variant's target, with the variant swapped in."""
+    items = week.items_requiring(variant.target)
+    key = variant_key(kind, variant)
+    return {r.name: r for r in score_items(items, solution, refs, variant=key)}
+
+
+def must_break(week: Week, variant: Variant) -> tuple[str, ...]:
+    """The items a wrong variant must lose points on (default: all that require its target)."""
+    return variant.breaks or tuple(i.name for i in week.items_requiring(variant.target))
+
+
+def wrong_variant_loses_points(
+    week: Week, solution: RunExport, refs: dict[str, Any], variant: Variant
+) -> GateOutcome:
+    results = variant_results(week, solution, refs, "wrong", variant)
+    kept = sorted(n for n in must_break(week, variant) if results[n].score >= results[n].max_score)
+    return GateOutcome(
+        f"wrong variant {variant.key} loses points",
+        not kept,
+        f"kept full marks on {', '.join(kept)} ({variant.why})" if kept else variant.why,
+    )
+
+
+def right_variant_keeps_full_marks(
+    week: Week, solution: RunExport, refs: dict[str, Any], variant: Variant
+) -> GateOutcome:
+    results = variant_results(week, solution, refs, "right", variant)
+    lost = sorted(f"{n} ({r.message})" for n, r in results.items() if r.score < r.max_score)
+    return GateOutcome(
+        f"right variant {variant.key} keeps full marks",
+        not lost,
+        f"lost points on {'; '.join(lost)}" if lost else variant.why,
+    )
+
+
+def every_item_broken(week: Week, solution: RunExport, refs: dict[str, Any]) -> GateOutcome:
+    """Every item loses points to some wrong variant (one that is listed, and that really does)."""
+    broken: set[str] = set()
+    for variant in week.wrong:
+        results = variant_results(week, solution, refs, "wrong", variant)
+        broken.update(
+            n for n in must_break(week, variant) if results[n].score < results[n].max_score
+        )
+    uncovered = sorted(i.name for i in week.items if i.name not in broken)
+    return GateOutcome(
+        "every item is broken by some wrong variant",
+        not uncovered,
+        f"no wrong variant breaks: {', '.join(uncovered)}"
+        if uncovered
+        else f"{len(week.items)} items covered",
+    )
+
+
+def week_secrets(paths: WeekPaths, hidden_refs: dict[str, Any]) -> leaks.Secrets:
+    """What must not reach students: solution and hidden-test lines, hidden spec lines, hidden values."""
+    assert paths.private_dir is not None
+    source = json.loads(paths.solution_notebook.read_text())
+    hidden_spec = paths.private_dir / HIDDEN_SPEC
+    public_spec = (paths.private_dir / PUBLIC_SPEC).read_text()
+    secrets = leaks.Secrets(
+        lines=leaks.private_lines(
+            source, hidden_spec.read_text() if hidden_spec.is_file() else "", public_spec
+        )
+    )
+    leaks.hidden_value_secrets(hidden_refs, secrets, leaks.public_text(source, public_spec))
+    return secrets
+
+
+def no_private_material(paths: WeekPaths, tree: Path, hidden_refs: dict[str, Any]) -> GateOutcome:
+    secrets = week_secrets(paths, hidden_refs)
+    found = leaks.scan_tree(tree, secrets)
+    detail = (
+        "; ".join(str(f) for f in found[:10])
+        if found
+        else (
+            f"{len(secrets.lines)} private lines, {len(secrets.value_strings)} hidden values, "
+            f"{len(secrets.arrays)} hidden arrays: none found"
+        )
+    )
+    return GateOutcome("no private material in the student tree", not found, detail)
+
+
+def run_gate(
+    paths: WeekPaths,
+    week: Week,
+    *,
+    solution: RunExport,
+    stub: RunExport,
+    reference_problems: list[str],
+    refs: dict[str, Any],
+    hidden_refs: dict[str, Any],
+    tree: Path,
+) -> list[GateOutcome]:
+    """Every step, in order (none stops the others: the instructor sees all that is wrong)."""
+    outcomes = [
+        solution_probes_return_data(reference_problems),
+        solution_cells_run(solution),
+        solution_scores_full_marks(week, solution, refs),
+        stub_scores_zero(week, stub, refs),
+    ]
+    outcomes += [wrong_variant_loses_points(week, solution, refs, v) for v in week.wrong]
+    outcomes += [right_variant_keeps_full_marks(week, solution, refs, v) for v in week.right]
+    outcomes.append(every_item_broken(week, solution, refs))
+    outcomes.append(no_private_material(paths, tree, hidden_refs))
+    return outcomes

@@ -1,0 +1,339 @@
+"""Release a week: nbgrader's student notebook, reference outputs, and the release gate.
+
+``build_release`` does everything in a temporary folder and writes nothing:
+
+1. nbgrader's own ``generate_assignment`` strips solutions and hidden tests
+   from ``solutions/weekNN/weekNN.ipynb`` (outputs cleared, cells locked,
+   checksums recorded);
+2. the solution notebook runs once in the sandbox; every item's probe output
+   becomes its reference, and every variant in ``variants.py`` is probed in
+   the same run;
+3. the gate: the solution scores full marks; the stub scores zero; each
+   wrong variant loses the points of every item it must break, each right
+   variant keeps them, every item is broken by some wrong variant; no
+   solution line, hidden test, hidden spec line or hidden reference value is
+   anywhere in the student tree.
+
+``write_release`` then replaces ``assignments/weekNN`` and the references in
+``solutions/weekNN/references``. ``drift`` compares a fresh build with what
+is committed, so a hand edit to a generated file fails CI.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autograder.course import REFERENCES, WEEK_META, WeekPaths
+from autograder.grading.submission import private_paths
+from autograder.instructor import gate
+from autograder.instructor.gate import GateOutcome, variant_key
+from autograder.sandbox.supervisor import HarnessJob, run_in_sandbox
+from autograder.scoring import references
+from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Variant, Week, load_week
+from autograder.wire import exchange
+from autograder.wire.export import RunExport
+
+Progress = Callable[[str], None]
+
+
+class ReleaseError(Exception):
+    """The week cannot be built (missing files, nbgrader failure)."""
+
+
+@dataclass
+class ReleaseBuild:
+    """A built release in ``tree`` (a temporary folder) and what the gate found."""
+
+    paths: WeekPaths
+    tree: Path
+    week: Week
+    public_refs: dict[str, Any]
+    hidden_refs: dict[str, Any]
+    outcomes: list[GateOutcome] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(o.ok for o in self.outcomes)
+
+    def failures(self) -> list[GateOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+# ----------------------------------------------------------------------------- nbgrader
+def generate_student_notebook(solution: Path, week: str, workdir: Path) -> bytes:
+    """Run ``nbgrader generate_assignment`` in a scratch course folder; return the student notebook.
+
+    The scratch folder holds only the notebook, so nothing else in
+    ``solutions/weekNN`` (hidden spec, variants, references) can be copied.
+    """
+    root = workdir / "nbgrader-course"
+    source = root / "source" / week
+    source.mkdir(parents=True)
+    shutil.copy2(solution, source / f"{week}.ipynb")
+    command = [
+        sys.executable,
+        "-m",
+        "nbgrader",
+        "generate_assignment",
+        week,
+        "--no-db",
+        "--force",
+        f"--CourseDirectory.root={root}",
+        "--CourseDirectory.source_directory=source",
+        "--CourseDirectory.release_directory=release",
+        "--log-level=WARN",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=root)
+    released = root / "release" / week / f"{week}.ipynb"
+    if done.returncode != 0 or not released.is_file():
+        raise ReleaseError(
+            f"nbgrader generate_assignment failed for {week}:\n{done.stdout}\n{done.stderr}"
+        )
+    return released.read_bytes()
+
+
+# ----------------------------------------------------------------------------- sandbox runs
+def _specs(paths: WeekPaths, with_variants: bool) -> list[tuple[str, str, bytes]]:
+    private = paths.private_dir
+    assert private is not None
+    specs = [("public", PUBLIC_SPEC, (private / PUBLIC_SPEC).read_bytes())]
+    if (private / HIDDEN_SPEC).is_file():
+        specs.append(("hidden", HIDDEN_SPEC, (private / HIDDEN_SPEC).read_bytes()))
+    if with_variants and (private / "variants.py").is_file():
+        specs.append(("variants", "variants.py", (private / "variants.py").read_bytes()))
+    return specs
+
+
+def variant_requests(week: Week) -> list[dict[str, Any]]:
+    """Harness requests for every variant: which items to probe with it swapped in."""
+    requests = []
+    for kind, variants in (("wrong", week.wrong), ("right", week.right)):
+        for index, variant in enumerate(variants):
+            items = [i.name for i in week.items_requiring(variant.target)]
+            requests.append(
+                {"key": variant_key(kind, variant), "kind": kind, "index": index, "items": items}
+            )
+    return requests
+
+
+def run_solution(paths: WeekPaths, week: Week, *, with_variants: bool = True) -> RunExport:
+    """The solution notebook in the sandbox: every item, plus every variant if asked."""
+    job = HarnessJob(
+        notebook=paths.solution_notebook.read_bytes(),
+        specs=_specs(paths, with_variants),
+        items=[i.name for i in week.items],
+        variants=variant_requests(week) if with_variants else [],
+    )
+    return run_in_sandbox(job, hide=[paths.private_dir / REFERENCES] if paths.private_dir else [])
+
+
+def run_stub(paths: WeekPaths, week: Week, student_notebook: bytes | None = None) -> RunExport:
+    """The untouched student notebook in the sandbox, with every item (hidden ones too)."""
+    notebook = paths.notebook.read_bytes() if student_notebook is None else student_notebook
+    job = HarnessJob(notebook, _specs(paths, False), [i.name for i in week.items])
+    return run_in_sandbox(job, hide=private_paths(paths))
+
+
+def reference_outputs(
+    week: Week, run: RunExport
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """(public, hidden, problems): each item's decoded probe output on the solution."""
+    public: dict[str, Any] = {}
+    hidden: dict[str, Any] = {}
+    problems = []
+    for item in week.items:
+        report = run.items.get((item.name, None))
+        if report is None or report.status != "ok" or report.payload is None:
+            status = report.status if report else "not run"
+            detail = (
+                f"{report.error_type}: {report.error_message} {report.location}"
+                if report
+                else run.fatal or ""
+            )
+            problems.append(
+                f"{item.name}: the solution's probe did not return data ({status}) {detail}".strip()
+            )
+            continue
+        value = exchange.decode(*report.payload)
+        (hidden if item.hidden else public)[item.name] = value
+    return public, hidden, problems
+
+
+# ----------------------------------------------------------------------------- the tree
+def week_meta(week: Week, paths: WeekPaths) -> dict[str, Any]:
+    public = [i for i in week.items if not i.hidden]
+    hidden = [i for i in week.items if i.hidden]
+    return {
+        "week": paths.name,
+        "notebook": f"{paths.name}.ipynb",
+        "title": week.settings.get("title", paths.name),
+        "items": [{"name": i.name, "points": i.points} for i in public],
+        "public_points": sum(i.points for i in public),
+        "hidden": {"items": len(hidden), "points": sum(i.points for i in hidden)},
+        "generated_by": f"nox -s release -- {paths.name}",
+    }
+
+
+def build_release(
+    paths: WeekPaths, *, progress: Progress = _quiet, workdir: Path | None = None
+) -> ReleaseBuild:
+    """Build ``paths``'s release in a temporary folder and run the gate (writes nothing else)."""
+    if paths.private_dir is None or not paths.solution_notebook.is_file():
+        raise ReleaseError(
+            f"{paths.name}: no solution notebook at solutions/{paths.name}/{paths.name}.ipynb"
+        )
+    workdir = workdir or Path(tempfile.mkdtemp(prefix=f"release-{paths.name}-"))
+    week = load_week(paths.name, paths.private_dir, paths.private_dir, with_variants=True)
+    timings: dict[str, float] = {}
+
+    started = time.monotonic()
+    progress(f"[{paths.name}] nbgrader generate_assignment ...")
+    student_notebook = generate_student_notebook(paths.solution_notebook, paths.name, workdir)
+    timings["nbgrader"] = time.monotonic() - started
+
+    started = time.monotonic()
+    progress(
+        f"[{paths.name}] running the solution ({len(week.items)} items, {len(week.wrong) + len(week.right)} variants) ..."
+    )
+    solution = run_solution(paths, week)
+    timings["solution"] = time.monotonic() - started
+    public_refs, hidden_refs, problems = reference_outputs(week, solution)
+    refs = {**public_refs, **hidden_refs}
+
+    tree = workdir / "release" / paths.name
+    (tree / REFERENCES).mkdir(parents=True)
+    (tree / f"{paths.name}.ipynb").write_bytes(student_notebook)
+    shutil.copy2(paths.private_dir / PUBLIC_SPEC, tree / PUBLIC_SPEC)
+    (tree / WEEK_META).write_text(json.dumps(week_meta(week, paths), indent=2) + "\n")
+    references.save(tree / REFERENCES, references.PUBLIC, public_refs)
+
+    started = time.monotonic()
+    progress(f"[{paths.name}] running the student stub ...")
+    stub = run_stub(paths, week, student_notebook)
+    timings["stub"] = time.monotonic() - started
+
+    progress(f"[{paths.name}] the gate: scoring the runs, scanning the student tree for leaks ...")
+    build = ReleaseBuild(paths, tree, week, public_refs, hidden_refs, timings=timings)
+    build.outcomes = gate.run_gate(
+        paths,
+        week,
+        solution=solution,
+        stub=stub,
+        reference_problems=problems,
+        refs=refs,
+        hidden_refs=hidden_refs,
+        tree=tree,
+    )
+    return build
+
+
+# ----------------------------------------------------------------------------- write / drift
+def write_release(build: ReleaseBuild) -> None:
+    """Replace ``assignments/weekNN`` and the stored references with the built ones."""
+    paths = build.paths
+    assert paths.private_dir is not None
+    if not build.ok:
+        raise ReleaseError(f"{paths.name}: the gate refused this release")
+    target = paths.public_dir
+    staging = target.parent / f".{target.name}.new"
+    shutil.rmtree(staging, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(build.tree, staging)
+    if target.exists():
+        shutil.rmtree(target)
+    staging.rename(target)
+    refs_dir = paths.private_dir / REFERENCES
+    references.save(refs_dir, references.PUBLIC, build.public_refs)
+    references.save(refs_dir, references.HIDDEN, build.hidden_refs)
+
+
+def drift(build: ReleaseBuild, rtol: float = 1e-9, atol: float = 1e-12) -> list[str]:
+    """Differences between the committed release/references and a fresh build."""
+    paths = build.paths
+    problems = []
+    committed = paths.public_dir
+    if not committed.is_dir():
+        return [f"assignments/{paths.name} does not exist: run `nox -s release -- {paths.name}`"]
+    fresh_files = {p.relative_to(build.tree) for p in build.tree.rglob("*") if p.is_file()}
+    old_files = {p.relative_to(committed) for p in committed.rglob("*") if p.is_file()}
+    for extra in sorted(old_files - fresh_files):
+        problems.append(f"assignments/{paths.name}/{extra} is not produced by the release")
+    for missing in sorted(fresh_files - old_files):
+        problems.append(f"assignments/{paths.name}/{missing} is missing")
+    for rel in sorted(fresh_files & old_files):
+        if rel.parent.name == REFERENCES:
+            continue
+        if (committed / rel).read_bytes() != (build.tree / rel).read_bytes():
+            problems.append(
+                f"assignments/{paths.name}/{rel} differs from what the release generates"
+            )
+    assert paths.private_dir is not None
+    for directory, stem, fresh in (
+        (committed / REFERENCES, references.PUBLIC, build.public_refs),
+        (paths.private_dir / REFERENCES, references.PUBLIC, build.public_refs),
+        (paths.private_dir / REFERENCES, references.HIDDEN, build.hidden_refs),
+    ):
+        try:
+            stored = references.load(directory, stem)
+        except exchange.ExchangeError as error:
+            problems.append(f"{directory}/{stem}: unreadable ({error})")
+            continue
+        for name in sorted(set(stored) | set(fresh)):
+            if name not in stored or name not in fresh:
+                problems.append(f"{directory.name}/{stem}: item {name} is stale (added or removed)")
+            elif not _same(stored[name], fresh[name], rtol, atol):
+                problems.append(f"{directory.name}/{stem}: the reference of {name} changed")
+    return problems
+
+
+def _same(a: Any, b: Any, rtol: float, atol: float) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k], rtol, atol) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y, rtol, atol) for x, y in zip(a, b, strict=True))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) or type(a) is float:
+        try:
+            x, y = np.asarray(a), np.asarray(b)
+            if x.shape != y.shape:
+                return False
+            if x.dtype.kind in "biuf" and y.dtype.kind in "biuf":
+                return bool(np.allclose(x, y, rtol=rtol, atol=atol, equal_nan=True))
+        except (TypeError, ValueError):
+            return False
+    return bool(a == b and type(a) is type(b))
+
+
+def describe(build: ReleaseBuild) -> str:
+    lines = [f"release gate for {build.paths.name}:"]
+    for outcome in build.outcomes:
+        lines.append(f"  [{'ok' if outcome.ok else 'FAIL'}] {outcome.name}: {outcome.detail}")
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in build.timings.items())
+    lines.append(f"  timings: {timing}")
+    return "\n".join(lines)
+
+
+__all__ = [
+    "ReleaseBuild",
+    "ReleaseError",
+    "Variant",
+    "build_release",
+    "describe",
+    "drift",
+    "write_release",
+]

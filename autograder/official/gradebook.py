@@ -1,0 +1,350 @@
+"""The gradebook of a week: one row per roster student, CSV, Canvas CSV, summary and plot.
+
+Files written into the output folder (all byte-for-byte reproducible from
+the same rows: no timestamps, fixed ordering, fixed number formatting):
+
+``gradebook.csv``     student, repo, commit, commit_time, time_source, late,
+                      days_late, status, notebook_sha256, one column per item,
+                      score (before the late multiplier), multiplier, total,
+                      max_score, note. Scores are fractional (up to 6 decimals),
+                      never rounded to 0/1.
+``canvas.csv``        Canvas's gradebook import format (Student, ID, SIS User ID,
+                      SIS Login ID, Section, then the assignment column), ids
+                      taken from the roster's ``name``, ``canvas_id``,
+                      ``sis_user_id``, ``sis_login_id``, ``section`` columns.
+                      Students without a repository and rows the grader
+                      failed on are left blank, never a silent zero.
+``summary.md``        counts per status, mean and median, per-item pass rates.
+``distribution.png``  histogram of totals.
+
+Statuses: ``graded``; ``missing`` (no repository); ``empty`` (a repository
+without commits); ``no-commit`` (no commit at or before the cutoff);
+``unreadable`` (the notebook is missing from the commit, a symlink or too
+large: zero, with the reason in ``note``); ``error`` (the grader failed:
+regrade again after a fix).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autograder.files import write_atomic
+from autograder.reporting.points import format_points
+
+GRADED, MISSING, EMPTY, NO_COMMIT, UNREADABLE, ERROR = (
+    "graded",
+    "missing",
+    "empty",
+    "no-commit",
+    "unreadable",
+    "error",
+)
+STATUSES = (GRADED, MISSING, EMPTY, NO_COMMIT, UNREADABLE, ERROR)
+HEAD = [
+    "student",
+    "repo",
+    "commit",
+    "commit_time",
+    "time_source",
+    "late",
+    "days_late",
+    "status",
+    "notebook_sha256",
+]
+TAIL = ["score", "multiplier", "total", "max_score", "note"]
+GRADEBOOK, CANVAS, SUMMARY, PLOT = "gradebook.csv", "canvas.csv", "summary.md", "distribution.png"
+CANVAS_IDS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+
+
+class GradebookError(Exception):
+    """A gradebook (or a set of shard gradebooks) is inconsistent."""
+
+
+def fmt(value: float) -> str:
+    """A score in a gradebook: up to 6 decimals, trailing zeros dropped (1.5, 2, 0.333333)."""
+    return format_points(value, decimals=6)
+
+
+@dataclass
+class Row:
+    """One roster student's grade."""
+
+    student: str
+    status: str
+    max_score: float
+    items: dict[str, float] = field(default_factory=dict)
+    repo: str = ""
+    commit: str = ""
+    commit_time: str = ""
+    time_source: str = ""
+    late: bool = False
+    days_late: int = 0
+    multiplier: float = 1.0
+    sha256: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        # Quantised as the CSV stores them, so a row read back from a CSV (a shard) equals the original.
+        self.items = {name: round(float(value), 6) for name, value in self.items.items()}
+        self.multiplier = round(float(self.multiplier), 6)
+
+    @property
+    def score(self) -> float:
+        return round(sum(self.items.values()), 6)
+
+    @property
+    def total(self) -> float:
+        return round(sum(self.items.values()) * self.multiplier, 6)
+
+    def cells(self, item_names: list[str]) -> list[str]:
+        head = [
+            self.student,
+            self.repo,
+            self.commit,
+            self.commit_time,
+            self.time_source,
+            "yes" if self.late else "no",
+            str(self.days_late),
+            self.status,
+            self.sha256,
+        ]
+        items = [fmt(self.items.get(name, 0.0)) for name in item_names]
+        tail = [
+            fmt(self.score),
+            fmt(self.multiplier),
+            fmt(self.total),
+            fmt(self.max_score),
+            " ".join(self.note.split()),
+        ]
+        return head + items + tail
+
+
+def gradebook_csv(rows: list[Row], item_names: list[str]) -> str:
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(HEAD + item_names + TAIL)
+    for row in rows:
+        writer.writerow(row.cells(item_names))
+    return stream.getvalue()
+
+
+def read_gradebook(path: Path) -> tuple[list[str], list[Row]]:
+    """(item names, rows) of a ``gradebook.csv`` written by :func:`write_gradebook`."""
+    try:
+        with path.open(newline="", encoding="utf-8") as stream:
+            table = list(csv.reader(stream))
+    except OSError as error:
+        raise GradebookError(f"cannot read {path}: {error.strerror or error}") from error
+    if not table or table[0][: len(HEAD)] != HEAD or table[0][-len(TAIL) :] != TAIL:
+        raise GradebookError(f"{path} is not a gradebook written by this grader")
+    header = table[0]
+    names = header[len(HEAD) : -len(TAIL)]
+    rows = []
+    for cells in table[1:]:
+        record = dict(zip(header, cells, strict=True))
+        rows.append(
+            Row(
+                student=record["student"],
+                status=record["status"],
+                max_score=float(record["max_score"]),
+                items={n: float(record[n]) for n in names},
+                repo=record["repo"],
+                commit=record["commit"],
+                commit_time=record["commit_time"],
+                time_source=record["time_source"],
+                late=record["late"] == "yes",
+                days_late=int(record["days_late"]),
+                multiplier=float(record["multiplier"]),
+                sha256=record["notebook_sha256"],
+                note=record["note"],
+            )
+        )
+    return names, rows
+
+
+def canvas_csv(rows: list[Row], roster_extra: dict[str, dict[str, str]], column: str) -> str:
+    """Canvas's gradebook import: the id columns, then ``column`` with each total."""
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow([*CANVAS_IDS, column])
+    for row in rows:
+        extra = roster_extra.get(row.student, {})
+        score = "" if row.status in (ERROR, MISSING) else fmt(row.total)
+        writer.writerow(
+            [
+                extra.get("name", row.student),
+                extra.get("canvas_id", ""),
+                extra.get("sis_user_id", ""),
+                extra.get("sis_login_id", row.student),
+                extra.get("section", ""),
+                score,
+            ]
+        )
+    return stream.getvalue()
+
+
+def summary_markdown(
+    week: str, rows: list[Row], item_points: dict[str, float], policy: str = ""
+) -> str:
+    """Counts per status, mean/median of totals, per-item pass rates."""
+    counts = Counter(row.status for row in rows)
+    graded = [row for row in rows if row.status == GRADED]
+    totals = [row.total for row in graded]
+    max_score = sum(item_points.values())
+    lines = [f"# {week}: gradebook summary", ""]
+    if policy:
+        lines += [f"Late policy: {policy}.", ""]
+    lines += [
+        f"{len(rows)} students: "
+        + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
+        + ".",
+        "",
+    ]
+    late = sum(1 for row in rows if row.late)
+    if late:
+        lines += [f"{late} students have commits after their deadline (the `late` column).", ""]
+    if totals:
+        lines += [
+            f"Totals of the {len(totals)} graded students (out of {fmt(max_score)}): "
+            f"mean {fmt(statistics.fmean(totals))}, median {fmt(statistics.median(totals))}, "
+            f"min {fmt(min(totals))}, max {fmt(max(totals))}.",
+            "",
+        ]
+    lines += ["| item | points | passed | partial | pass rate |", "|---|---|---|---|---|"]
+    for name, points in item_points.items():
+        passed = sum(1 for row in graded if row.items.get(name, 0.0) >= points)
+        partial = sum(1 for row in graded if 0.0 < row.items.get(name, 0.0) < points)
+        rate = f"{100 * passed / len(graded):.1f}%" if graded else "-"
+        lines.append(f"| `{name}` | {fmt(points)} | {passed} | {partial} | {rate} |")
+    problems = [row for row in rows if row.status not in (GRADED,)]
+    if problems:
+        lines += ["", "## Students without a normal grade", ""]
+        lines += [
+            f"- {row.student}: {row.status}" + (f" ({row.note})" if row.note else "")
+            for row in problems
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def distribution_png(week: str, rows: list[Row], max_score: float) -> bytes:
+    """A histogram of graded totals (PNG, no timestamp in its metadata)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    totals = [row.total for row in rows if row.status == GRADED]
+    figure = Figure(figsize=(6, 3.5), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    bins = max(1, min(20, int(max_score) or 1))
+    axes.hist(
+        totals, bins=bins, range=(0, max(max_score, 1e-9)), color="#4878a8", edgecolor="white"
+    )
+    axes.set_xlabel("total points")
+    axes.set_ylabel("students")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title(f"{week}: {len(totals)} graded of {len(rows)}")
+    figure.tight_layout()
+    stream = io.BytesIO()
+    figure.savefig(stream, format="png", metadata={"Software": None})
+    return stream.getvalue()
+
+
+def write_gradebook(
+    out: Path,
+    week: str,
+    rows: list[Row],
+    item_points: dict[str, float],
+    roster_extra: dict[str, dict[str, str]],
+    *,
+    canvas_column: str | None = None,
+    policy: str = "",
+) -> list[Path]:
+    """Write the four gradebook files into ``out``; return their paths."""
+    names = list(item_points)
+    written = {
+        GRADEBOOK: gradebook_csv(rows, names),
+        CANVAS: canvas_csv(rows, roster_extra, canvas_column or week),
+        SUMMARY: summary_markdown(week, rows, item_points, policy),
+    }
+    paths = []
+    for name, text in written.items():
+        write_atomic(out / name, text)
+        paths.append(out / name)
+    write_atomic(out / PLOT, distribution_png(week, rows, sum(item_points.values())))
+    return [*paths, out / PLOT]
+
+
+def differences(old: list[Row], new: list[Row]) -> list[str]:
+    """Students whose total, status or commit changed between two gradebooks."""
+    before = {row.student: row for row in old}
+    lines = []
+    for row in new:
+        was = before.pop(row.student, None)
+        if was is None:
+            lines.append(f"{row.student}: new row, {fmt(row.total)} ({row.status})")
+        elif (was.total, was.status, was.commit) != (row.total, row.status, row.commit):
+            change = f"{fmt(was.total)} -> {fmt(row.total)}"
+            if was.status != row.status:
+                change += f", status {was.status} -> {row.status}"
+            if was.commit != row.commit:
+                change += f", commit {was.commit[:10] or '-'} -> {row.commit[:10] or '-'}"
+            lines.append(f"{row.student}: {change}")
+    lines += [f"{student}: row removed (was {fmt(row.total)})" for student, row in before.items()]
+    return lines
+
+
+def rows_in_roster_order(rows: list[Row], roster: list[str]) -> list[Row]:
+    """``rows`` ordered as ``roster``; refuses unknown, missing or duplicate students."""
+    by_student: dict[str, Row] = {}
+    duplicates = []
+    for row in rows:
+        if row.student in by_student:
+            duplicates.append(row.student)
+        by_student[row.student] = row
+    unknown = sorted(set(by_student) - set(roster))
+    missing = [s for s in roster if s not in by_student]
+    problems = []
+    if duplicates:
+        problems.append(f"graded twice: {', '.join(sorted(set(duplicates)))}")
+    if unknown:
+        problems.append(f"not on the roster: {', '.join(unknown)}")
+    if missing:
+        problems.append(
+            f"no row: {', '.join(missing[:20])}" + (" ..." if len(missing) > 20 else "")
+        )
+    if problems:
+        raise GradebookError("the gradebooks and the roster disagree: " + "; ".join(problems))
+    return [by_student[s] for s in roster]
+
+
+def item_points_of(week: Any) -> dict[str, float]:
+    """Item name -> points, in the spec's order (public then hidden)."""
+    return {item.name: float(item.points) for item in week.items}
+
+
+__all__ = [
+    "CANVAS",
+    "GRADEBOOK",
+    "PLOT",
+    "STATUSES",
+    "SUMMARY",
+    "GradebookError",
+    "Row",
+    "canvas_csv",
+    "differences",
+    "distribution_png",
+    "fmt",
+    "gradebook_csv",
+    "item_points_of",
+    "read_gradebook",
+    "rows_in_roster_order",
+    "summary_markdown",
+    "write_gradebook",
+]

@@ -1,0 +1,300 @@
+"""Students' repositories: where they are, bare clones, commit history, the notebook from git objects.
+
+Where a student's repository comes from (in this order):
+
+1. the roster's ``repo`` column: a local path or a git URL;
+2. ``--repos DIR``: ``DIR/<prefix><student>`` or ``DIR/<student>`` (local clones);
+3. ``--repos URL_TEMPLATE`` with ``{student}``, e.g.
+   ``https://github.com/my-course/week01-{student}.git``;
+4. ``--repos ORG`` (a GitHub organisation, needs ``GITHUB_TOKEN``): the
+   organisation's repositories named ``<prefix><student>``.
+
+Every repository is first copied into a **bare** clone in the grader's
+work folder (``git clone --bare``, so no hook, config or work tree of the
+student's copy is used), and the notebook is read from git objects with
+``git cat-file`` at the chosen commit: a symlinked or oversized notebook is
+refused, never followed, so it cannot point at instructor files.
+
+Commit times: a commit's date is set by the student and can be forged. When
+the repositories come from GitHub, the time GitHub *received* each push
+(the repository activity API) is used instead, and the gradebook's
+``time_source`` column says ``push``; otherwise it says ``commit``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from autograder.files import MAX_NOTEBOOK_BYTES
+from autograder.official.roster import CollectError, RosterEntry
+
+GIT_TIMEOUT = 300
+TIME_COMMIT, TIME_PUSH = "commit", "push"
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    time: dt.datetime
+    source: str  # TIME_COMMIT or TIME_PUSH
+
+
+class RestClient(Protocol):
+    """What we use of ``autograder.github.client.GitHubClient``."""
+
+    def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterable[Any]: ...
+
+
+# ----------------------------------------------------------------------------- where the repos are
+@dataclass
+class RepoIndex:
+    """Student -> repository location (path or URL), plus push times where GitHub knows them."""
+
+    locations: dict[str, str]
+    unknown: list[str] = field(default_factory=list)  # repositories of no roster student
+    pushes: dict[str, list[tuple[str, str, dt.datetime]]] | None = (
+        None  # student -> (before, after, time)
+    )
+    auth_header: str | None = None
+
+    def check_against(self, roster: list[RosterEntry]) -> None:
+        """Refuse (loudly) repositories that belong to nobody on the roster."""
+        if self.unknown:
+            raise CollectError(
+                f"{len(self.unknown)} repositories belong to no student on the roster: "
+                + ", ".join(sorted(self.unknown)[:20])
+                + " (add them to the roster, or move them out of the way)"
+            )
+
+
+def index_repositories(
+    roster: list[RosterEntry],
+    repos: str,
+    prefix: str,
+    *,
+    client: RestClient | None = None,
+    token: str | None = None,
+) -> RepoIndex:
+    """Find each roster student's repository in ``repos`` (see the module docstring)."""
+    students = {e.student.lower(): e.student for e in roster}
+    locations: dict[str, str] = {}
+    index = RepoIndex(locations)
+    if "{student}" in repos:
+        locations.update({s: repos.format(student=s) for s in students.values()})
+    elif Path(repos).is_dir():
+        folder = Path(repos)
+        for child in sorted(folder.iterdir()):
+            if not child.is_dir() or child.name.startswith("."):
+                continue
+            name = (
+                child.name[len(prefix) :]
+                if prefix and child.name.startswith(prefix)
+                else child.name
+            )
+            if prefix and not child.name.startswith(prefix) and name.lower() not in students:
+                continue  # not a repository of this assignment
+            if name.lower() in students:
+                locations[students[name.lower()]] = str(child.resolve())
+            else:
+                index.unknown.append(child.name)
+    elif re.match(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$", repos):
+        index = _index_organisation(repos, prefix, students, client=client, token=token)
+    else:
+        raise CollectError(
+            f"--repos {repos!r} is not a folder, a URL template with {{student}}, or an organisation"
+        )
+    for entry in roster:
+        if entry.repo:
+            index.locations[entry.student] = entry.repo
+    return index
+
+
+def _index_organisation(
+    org: str, prefix: str, students: dict[str, str], *, client: RestClient | None, token: str | None
+) -> RepoIndex:
+    token = token or os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
+    if client is None:
+        if not token:
+            raise CollectError(f"listing the repositories of {org} needs a token: set GITHUB_TOKEN")
+        from autograder.github.client import DEFAULT_API_URL, GitHubClient
+
+        client = GitHubClient(token, os.environ.get("GITHUB_API_URL", DEFAULT_API_URL))
+    if not prefix:
+        raise CollectError("listing an organisation's repositories needs a name prefix (--prefix)")
+    index = RepoIndex({}, pushes={})
+    try:
+        listed = list(client.paginate(f"/orgs/{org}/repos", {"per_page": 100, "type": "all"}))
+    except Exception as error:  # the API said no (token, organisation name): a usage problem
+        raise CollectError(f"cannot list the repositories of {org}: {error}") from error
+    for repo in listed:
+        name = str(repo.get("name", ""))
+        if not name.startswith(prefix):
+            continue
+        student = name[len(prefix) :]
+        if student.lower() not in students:
+            index.unknown.append(name)
+            continue
+        student = students[student.lower()]
+        index.locations[student] = str(
+            repo.get("clone_url") or f"https://github.com/{org}/{name}.git"
+        )
+        assert index.pushes is not None
+        try:
+            index.pushes[student] = push_events(client, org, name)
+        except Exception:  # no activity for this repository: its rows say time_source "commit"
+            continue
+    if token:
+        import base64
+
+        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+        index.auth_header = f"Authorization: Basic {basic}"
+    return index
+
+
+def push_events(client: RestClient, owner: str, name: str) -> list[tuple[str, str, dt.datetime]]:
+    """(before, after, received) for every push GitHub recorded on the repository."""
+    events = []
+    for activity in client.paginate(
+        f"/repos/{owner}/{name}/activity", {"per_page": 100, "activity_type": "push"}
+    ):
+        when = dt.datetime.fromisoformat(
+            str(activity["timestamp"]).replace("Z", "+00:00")
+        ).astimezone(dt.UTC)
+        events.append((str(activity.get("before", "")), str(activity["after"]), when))
+    return events
+
+
+# ----------------------------------------------------------------------------- git, read-only
+def _git(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    base = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "LC_ALL": "C",
+    }
+    base.update(env or {})
+    command = [
+        "git",
+        "-c",
+        "safe.directory=*",
+        "-c",
+        "protocol.file.allow=always",
+        "-c",
+        "core.hooksPath=/dev/null",
+        *args,
+    ]
+    try:
+        return subprocess.run(
+            command, cwd=cwd, env=base, capture_output=True, timeout=GIT_TIMEOUT, check=False
+        )
+    except subprocess.TimeoutExpired:
+        # A huge or stalling repository fails like any other git error: the student still gets a row.
+        message = f"git {args[0]} timed out after {GIT_TIMEOUT} s".encode()
+        return subprocess.CompletedProcess(command, 124, b"", message)
+
+
+def clone_bare(
+    location: str, dest: Path, auth_header: str | None = None
+) -> tuple[Path | None, str]:
+    """A bare copy of ``location`` at ``dest``: (path, "") or (None, why it failed)."""
+    source = location
+    if not re.match(r"^[a-z+]+://|^[^/]+@[^/]+:", location):
+        path = Path(location)
+        if not (path / ".git").exists() and not (path / "HEAD").is_file():
+            return None, "no git repository there"
+        source = path.resolve().as_uri()
+    env = {}
+    if auth_header:
+        env = {
+            "GIT_CONFIG_COUNT": "1",
+            "GIT_CONFIG_KEY_0": "http.extraHeader",
+            "GIT_CONFIG_VALUE_0": auth_header,
+        }
+    done = _git("clone", "--bare", "--quiet", "--no-hardlinks", "--", source, str(dest), env=env)
+    if done.returncode != 0:
+        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return None, (why[-1] if why else "git clone failed")[:200]
+    return dest, ""
+
+
+def history(bare: Path) -> list[Commit]:
+    """Every commit reachable from HEAD, newest first by committer date (empty repository: [])."""
+    done = _git("log", "--format=%H %ct", "HEAD", cwd=bare)
+    if done.returncode != 0:
+        return []  # no HEAD: an empty repository
+    commits = []
+    for line in done.stdout.decode().split("\n"):
+        if line.strip():
+            sha, stamp = line.split()
+            commits.append(Commit(sha, dt.datetime.fromtimestamp(int(stamp), dt.UTC), TIME_COMMIT))
+    return commits
+
+
+def apply_push_times(
+    bare: Path, commits: list[Commit], pushes: list[tuple[str, str, dt.datetime]]
+) -> list[Commit]:
+    """Replace commit dates by the time GitHub received each commit (the earliest push that brought it)."""
+    received: dict[str, dt.datetime] = {}
+    for before, after, when in sorted(pushes, key=lambda p: p[2]):
+        spec = [after] + ([f"^{before}"] if before and set(before) != {"0"} else [])
+        done = _git("rev-list", *spec, cwd=bare)
+        if done.returncode != 0:
+            continue  # a force-pushed-over commit we no longer have
+        for sha in done.stdout.decode().split():
+            received.setdefault(sha, when)
+    return [Commit(c.sha, received[c.sha], TIME_PUSH) if c.sha in received else c for c in commits]
+
+
+def choose_commit(commits: list[Commit], cutoff: dt.datetime) -> tuple[Commit | None, bool]:
+    """(the newest commit at or before ``cutoff``, whether newer commits exist)."""
+    eligible = [c for c in commits if c.time <= cutoff]
+    later = any(c.time > cutoff for c in commits)
+    if not eligible:
+        return None, later
+    return max(
+        eligible, key=lambda c: c.time
+    ), later  # max keeps the first (newest in history) on ties
+
+
+def read_notebook_blob(bare: Path, commit: str, path: str) -> tuple[bytes | None, str]:
+    """The notebook at ``commit:path`` from git objects: (bytes, "") or (None, why not)."""
+    done = _git("ls-tree", "-z", commit, "--", path, cwd=bare)
+    entry = done.stdout.decode("utf-8", "replace").rstrip("\0")
+    if done.returncode != 0 or not entry:
+        return None, f"no {path} in this commit: was it renamed, moved or never committed?"
+    meta, _, _ = entry.partition("\t")
+    mode, kind, blob = meta.split()
+    if mode == "120000":
+        return None, f"{path} is a symbolic link; commit the notebook file itself"
+    if kind != "blob" or mode not in ("100644", "100755"):
+        return None, f"{path} is not a regular file in this commit"
+    size = _git("cat-file", "-s", blob, cwd=bare)
+    if size.returncode != 0 or int(size.stdout or 0) > MAX_NOTEBOOK_BYTES:
+        return None, f"{path} is larger than {MAX_NOTEBOOK_BYTES >> 20} MiB"
+    data = _git("cat-file", "blob", blob, cwd=bare)
+    if data.returncode != 0:
+        return None, f"{path} cannot be read from git"
+    return data.stdout, ""
+
+
+__all__ = [
+    "Commit",
+    "RepoIndex",
+    "apply_push_times",
+    "choose_commit",
+    "clone_bare",
+    "history",
+    "index_repositories",
+    "push_events",
+    "read_notebook_blob",
+]

@@ -1,0 +1,609 @@
+"""Runs INSIDE the sandbox: execute a notebook's code cells, run probes, export data.
+
+The trusted process starts this module in a sandboxed child (see
+:mod:`autograder.sandbox`) and writes one job frame to its stdin: the
+notebook bytes, the source of the grading spec modules, which items (and
+which variants) to probe. The harness
+
+1. executes the notebook's code cells in order in one namespace, without a
+   Jupyter kernel, skipping nbgrader test cells (they only give students
+   instant feedback) and IPython magics; a cell that raises is recorded and
+   the next cell still runs;
+2. runs each item's probe in a forked child with its own time limit, so a
+   probe that hangs, crashes or exits costs only that item, and state a
+   probe mutates never leaks into the next one;
+3. writes one frame per cell and per item to the results pipe: plain data in
+   the :mod:`autograder.wire.exchange` format, never anything executable.
+
+Nothing this process sends is trusted: the other side validates it all.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import json
+import os
+import select
+import signal
+import sys
+import time
+import traceback
+import types
+from dataclasses import dataclass, field
+from typing import Any
+
+from autograder.wire import exchange
+from autograder.wire import framing as protocol
+
+CELL_PREFIX = "<cell "
+PR_SET_CHILD_SUBREAPER = 36
+
+# The harness shares its interpreter with the notebook, which may patch any
+# module. The functions it needs to keep its promises (time limits, one
+# process per probe, writing frames) are taken before any student code runs.
+# This protects the harness's behaviour, not the grade: what the harness
+# sends is untrusted anyway, and the trusted side validates all of it.
+_fork, _exit, _kill, _waitpid, _pipe, _close = (
+    os.fork,
+    os._exit,
+    os.kill,
+    os.waitpid,
+    os.pipe,
+    os.close,
+)
+_read, _write, _select, _getpid = os.read, os.write, select.select, os.getpid
+_monotonic, _set_signal, _set_timer = time.monotonic, signal.signal, signal.setitimer
+_sigmask = signal.pthread_sigmask
+
+
+class CellTimeout(BaseException):
+    """Raised by SIGALRM when a cell runs past its time limit."""
+
+
+class ItemTimeout(BaseException):
+    """Raised by SIGALRM when a probe runs past its time limit."""
+
+
+# ----------------------------------------------------------------------------- output
+class Channel:
+    """Writes frames to the results pipe with references taken before student code runs."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._write = _write
+        self._owner = os.getpid()
+
+    @property
+    def fd(self) -> int:
+        return self._fd
+
+    def send(self, header: dict[str, Any], *blobs: bytes) -> None:
+        if _getpid() != self._owner:
+            # a process the notebook forked came back into the harness (a bare
+            # os.fork() in a cell): it must not report anything twice
+            _exit(0)
+        data = protocol.pack(header, *blobs)
+        view = memoryview(data)
+        while view:
+            written = self._write(self._fd, view)
+            view = view[written:]
+
+
+# ----------------------------------------------------------------------------- errors
+def describe_error(error: BaseException) -> dict[str, Any]:
+    """Type, message and the student's cell/line where it was raised (no grader frames)."""
+    location = ""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.startswith(CELL_PREFIX):
+            cell = frame.filename[len(CELL_PREFIX) : -1]
+            location = f"cell {cell}, line {frame.lineno}"
+            break
+    try:
+        message = str(error)
+    except Exception:  # a hostile __str__
+        message = ""
+    return {
+        "error_type": type(error).__name__[:80],
+        "error_message": message[:500],
+        "location": location,
+    }
+
+
+# ----------------------------------------------------------------------------- notebook
+def code_cells(notebook: Any) -> list[tuple[int, str, bool]]:
+    """(index, source, is_test_cell) for every code cell of an nbformat-4 notebook dict."""
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise ValueError("the file is not a Jupyter notebook (no list of cells)")
+    cells = []
+    for index, cell in enumerate(notebook["cells"]):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(s for s in source if isinstance(s, str))
+        if not isinstance(source, str):
+            continue
+        meta = cell.get("metadata", {})
+        nbgrader = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+        is_test = (
+            isinstance(nbgrader, dict)
+            and nbgrader.get("grade") is True
+            and nbgrader.get("solution") is not True
+        )
+        cells.append((index, source, is_test))
+    return cells
+
+
+def strip_magics(source: str) -> str:
+    """Drop IPython magics and shell escapes, which plain Python cannot run.
+
+    A cell magic (``%%time``) drops the whole cell; line magics and ``!cmd``
+    lines become ``pass`` so line numbers in error messages stay right.
+    """
+    if source.lstrip().startswith("%%"):
+        return ""
+    lines = []
+    for line in source.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith(("%", "!")):
+            indent = line[: len(line) - len(stripped)]
+            lines.append(indent + "pass")
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _display(*objects: Any, **_: Any) -> None:
+    for obj in objects:
+        print(repr(obj))
+
+
+def new_namespace() -> dict[str, Any]:
+    return {"__name__": "__main__", "__builtins__": builtins, "display": _display}
+
+
+def _on_alarm_cell(signum: int, frame: Any) -> None:
+    raise CellTimeout()
+
+
+def _on_alarm_item(signum: int, frame: Any) -> None:
+    raise ItemTimeout()
+
+
+def run_cells(
+    cells: list[tuple[int, str, bool]],
+    namespace: dict[str, Any],
+    channel: Channel,
+    skip: set[int],
+    cell_timeout: float,
+) -> None:
+    for number, (index, source, is_test) in enumerate(cells, start=1):
+        if is_test or index in skip:
+            continue
+        channel.send({"type": "cell_start", "cell": index, "number": number})
+        error: dict[str, Any] | None = None
+        started = _monotonic()
+        try:
+            code = compile(strip_magics(source), f"{CELL_PREFIX}{number}>", "exec")
+            _set_signal(signal.SIGALRM, _on_alarm_cell)
+            _sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+            _set_timer(signal.ITIMER_REAL, cell_timeout)
+            try:
+                exec(code, namespace)
+            finally:
+                _set_timer(signal.ITIMER_REAL, 0)
+        except CellTimeout:
+            error = {
+                "error_type": "Timeout",
+                "error_message": f"the cell ran longer than {cell_timeout:g} s",
+                "location": f"cell {number}",
+            }
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt included
+            error = describe_error(exc)
+            if isinstance(exc, SyntaxError):
+                error["location"] = f"cell {number}, line {exc.lineno}"
+        channel.send(
+            {
+                "type": "cell_end",
+                "cell": index,
+                "number": number,
+                "seconds": round(_monotonic() - started, 4),
+                "error": error,
+                "defines": _defined_in(source),
+            }
+        )
+
+
+def _defined_in(source: str) -> list[str]:
+    """Names a cell defines with ``def``/``class`` (for linking an item to its cell)."""
+    names = []
+    for line in source.splitlines():
+        stripped = line.strip()
+        for keyword in ("def ", "class "):
+            if line.startswith(keyword) or (stripped.startswith(keyword) and line == stripped):
+                name = stripped[len(keyword) :].split("(")[0].split(":")[0].strip()
+                if name.isidentifier():
+                    names.append(name)
+    return names
+
+
+# ----------------------------------------------------------------------------- items
+@dataclass
+class _Running:
+    """A probe running in a forked child."""
+
+    item: Any
+    pid: int
+    read_fd: int
+    header: dict[str, Any]
+    timeout: float
+    started: float
+    reader: protocol.FrameReader = field(
+        default_factory=lambda: protocol.FrameReader(
+            max_bytes=exchange.MAX_JSON_BYTES + exchange.MAX_NPZ_BYTES + 10_000
+        )
+    )
+    frame: protocol.Frame | None = None
+    ended: bool = False  # the pipe closed or the data was malformed
+
+    @property
+    def deadline(self) -> float:
+        return self.started + self.timeout + 2.0
+
+
+def _start_item(
+    item: Any,
+    namespace: dict[str, Any],
+    channel: Channel,
+    variant: Any | None,
+    variant_key: str | None,
+    timeout_cap: float,
+) -> _Running | None:
+    """Fork a child that probes ``item``; None when no process could be started."""
+    timeout = min(float(item.timeout), timeout_cap)
+    header: dict[str, Any] = {"type": "item", "item": item.name, "variant": variant_key}
+    read_fd, write_fd = _pipe()
+    _flush_output()
+    try:
+        pid = _fork()
+    except OSError:  # the notebook used up the process limit
+        _close(read_fd)
+        _close(write_fd)
+        return None
+    if pid == 0:  # the probe's child: it never holds the results channel
+        try:
+            _close(read_fd)
+            _close(channel.fd)
+            _probe_in_child(item, namespace, Channel(write_fd), variant, header, timeout)
+        finally:
+            _exit(0)
+    _close(write_fd)
+    return _Running(item, pid, read_fd, header, timeout, _monotonic())
+
+
+def _no_process_frame(item: Any, variant_key: str | None) -> dict[str, Any]:
+    return {
+        "type": "item",
+        "item": item.name,
+        "variant": variant_key,
+        "status": "crashed",
+        "error_type": "ProcessLimit",
+        "error_message": "no process could be started for this item; "
+        "does the notebook start processes that never end?",
+        "location": "",
+        "seconds": 0.0,
+    }
+
+
+def _read_some(running: _Running) -> None:
+    try:
+        data = _read(running.read_fd, 1 << 20)
+        if not data:
+            running.ended = True
+            return
+        for got in running.reader.feed(data):
+            running.frame = got
+            return
+    except protocol.ProtocolError as error:
+        running.ended = True
+        running.header.update(
+            status="error", error_type="ExportError", error_message=str(error), location=""
+        )
+
+
+def _finish_item(running: _Running, channel: Channel, timed_out: bool) -> None:
+    """Stop the probe's child (whatever it left running dies with it) and relay its frame."""
+    _close(running.read_fd)
+    with contextlib.suppress(ProcessLookupError):
+        _kill(running.pid, signal.SIGKILL)
+    _, status = _waitpid(running.pid, 0)
+    seconds = round(_monotonic() - running.started, 4)
+    header, frame = running.header, running.frame
+    if frame is not None and _is_own_frame(frame, header):
+        channel.send({**frame.header, "seconds": seconds}, *frame.blobs)
+        return
+    if "status" not in header:
+        if timed_out:
+            header.update(
+                status="timeout",
+                error_type="Timeout",
+                error_message=f"ran longer than {running.timeout:g} s",
+                location="",
+            )
+        elif frame is not None:
+            header.update(
+                status="error",
+                error_type="ExportError",
+                error_message="the probe sent a malformed report",
+                location="",
+            )
+        else:
+            how = (
+                f"signal {os.WTERMSIG(status)}"
+                if os.WIFSIGNALED(status)
+                else f"exit status {os.WEXITSTATUS(status)}"
+            )
+            header.update(
+                status="crashed",
+                error_type="ProcessExit",
+                error_message=f"the process running this item ended abruptly ({how}); "
+                "did the code call os._exit, exit the interpreter or run out of memory?",
+                location="",
+            )
+    channel.send({**header, "seconds": seconds})
+
+
+def run_items(
+    tasks: list[tuple[Any, Any | None, str | None]],
+    namespace: dict[str, Any],
+    channel: Channel,
+    *,
+    workers: int = 1,
+    timeout_cap: float = float("inf"),
+) -> None:
+    """Probe each (item, variant, variant key) in its own forked child, ``workers`` at a time.
+
+    Every process the notebook left running is killed whenever no probe is
+    running (so a stray never outlives a batch of probes, and never kills a
+    probe that is still at work); a probe that cannot be started because the
+    process limit is reached is retried once after that clean-up.
+    """
+    pending = list(reversed(tasks))
+    active: dict[int, _Running] = {}
+    retried = False
+    while pending or active:
+        while pending and len(active) < max(1, workers):
+            item, variant, key = pending[-1]
+            running = _start_item(item, namespace, channel, variant, key, timeout_cap)
+            if running is None:
+                if active:
+                    break  # a slot and a clean-up come when the running probes end
+                if not retried:
+                    end_strays()
+                    retried = True
+                    continue
+                channel.send(_no_process_frame(item, key))
+            else:
+                active[running.read_fd] = running
+            pending.pop()
+            retried = False
+        if not active:
+            continue
+        wait = max(0.0, min(r.deadline for r in active.values()) - _monotonic())
+        ready, _, _ = _select(list(active), [], [], wait)
+        for fd in ready:
+            _read_some(active[fd])
+        now = _monotonic()
+        for fd, running in list(active.items()):
+            timed_out = now >= running.deadline and running.frame is None and not running.ended
+            if running.frame is not None or running.ended or timed_out:
+                del active[fd]
+                _finish_item(running, channel, timed_out)
+        if not active:
+            end_strays()
+
+
+def _is_own_frame(frame: protocol.Frame, header: dict[str, Any]) -> bool:
+    """The probe's frame must be about the item it was asked for."""
+    h = frame.header
+    return (
+        h.get("type") == "item"
+        and h.get("item") == header["item"]
+        and h.get("variant") == header["variant"]
+    )
+
+
+def _flush_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BaseException):  # the notebook may have replaced them
+            stream.flush()
+
+
+def _probe_in_child(
+    item: Any,
+    namespace: dict[str, Any],
+    channel: Channel,
+    variant: Any | None,
+    header: dict[str, Any],
+    timeout: float,
+) -> None:
+    try:
+        _set_signal(signal.SIGALRM, _on_alarm_item)
+        _sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+        _set_timer(signal.ITIMER_REAL, timeout)
+        try:
+            if variant is not None:
+                namespace[variant.target] = variant.impl
+            missing = [name for name in item.requires if name not in namespace]
+            if missing:
+                channel.send({**header, "status": "missing", "missing": missing})
+                return
+            value = item.probe(namespace)
+            doc, npz = exchange.encode(value)
+        finally:
+            _set_timer(signal.ITIMER_REAL, 0)
+        channel.send({**header, "status": "ok"}, doc, npz)
+    except ItemTimeout:
+        channel.send(
+            {
+                **header,
+                "status": "timeout",
+                "error_type": "Timeout",
+                "error_message": f"ran longer than {timeout:g} s",
+                "location": "",
+            }
+        )
+    except exchange.ExchangeError as error:
+        channel.send(
+            {
+                **header,
+                "status": "error",
+                "error_type": "ExportError",
+                "error_message": str(error),
+                "location": "",
+            }
+        )
+    except BaseException as error:
+        channel.send({**header, "status": "error", **describe_error(error)})
+
+
+# ----------------------------------------------------------------------------- strays
+_DEDICATED_UID = False  # set by main() from the job: only then may we kill(-1)
+
+
+def end_strays() -> None:
+    """Kill every process the notebook left running (not this one).
+
+    A fork bomb's clones or a forgotten background process would otherwise
+    hold the process limit and the CPU while the items are probed. Under a
+    dedicated uid ``kill(-1)`` reaches exactly those; otherwise the processes
+    carrying this run's tag in their environment.
+    """
+    if _DEDICATED_UID:
+        for _ in range(5):
+            try:
+                _kill(-1, signal.SIGKILL)
+            except OSError:
+                break
+    else:
+        tag = os.environ.get("AUTOGRADER_RUN", "")
+        if not tag:
+            return
+        marker = f"AUTOGRADER_RUN={tag}".encode()
+        me = _getpid()
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit() or int(entry.name) == me:
+                continue
+            try:
+                with open(os.path.join(entry.path, "environ"), "rb") as stream:
+                    if marker in stream.read(1 << 20).split(b"\0"):
+                        _kill(int(entry.name), signal.SIGKILL)
+            except OSError:
+                continue
+    # the harness is the subreaper of everything the notebook started: reap it
+    # all now, so that dead processes stop counting against the process limit
+    deadline = _monotonic() + 2.0
+    with contextlib.suppress(ChildProcessError):
+        while _monotonic() < deadline:
+            if _waitpid(-1, os.WNOHANG)[0] == 0:
+                if _DEDICATED_UID:
+                    with contextlib.suppress(OSError):
+                        _kill(-1, signal.SIGKILL)
+                time.sleep(0.005)
+
+
+# ----------------------------------------------------------------------------- spec
+def load_spec_modules(
+    specs: list[dict[str, Any]], sources: list[bytes]
+) -> dict[str, types.ModuleType]:
+    modules = {}
+    for spec, source in zip(specs, sources, strict=True):
+        role = spec["role"]
+        name = f"_grading_{role}"
+        module = types.ModuleType(name)
+        module.__file__ = spec["filename"]
+        sys.modules[name] = module
+        if role == "public":
+            sys.modules["grading"] = module  # the hidden spec may `from grading import ...`
+        exec(compile(source, spec["filename"], "exec"), module.__dict__)
+        modules[role] = module
+    return modules
+
+
+# ----------------------------------------------------------------------------- main
+def _become_subreaper() -> None:
+    """Orphans of the notebook's processes become our children (see :func:`end_strays`)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def main(results_fd: int) -> None:
+    _become_subreaper()
+    channel = Channel(os.dup(results_fd))
+    os.close(results_fd)
+    job_frame = _read_job()
+    job = job_frame.header
+    notebook_bytes, *spec_sources = job_frame.blobs
+    modules = load_spec_modules(job["specs"], spec_sources)
+    items = {}
+    for role in ("public", "hidden"):
+        if role in modules:
+            for item in modules[role].ITEMS:
+                items[item.name] = item
+    variants = {}
+    if "variants" in modules:
+        for kind, attribute in (("wrong", "WRONG"), ("right", "RIGHT")):
+            for index, variant in enumerate(getattr(modules["variants"], attribute, [])):
+                variants[(kind, index)] = variant
+    channel.send({"type": "hello", "python": sys.version.split()[0], "pid": os.getpid()})
+
+    try:
+        notebook = json.loads(notebook_bytes)
+        cells = code_cells(notebook)
+    except (ValueError, RecursionError) as error:
+        channel.send({"type": "notebook_error", "message": str(error)[:300]})
+        channel.send({"type": "done"})
+        os._exit(0)
+    del notebook, notebook_bytes
+
+    namespace = new_namespace()
+    run_cells(cells, namespace, channel, set(job.get("skip_cells", [])), float(job["cell_timeout"]))
+    global _DEDICATED_UID
+    _DEDICATED_UID = bool(job.get("dedicated_uid"))
+    end_strays()
+    channel.send({"type": "cells_done"})
+    _set_signal(signal.SIGALRM, signal.SIG_DFL)
+    cap = float(job.get("item_timeout_cap", float("inf")))
+    done = {tuple(pair) for pair in job.get("already_done", [])}
+    tasks: list[tuple[Any, Any | None, str | None]] = [
+        (items[name], None, None) for name in job["items"] if (name, None) not in done
+    ]
+    for request in job.get("variants", []):
+        variant = variants[(request["kind"], request["index"])]
+        tasks += [
+            (items[name], variant, request["key"])
+            for name in request["items"]
+            if (name, request["key"]) not in done
+        ]
+    run_items(tasks, namespace, channel, workers=int(job.get("item_workers", 1)), timeout_cap=cap)
+    channel.send({"type": "done"})
+    _flush_output()
+    _exit(0)  # skip atexit handlers and finalizers the submission registered
+
+
+def _read_job() -> protocol.Frame:
+    reader = protocol.FrameReader()
+    stdin: Any = sys.stdin.buffer
+    while True:
+        data = stdin.read1(1 << 20)
+        if not data:
+            raise SystemExit("harness: no job on stdin")
+        for frame in reader.feed(data):
+            return frame
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

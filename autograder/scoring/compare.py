@@ -1,0 +1,145 @@
+"""Trusted scoring: exported probe data against references, item by item.
+
+Imports nothing that executes notebooks or student code. Anything the
+sandbox sent that is malformed, oversized, missing or of the wrong type
+scores zero for that item with a message; a check that itself fails on odd
+data is contained to its item.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from autograder.spec import Item, Outcome
+from autograder.wire import exchange
+from autograder.wire.export import ItemExport, RunExport
+
+PASSED, PARTIAL, FAILED, ERROR = "passed", "partial", "failed", "error"
+
+
+@dataclass
+class ItemResult:
+    """The score of one item (a row of the report)."""
+
+    name: str
+    score: float
+    max_score: float
+    status: str
+    message: str
+    hidden: bool
+    hint: str = ""
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "score": self.score,
+            "max_score": self.max_score,
+            "status": self.status,
+            "message": self.message,
+            "visibility": "hidden" if self.hidden else "public",
+            "hint": self.hint if self.status != PASSED else "",
+            "seconds": self.seconds,
+        }
+
+
+def score_items(
+    items: list[Item],
+    run: RunExport,
+    references: dict[str, Any],
+    variant: str | None = None,
+) -> list[ItemResult]:
+    """Score ``items`` of one run (of the base notebook, or of one variant)."""
+    return [
+        score_item(item, run.items.get((item.name, variant)), references, run) for item in items
+    ]
+
+
+def score_item(
+    item: Item, report: ItemExport | None, references: dict[str, Any], run: RunExport
+) -> ItemResult:
+    if item.name not in references:
+        return _result(
+            item,
+            Outcome(0.0, "no reference output for this item (grader set-up error)"),
+            ERROR,
+            report,
+        )
+    outcome = _outcome(item, report, references[item.name], run)
+    if outcome.passed:
+        status = PASSED
+    elif outcome.fraction > 0:
+        status = PARTIAL
+    else:
+        status = FAILED
+    return _result(item, outcome, status, report)
+
+
+def _result(item: Item, outcome: Outcome, status: str, report: ItemExport | None) -> ItemResult:
+    return ItemResult(
+        name=item.name,
+        score=round(item.points * outcome.fraction, 6),
+        max_score=item.points,
+        status=status,
+        message=outcome.message,
+        hidden=item.hidden,
+        hint=item.hint,
+        seconds=report.seconds if report else 0.0,
+    )
+
+
+def _outcome(item: Item, report: ItemExport | None, reference: Any, run: RunExport) -> Outcome:
+    reveal = not item.hidden
+    if report is None or report.status == "not_run":
+        if run.notebook_error:
+            return Outcome(0.0, f"the notebook could not be read: {run.notebook_error}")
+        reason = run.fatal or "the grader did not reach this item"
+        return Outcome(0.0, f"not graded: {reason}")
+    if report.status == "missing":
+        names = ", ".join(f"`{n}`" for n in report.missing)
+        cause = run.cell_error_for(report.missing)
+        skipped = _skipped_cause(run)
+        text = f"{names} is not defined"
+        if cause:
+            text += f": the cell defining it raised {cause}"
+        elif skipped:
+            text += f"; {skipped}"
+        return Outcome(0.0, text)
+    if report.status != "ok":
+        return Outcome(0.0, _error_text(item, report, reveal))
+    assert report.payload is not None
+    try:
+        got = exchange.decode(*report.payload)
+    except exchange.ExchangeError as error:
+        return Outcome(0.0, f"the returned value cannot be graded: {error}")
+    try:
+        outcome = item.check(got, reference, reveal)
+    except Exception as error:  # odd data may break a check: it costs this item only
+        return Outcome(0.0, f"the returned value has an unexpected form ({type(error).__name__})")
+    if type(outcome) is not Outcome or not math.isfinite(outcome.fraction):
+        return Outcome(0.0, "the check of this item returned no verdict (grader set-up error)")
+    return outcome
+
+
+def _error_text(item: Item, report: ItemExport, reveal: bool) -> str:
+    where = f" ({report.location})" if report.location else ""
+    if report.status == "timeout":
+        return f"stopped: {report.error_message}{where}; is there an infinite loop or a very slow step?"
+    if report.status == "crashed":
+        return report.error_message
+    if report.error_type == "NotImplementedError":
+        return f"not implemented yet (NotImplementedError{where})"
+    if report.error_type == "ExportError":
+        return f"the returned value cannot be graded: {report.error_message}"
+    if not reveal:  # the message may quote hidden inputs
+        return f"raised {report.error_type}{where} on a hidden test"
+    text = f"raised {report.error_type}{where}"
+    return f"{text}: {report.error_message}" if report.error_message else text
+
+
+def _skipped_cause(run: RunExport) -> str:
+    if not run.skipped_cells:
+        return ""
+    return "; ".join(f"{reason} and was skipped" for _, reason in sorted(run.skipped_cells.items()))

@@ -1,0 +1,134 @@
+"""The week-author API: graded items, their probes and checks, variants, a loaded week.
+
+A week's spec lives in two modules beside its notebook:
+
+* ``grading.py``: the public items. It is copied into the student release, so
+  students can run the same probes and checks in their kernel.
+* ``hidden_grading.py``: the hidden items. It stays under ``solutions/``.
+
+Each module defines ``ITEMS: list[Item]``. ``variants.py`` (private) lists
+wrong implementations that must lose points and correct-but-different ones
+that must keep them (``WRONG`` and ``RIGHT``, lists of :class:`Variant`).
+
+An item has two halves that never meet in one process:
+
+* ``probe(ns)`` runs in the sandbox. ``ns`` is the namespace the student's
+  notebook produced; the probe calls the student's code on the item's inputs
+  and returns plain data (numbers, strings, lists, dicts, numpy arrays).
+* ``check(got, ref, reveal)`` runs in the trusted process. It compares the
+  data the probe exported from the submission (``got``) with what the same
+  probe exported from the solution (``ref``) and returns an :class:`Outcome`.
+  ``reveal`` is False for hidden items: the message must not contain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+Probe = Callable[[Mapping[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The verdict of a check: a fraction of the item's points and a message."""
+
+    fraction: float
+    message: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.fraction <= 1.0:
+            raise ValueError(f"fraction must lie in [0, 1], got {self.fraction}")
+
+    @property
+    def passed(self) -> bool:
+        return self.fraction >= 1.0
+
+
+Check = Callable[[Any, Any, bool], Outcome]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One graded item.
+
+    Parameters
+    ----------
+    name
+        Unique within the week, e.g. ``"split_indices"`` or ``"split_indices.hidden"``.
+    points
+        Points the item is worth (fractional allowed).
+    probe
+        Runs in the sandbox; see the module docstring.
+    check
+        Runs in the trusted process; see the module docstring.
+    requires
+        Names the notebook must define for the probe to make sense. A missing
+        name gives a clear message instead of a ``KeyError``.
+    hint
+        One sentence naming the likely mistake, shown when the item fails.
+    timeout
+        Seconds the probe may run before the item scores zero.
+    hidden
+        Set by the loader from the module the item came from.
+    """
+
+    name: str
+    points: float
+    probe: Probe
+    check: Check
+    requires: tuple[str, ...] = ()
+    hint: str = ""
+    timeout: float = 20.0
+    hidden: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """An alternative implementation of one notebook name, used to test the grader.
+
+    ``WRONG`` variants must lose points on every item in ``breaks`` (default:
+    every item that requires ``target``); ``RIGHT`` variants must keep full
+    points on every item that requires ``target``.
+    """
+
+    target: str
+    impl: Any
+    why: str
+    breaks: tuple[str, ...] = ()
+    label: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.target}:{self.label or getattr(self.impl, '__name__', 'variant')}"
+
+
+@dataclass
+class Week:
+    """A loaded grading spec for one week."""
+
+    name: str
+    directory: Path
+    items: list[Item]
+    wrong: list[Variant] = field(default_factory=list)
+    right: list[Variant] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def item(self, name: str) -> Item:
+        for item in self.items:
+            if item.name == name:
+                return item
+        raise KeyError(f"{self.name} has no graded item named {name!r}")
+
+    def items_for(self, hidden: bool) -> list[Item]:
+        return [i for i in self.items if hidden or not i.hidden]
+
+    def items_requiring(self, target: str) -> list[Item]:
+        return [i for i in self.items if target in i.requires]
+
+    @property
+    def max_score(self) -> float:
+        return sum(i.points for i in self.items)

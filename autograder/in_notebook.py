@@ -81,7 +81,7 @@ def _run_one(item: Item, namespace: dict[str, Any], refs: dict[str, Any]) -> boo
         return False
     outcome = item.check(got, refs[item.name], not item.hidden)
     mark = "✓" if outcome.passed else "✗"
-    print(f"{mark} {item.name} ({item.points:g} points): {outcome.message}")
+    print(f"{mark} {item.name} ({item.points:g} points): {outcome.text(not item.hidden)}")
     if not outcome.passed and item.hint:
         print(f"  hint: {item.hint}")
     return outcome.passed

@@ -131,7 +131,7 @@ def test_every_week_has_enough_items_with_public_and_hidden_tests(name: str) -> 
 def test_release_holds_no_private_material(name: str) -> None:
     paths = locate_week(name, ROOT)
     hidden_refs = references.load(paths.hidden_references, references.HIDDEN)
-    assert gate.week_secrets(paths, hidden_refs).lines, (
+    assert gate.week_secrets(paths, hidden_refs, paths.public_dir).lines, (
         "the solution notebook has no solution blocks?"
     )
     assert_passes(gate.no_private_material(paths, paths.public_dir, hidden_refs))

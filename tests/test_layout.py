@@ -68,10 +68,22 @@ class Rule:
 
 
 RULES = [
-    Rule(SANDBOX, (SCORING, REPORTING, OFFICIAL, INSTRUCTOR, GRADING, GITHUB, CLI), "the sandbox only exports"),
+    Rule(
+        SANDBOX,
+        (SCORING, REPORTING, OFFICIAL, INSTRUCTOR, GRADING, GITHUB, CLI),
+        "the sandbox only exports",
+    ),
     Rule(WIRE, ("autograder.",), "the boundary formats stand alone"),
-    Rule(SPEC, (SANDBOX, SCORING, GRADING, REPORTING, OFFICIAL, INSTRUCTOR, GITHUB, CLI), "the spec is pure"),
-    Rule(SCORING, (SANDBOX, GRADING, REPORTING, OFFICIAL, INSTRUCTOR, GITHUB, CLI), "scoring is trusted"),
+    Rule(
+        SPEC,
+        (SANDBOX, SCORING, GRADING, REPORTING, OFFICIAL, INSTRUCTOR, GITHUB, CLI),
+        "the spec is pure",
+    ),
+    Rule(
+        SCORING,
+        (SANDBOX, GRADING, REPORTING, OFFICIAL, INSTRUCTOR, GITHUB, CLI),
+        "scoring is trusted",
+    ),
     Rule(REPORTING, (SANDBOX, GRADING, OFFICIAL, INSTRUCTOR, CLI), "reports render records"),
     Rule("autograder.official.gradebook", (SANDBOX, GRADING), "the gradebook reads records"),
     Rule(GITHUB, (SANDBOX, GRADING, OFFICIAL, INSTRUCTOR, CLI), "an integration"),
@@ -146,12 +158,16 @@ def violations(root: Path) -> list[str]:
     for rule in RULES:
         for module in sorted(m for m in known if _under(m, rule.subject)):
             for target in sorted(reachable(graph, module)):
-                if any(_under(target, f) for f in rule.forbidden) and not _under(target, rule.subject):
+                if any(_under(target, f) for f in rule.forbidden) and not _under(
+                    target, rule.subject
+                ):
                     problems.append(f"{module} reaches {target} ({rule.why})")
     harness = "autograder.sandbox.harness"
     for target in sorted(reachable(graph, harness)):
         if not any(target == m or _under(target, WIRE) for m in HARNESS_MAY_IMPORT):
-            problems.append(f"{harness} reaches {target} (the child imports only the boundary formats)")
+            problems.append(
+                f"{harness} reaches {target} (the child imports only the boundary formats)"
+            )
     return problems
 
 
@@ -169,10 +185,18 @@ def test_the_import_graph_sees_the_packages() -> None:
 
 PLANTED = [
     ("autograder/scoring/compare.py", "from autograder.sandbox import harness", "scoring"),
-    ("autograder/reporting/markdown.py", "from autograder.grading.submission import grade_submission", "reporting"),
+    (
+        "autograder/reporting/markdown.py",
+        "from autograder.grading.submission import grade_submission",
+        "reporting",
+    ),
     ("autograder/official/gradebook.py", "import autograder.sandbox.supervisor", "gradebook"),
     ("autograder/sandbox/harness.py", "from autograder.scoring import compare", "harness"),
-    ("autograder/sandbox/supervisor.py", "from autograder.reporting.markdown import markdown", "sandbox"),
+    (
+        "autograder/sandbox/supervisor.py",
+        "from autograder.reporting.markdown import markdown",
+        "sandbox",
+    ),
     ("course_lib/seed.py", "from autograder.spec import checks", "course_lib"),
     ("autograder/cli/check.py", "from autograder.instructor import release", "template"),
     ("autograder/spec/checks.py", "    from autograder.scoring.results import Results", "lazy"),

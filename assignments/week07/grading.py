@@ -10,16 +10,14 @@ sandbox computed while grading. The trusted checks never import scikit-learn.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from autograder.spec import Item, Outcome, checks
+from autograder.spec import Check, Item, Outcome, checks
 
 SETTINGS = {"title": "Week 7: measuring performance"}
 
-Check = Callable[[Any, Any, bool], Outcome]
 
 # Deterministic metrics: 1e-6 relative accepts float32 arithmetic (a float32 log loss is off by
 # about 1e-7) and summing in another order; every wrong variant is off by more than 1e-3.
@@ -27,49 +25,6 @@ EXACT = checks.close(rtol=1e-6, atol=1e-9)
 
 
 # ----------------------------------------------------------------------------- probe helpers
-def as_plain(value: Any) -> Any:
-    """Tuples become lists and numpy scalars Python numbers, so the exchange format keeps them."""
-    if isinstance(value, tuple):
-        return [as_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): as_plain(v) for k, v in value.items()}
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def attempt(function: Callable[..., Any], *args: Any) -> dict[str, Any]:
-    """The value, or the name of the exception raised (``NotImplementedError`` propagates)."""
-    try:
-        return {"value": as_plain(function(*args))}
-    except NotImplementedError:
-        raise
-    except Exception as error:  # the exception is the answer here
-        return {"raised": type(error).__name__}
-
-
-def call(ns: dict[str, Any], name: str, *args: Any) -> Any:
-    return as_plain(ns[name](*args))
-
-
-def check_number_or_raise(expected_value: Check, error: str = "ValueError") -> Check:
-    """For probes that record :func:`attempt`: the value must match, or the same exception be raised."""
-
-    def check(got: Any, ref: Any, reveal: bool) -> Outcome:
-        if not isinstance(got, dict):
-            return Outcome(0.0, "unexpected result")
-        if "raised" in ref:
-            if got.get("raised") == ref["raised"]:
-                return Outcome(1.0, f"raises {ref['raised']}")
-            did = f"raised {got['raised']}" if "raised" in got else "returned a value"
-            return Outcome(0.0, f"expected {ref['raised']} for this input, but it {did}")
-        if "value" not in got:
-            return Outcome(0.0, f"expected a value, but it raised {got.get('raised')}")
-        return expected_value(got["value"], ref["value"], reveal)
-
-    return check
-
-
 # ----------------------------------------------------------------------------- public inputs
 # Binary labels and scores with ties across the classes (0.6 and 0.35 are shared by a
 # positive and a negative), so a curve that gives every sample its own threshold is wrong.
@@ -114,7 +69,7 @@ def instructor_example() -> tuple[np.ndarray, dict[str, np.ndarray]]:
 def probe_report(
     ns: dict[str, Any], y: np.ndarray, models: dict[str, np.ndarray]
 ) -> dict[str, Any]:
-    return {name: call(ns, "metric_report", y, probs) for name, probs in models.items()}
+    return {name: ns["metric_report"](y, probs) for name, probs in models.items()}
 
 
 def check_instructor_example(got: Any, ref: Any, reveal: bool) -> Outcome:
@@ -125,7 +80,7 @@ def check_instructor_example(got: Any, ref: Any, reveal: bool) -> Outcome:
     if not isinstance(got, dict) or not all(
         isinstance(got.get(m), dict) for m in ("hesitant", "confident")
     ):
-        return Outcome(0.0, f"metric_report: {shape.message}")
+        return Outcome(0.0, f"metric_report: {shape.message}", shape.detail)
     h, c = got["hesitant"], got["confident"]
     try:
         if h["accuracy"] != c["accuracy"]:
@@ -147,14 +102,14 @@ def check_instructor_example(got: Any, ref: Any, reveal: bool) -> Outcome:
         return Outcome(
             0.0, "metric_report must return a dict with keys accuracy, macro_auroc and log_loss"
         )
-    return Outcome(0.0, f"the facts hold but the numbers differ: {shape.message}")
+    return Outcome(0.0, f"the facts hold but the numbers differ: {shape.message}", shape.detail)
 
 
 ITEMS = [
     Item(
         "accuracy",
         1,
-        probe=lambda ns: call(ns, "accuracy", Y_MULTI, Y_PRED_MULTI),
+        probe=lambda ns: ns["accuracy"](Y_MULTI, Y_PRED_MULTI),
         check=EXACT,
         requires=("accuracy",),
         hint="accuracy is the *fraction* of samples where the prediction equals the label, a float in [0, 1].",
@@ -162,7 +117,7 @@ ITEMS = [
     Item(
         "confusion_matrix",
         1,
-        probe=lambda ns: call(ns, "confusion_matrix", Y_MULTI, Y_PRED_MULTI, 3),
+        probe=lambda ns: ns["confusion_matrix"](Y_MULTI, Y_PRED_MULTI, 3),
         check=checks.equal(),
         requires=("confusion_matrix",),
         hint="rows are the true class and columns the predicted class: C[true, predicted] += 1.",
@@ -170,7 +125,7 @@ ITEMS = [
     Item(
         "precision_recall_f1",
         1,
-        probe=lambda ns: call(ns, "precision_recall_f1", Y_BINARY, (S_BINARY >= 0.5).astype(int)),
+        probe=lambda ns: ns["precision_recall_f1"](Y_BINARY, (S_BINARY >= 0.5).astype(int)),
         check=EXACT,
         requires=("precision_recall_f1",),
         hint="precision = TP / (TP + FP) (of the predicted positives), recall = TP / (TP + FN) (of the actual positives).",
@@ -178,7 +133,7 @@ ITEMS = [
     Item(
         "roc_curve",
         2,
-        probe=lambda ns: call(ns, "roc_curve", Y_BINARY, S_BINARY),
+        probe=lambda ns: ns["roc_curve"](Y_BINARY, S_BINARY),
         check=EXACT,
         requires=("roc_curve",),
         hint="one point per *distinct* score (tied samples cross the threshold together), starting at threshold +inf with (0, 0).",
@@ -186,7 +141,7 @@ ITEMS = [
     Item(
         "auroc",
         2,
-        probe=lambda ns: call(ns, "auroc", Y_BINARY, S_BINARY),
+        probe=lambda ns: ns["auroc"](Y_BINARY, S_BINARY),
         check=EXACT,
         requires=("auroc",),
         hint="a positive and a negative with the same score count as half a correctly ordered pair.",
@@ -194,7 +149,7 @@ ITEMS = [
     Item(
         "average_precision",
         2,
-        probe=lambda ns: call(ns, "average_precision", Y_BINARY, S_BINARY),
+        probe=lambda ns: ns["average_precision"](Y_BINARY, S_BINARY),
         check=EXACT,
         requires=("average_precision",),
         hint="AP is a step sum, sum_n (R_n - R_{n-1}) * P_n over the distinct thresholds, not the trapezoid area under the PR curve.",
@@ -202,7 +157,7 @@ ITEMS = [
     Item(
         "macro_auroc_ovr",
         1,
-        probe=lambda ns: call(ns, "macro_auroc_ovr", Y_MULTI, P_MULTI),
+        probe=lambda ns: ns["macro_auroc_ovr"](Y_MULTI, P_MULTI),
         check=EXACT,
         requires=("macro_auroc_ovr",),
         hint="one AUROC per class k (labels y == k, scores probs[:, k]), then the plain (unweighted) mean (this uses your auroc: fix it first).",
@@ -210,7 +165,7 @@ ITEMS = [
     Item(
         "log_loss",
         1,
-        probe=lambda ns: call(ns, "log_loss", Y_MULTI, P_MULTI),
+        probe=lambda ns: ns["log_loss"](Y_MULTI, P_MULTI),
         check=EXACT,
         requires=("log_loss",),
         hint="the mean over samples of -ln(probability given to the true class), natural logarithm.",
@@ -218,7 +173,7 @@ ITEMS = [
     Item(
         "choose_threshold",
         1,
-        probe=lambda ns: call(ns, "choose_threshold", Y_BINARY, S_BINARY),
+        probe=lambda ns: ns["choose_threshold"](Y_BINARY, S_BINARY),
         check=EXACT,
         requires=("choose_threshold",),
         hint="try every distinct validation score t (predict positive when score >= t), keep the best F1, the largest t on a tie.",

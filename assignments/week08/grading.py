@@ -14,11 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from autograder.spec import Item, Outcome, checks
+from autograder.spec import Check, Item, Outcome, checks
 
 SETTINGS = {"title": "Week 8: generation (a VAE on the digits)"}
 
-Check = Callable[[Any, Any, bool], Outcome]
 
 # float32 tensors: a few ulps of float32 through two small layers
 TENSOR = checks.close(rtol=1e-4, atol=1e-5)
@@ -56,14 +55,6 @@ def pixels_and_logits(seed: int, n: int, scale: float = 3.0) -> tuple[Any, Any]:
     return tensor(x), tensor(rng.normal(0, scale, (n, 64)))
 
 
-def as_numpy(value: Any) -> Any:
-    if hasattr(value, "detach"):
-        return value.detach().cpu().numpy()
-    if isinstance(value, tuple | list):
-        return [as_numpy(v) for v in value]
-    return value
-
-
 def load_fixed_weights(model: Any, seed: int) -> dict[str, list[int]]:
     """Overwrite every parameter with seeded values; returns the parameter shapes by name."""
     import torch
@@ -98,9 +89,9 @@ def probe_vae(ns: dict[str, Any], seed: int, n: int, **sizes: int) -> dict[str, 
     with torch.no_grad():
         return {
             "parameters": shapes,
-            "encode": as_numpy(model.encode(x)),
-            "decode": as_numpy(model.decode(z)),
-            "forward": as_numpy(model(x, eps)),
+            "encode": model.encode(x),
+            "decode": model.decode(z),
+            "forward": model(x, eps),
         }
 
 
@@ -114,7 +105,9 @@ def check_vae(got: Any, ref: Any, reveal: bool) -> Outcome:
     for part in ("encode", "decode", "forward"):
         outcome = TENSOR(got.get(part), ref[part], reveal)
         if not outcome.passed:
-            return Outcome(0.0, f"with the grader's fixed weights, {part}: {outcome.message}")
+            return Outcome(
+                0.0, f"with the grader's fixed weights, {part}: {outcome.message}", outcome.detail
+            )
     return Outcome(1.0, "architecture and outputs match")
 
 
@@ -133,10 +126,10 @@ def probe_trained(
         logits, mu, logvar = model(held_out, eps)
     return {
         "parameters": {k: list(v.shape) for k, v in sorted(model.state_dict().items())},
-        "x": as_numpy(held_out),
-        "logits": as_numpy(logits),
-        "mu": as_numpy(mu),
-        "logvar": as_numpy(logvar),
+        "x": held_out,
+        "logits": logits,
+        "mu": mu,
+        "logvar": logvar,
     }
 
 
@@ -195,9 +188,9 @@ def probe_sampling(ns: dict[str, Any], seed: int, n: int, **sizes: int) -> dict[
     model, _ = fixed_model(ns, 7, **sizes)
     sample = ns["sample_images"]
     return {
-        "first": as_numpy(sample(model, n, seed)),
-        "again": as_numpy(sample(model, n, seed)),
-        "other_seed": as_numpy(sample(model, n, seed + 1)),
+        "first": sample(model, n, seed),
+        "again": sample(model, n, seed),
+        "other_seed": sample(model, n, seed + 1),
     }
 
 
@@ -227,14 +220,14 @@ def check_sampling(got: Any, ref: Any, reveal: bool) -> Outcome:
         return Outcome(0.0, "another seed gave the same samples: is the seed used?")
     outcome = TENSOR(got["first"], ref["first"], reveal)
     if not outcome.passed:
-        return Outcome(0.0, f"with the grader's fixed weights: {outcome.message}")
+        return Outcome(0.0, f"with the grader's fixed weights: {outcome.message}", outcome.detail)
     return Outcome(1.0, "valid, reproducible samples that match the reference")
 
 
 def probe_sample_quality(ns: dict[str, Any], seed: int) -> dict[str, Any]:
     train, held_out = digit_split()
     model = ns["train_vae"](train, TRAIN_EPOCHS, seed)
-    return {"samples": as_numpy(ns["sample_images"](model, 200, seed)), "real": as_numpy(held_out)}
+    return {"samples": ns["sample_images"](model, 200, seed), "real": held_out}
 
 
 def sample_statistics(samples: np.ndarray, real: np.ndarray) -> tuple[float, float]:
@@ -297,7 +290,7 @@ def probe_interpolate(ns: dict[str, Any], seed: int, steps: int, **sizes: int) -
     n_pixels = sizes.get("n_pixels", 64)
     x_a, x_b = tensor(rng.uniform(0, 1, n_pixels)), tensor(rng.uniform(0, 1, n_pixels))
     with torch.no_grad():
-        return as_numpy(ns["interpolate"](model, x_a, x_b, steps))
+        return ns["interpolate"](model, x_a, x_b, steps)
 
 
 # ----------------------------------------------------------------------------- independent pixels
@@ -310,7 +303,7 @@ ITEMS = [
     Item(
         "gaussian_kl",
         1,
-        probe=lambda ns: as_numpy(ns["gaussian_kl"](*gaussian_params(0, 5, 3))),
+        probe=lambda ns: ns["gaussian_kl"](*gaussian_params(0, 5, 3)),
         check=TENSOR,
         requires=("gaussian_kl",),
         hint="KL = 0.5 * sum_j (exp(logvar_j) + mu_j^2 - 1 - logvar_j), one value per row (sum over dim 1).",
@@ -318,10 +311,8 @@ ITEMS = [
     Item(
         "reparameterize",
         1,
-        probe=lambda ns: as_numpy(
-            ns["reparameterize"](
-                *gaussian_params(1, 4, 3), tensor(np.linspace(-1, 1, 12).reshape(4, 3))
-            )
+        probe=lambda ns: ns["reparameterize"](
+            *gaussian_params(1, 4, 3), tensor(np.linspace(-1, 1, 12).reshape(4, 3))
         ),
         check=TENSOR,
         requires=("reparameterize",),
@@ -330,7 +321,7 @@ ITEMS = [
     Item(
         "bernoulli_nll",
         1,
-        probe=lambda ns: as_numpy(ns["bernoulli_nll"](*pixels_and_logits(2, 4))),
+        probe=lambda ns: ns["bernoulli_nll"](*pixels_and_logits(2, 4)),
         check=TENSOR,
         requires=("bernoulli_nll",),
         hint="sum (not mean) over the 64 pixels of softplus(logit) - x * logit, one value per image.",
@@ -338,9 +329,7 @@ ITEMS = [
     Item(
         "elbo_loss",
         1,
-        probe=lambda ns: as_numpy(
-            ns["elbo_loss"](*pixels_and_logits(3, 6), *gaussian_params(3, 6, 8))
-        ),
+        probe=lambda ns: ns["elbo_loss"](*pixels_and_logits(3, 6), *gaussian_params(3, 6, 8)),
         check=TENSOR,
         requires=("elbo_loss",),
         hint="the mean over the batch of (bernoulli_nll + beta * gaussian_kl): both terms are added (fix those two first: this uses them).",

@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 print(f"{name}: committed release matches a fresh build")
         else:
-            write_release(build)
+            for note in write_release(build):
+                print(f"  {note}")
             print(f"released {name} -> {paths.public_dir.relative_to(root)}")
     return ExitCode.FAILED if failed else ExitCode.OK

@@ -24,10 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograder.course import WeekPaths
+from autograder.course import REFERENCES, WeekPaths
 from autograder.instructor import leaks
+from autograder.scoring import references
 from autograder.scoring.compare import ItemResult, score_items
 from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Variant, Week
+from autograder.wire import exchange
 from autograder.wire.export import RunExport
 
 
@@ -143,8 +145,14 @@ def every_item_broken(week: Week, solution: RunExport, refs: dict[str, Any]) -> 
     )
 
 
-def week_secrets(paths: WeekPaths, hidden_refs: dict[str, Any]) -> leaks.Secrets:
-    """What must not reach students: solution and hidden-test lines, hidden spec lines, hidden values."""
+def week_secrets(paths: WeekPaths, hidden_refs: dict[str, Any], tree: Path) -> leaks.Secrets:
+    """What must not reach the student ``tree``: solution and hidden-test lines, hidden spec lines,
+    hidden values.
+
+    What the tree shows anyway is not a secret: a string its public
+    references hold too (a label, a built-in exception's name), and a line
+    of the ``course_lib`` it ships (the library every week hands out).
+    """
     assert paths.private_dir is not None
     source = json.loads(paths.solution_notebook.read_text())
     hidden_spec = paths.private_dir / HIDDEN_SPEC
@@ -154,12 +162,24 @@ def week_secrets(paths: WeekPaths, hidden_refs: dict[str, Any]) -> leaks.Secrets
             source, hidden_spec.read_text() if hidden_spec.is_file() else "", public_spec
         )
     )
-    leaks.hidden_value_secrets(hidden_refs, secrets, leaks.public_text(source, public_spec))
+    library = {
+        " ".join(line.split())
+        for file in sorted((tree / "course_lib").rglob("*.py"))
+        for line in file.read_text().splitlines()
+    }
+    secrets.lines = {line: kind for line, kind in secrets.lines.items() if line not in library}
+    try:
+        public_refs = references.load(tree / REFERENCES, references.PUBLIC)
+    except exchange.ExchangeError:
+        public_refs = {}
+    public = "\n".join([leaks.public_text(source, public_spec), *leaks.strings_in(public_refs)])
+    leaks.hidden_value_secrets(hidden_refs, secrets, public)
     return secrets
 
 
 def no_private_material(paths: WeekPaths, tree: Path, hidden_refs: dict[str, Any]) -> GateOutcome:
-    secrets = week_secrets(paths, hidden_refs)
+    """Scan every file of the student ``tree`` (see :func:`week_secrets`)."""
+    secrets = week_secrets(paths, hidden_refs, tree)
     found = leaks.scan_tree(tree, secrets)
     detail = (
         "; ".join(str(f) for f in found[:10])

@@ -117,6 +117,15 @@ def public_text(source_notebook: dict[str, Any], public_spec: str) -> str:
     return "\n".join(kept)
 
 
+def strings_in(values: Any) -> list[str]:
+    """Every string inside ``values`` (dict keys included): what public references already show."""
+    if isinstance(values, dict):
+        return [*values, *(s for v in values.values() for s in strings_in(v))]
+    if isinstance(values, list):
+        return [s for v in values for s in strings_in(v)]
+    return [values] if type(values) is str else []
+
+
 def hidden_value_secrets(
     hidden_refs: dict[str, Any], secrets: Secrets, public: str = "", per_array: int = 50
 ) -> None:

@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.course import REFERENCES, WEEK_META, CourseError, WeekPaths
-from autograder.instructor import leaks
+from autograder.instructor import gate, leaks
 from autograder.scoring import references
-from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC
+from autograder.spec import HIDDEN_SPEC
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STUDENT_TEMPLATE = PACKAGE / "templates" / "student"
@@ -135,23 +135,8 @@ def private_material(paths: WeekPaths, tree: Path) -> list[str]:
             problems.append(f"{rel}: a private file name")
     if paths.private_dir is None:
         return problems  # no solutions here to compare with: names only
-    source = json.loads(paths.solution_notebook.read_text())
-    public_spec = (paths.private_dir / PUBLIC_SPEC).read_text()
-    hidden_spec = paths.private_dir / HIDDEN_SPEC
-    secrets = leaks.Secrets(
-        lines=leaks.private_lines(
-            source, hidden_spec.read_text() if hidden_spec.is_file() else "", public_spec
-        )
-    )
-    # course_lib ships to students every week: a line it shares with a solution is public anyway.
-    library = {
-        " ".join(line.split())
-        for p in (tree / "course_lib").rglob("*.py")
-        for line in p.read_text().splitlines()
-    }
-    secrets.lines = {line: kind for line, kind in secrets.lines.items() if line not in library}
     hidden_refs = references.load(paths.hidden_references, references.HIDDEN)
-    leaks.hidden_value_secrets(hidden_refs, secrets, leaks.public_text(source, public_spec))
+    secrets = gate.week_secrets(paths, hidden_refs, tree)
     problems += [str(leak) for leak in leaks.scan_tree(tree, secrets)]
     return problems
 

@@ -83,7 +83,7 @@ def _result(item: Item, outcome: Outcome, status: str, report: ItemExport | None
         score=round(item.points * outcome.fraction, 6),
         max_score=item.points,
         status=status,
-        message=outcome.message,
+        message=outcome.text(reveal=not item.hidden),  # the one place the reveal rule is applied
         hidden=item.hidden,
         hint=item.hint,
         seconds=report.seconds if report else 0.0,

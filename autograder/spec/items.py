@@ -18,7 +18,9 @@ An item has two halves that never meet in one process:
 * ``check(got, ref, reveal)`` runs in the trusted process. It compares the
   data the probe exported from the submission (``got``) with what the same
   probe exported from the solution (``ref``) and returns an :class:`Outcome`.
-  ``reveal`` is False for hidden items: the message must not contain values.
+  Values (expected vs got) go in the Outcome's ``detail``, which only public
+  items show; ``reveal`` (False for hidden items) is passed for checks that
+  word a hidden message differently.
 """
 
 from __future__ import annotations
@@ -33,10 +35,18 @@ Probe = Callable[[Mapping[str, Any]], Any]
 
 @dataclass(frozen=True)
 class Outcome:
-    """The verdict of a check: a fraction of the item's points and a message."""
+    """The verdict of a check: a fraction of the item's points, a message and its detail.
+
+    ``message`` says what is wrong without showing any value; ``detail``
+    carries the values (expected vs got, see
+    :func:`autograder.spec.messages.expected_got`). The scorer shows the
+    detail for public items only, so a check never decides the reveal rule:
+    no hidden value can reach a report through a check's message.
+    """
 
     fraction: float
     message: str = ""
+    detail: str = ""
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.fraction <= 1.0:
@@ -45,6 +55,20 @@ class Outcome:
     @property
     def passed(self) -> bool:
         return self.fraction >= 1.0
+
+    def text(self, reveal: bool) -> str:
+        """The message, followed by the detail when values may be shown (public items)."""
+        if reveal and self.detail:
+            return f"{self.message}: {self.detail}" if self.message else self.detail
+        return self.message
+
+    def within(self, context: str, fraction: float | None = None) -> Outcome:
+        """This verdict about a part, as a verdict about the whole: ``"context: message"``."""
+        return Outcome(
+            self.fraction if fraction is None else fraction,
+            f"{context}: {self.message}",
+            self.detail,
+        )
 
 
 Check = Callable[[Any, Any, bool], Outcome]

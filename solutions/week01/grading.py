@@ -13,27 +13,10 @@ from typing import Any
 import numpy as np
 
 from autograder.spec import Item, Outcome, checks
+from autograder.spec.messages import expected_got
+from autograder.spec.probes import attempt
 
 SETTINGS = {"title": "Week 1: data, splits and preprocessing"}
-
-
-# ----------------------------------------------------------------------------- probe helpers
-def attempt(function: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Call and record the result, or the type and message of the exception it raised.
-
-    ``NotImplementedError`` propagates, so an untouched stub is reported as such.
-    """
-    try:
-        return {"value": function(*args, **kwargs)}
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        return {"raised": type(error).__name__, "message": str(error)[:200]}
-
-
-def as_list(value: Any) -> Any:
-    """Tuples become lists so the exchange format keeps them."""
-    return list(value) if isinstance(value, tuple) else value
 
 
 # ----------------------------------------------------------------------------- split_indices
@@ -43,9 +26,9 @@ def probe_split(
     split = ns["split_indices"]
     return {
         "n": n,
-        "first": as_list(split(n, fractions, seed=3, stratify=stratify)),
-        "again": as_list(split(n, fractions, seed=3, stratify=stratify)),
-        "other_seed": as_list(split(n, fractions, seed=4, stratify=stratify)),
+        "first": split(n, fractions, seed=3, stratify=stratify),
+        "again": split(n, fractions, seed=3, stratify=stratify),
+        "other_seed": split(n, fractions, seed=4, stratify=stratify),
         "labels": stratify if stratify is not None else [],
     }
 
@@ -106,29 +89,12 @@ def check_split(got: Any, ref: Any, reveal: bool) -> Outcome:
             got_counts = np.bincount(labels[got_part], minlength=labels.max() + 1)
             ref_counts = np.bincount(labels[ref_part], minlength=labels.max() + 1)
             if not np.array_equal(got_counts, ref_counts):
-                detail = (
-                    f": expected class counts {ref_counts.tolist()}, got {got_counts.tolist()}"
-                    if reveal
-                    else ""
+                return Outcome(
+                    0.0,
+                    f"the {name} split does not keep the class proportions",
+                    expected_got(ref_counts.tolist(), got_counts.tolist(), what="class counts"),
                 )
-                return Outcome(0.0, f"the {name} split does not keep the class proportions{detail}")
     return Outcome(1.0, "a reproducible, shuffled partition with the right sizes")
-
-
-def check_raises(expected: str) -> Any:
-    """The answer must be an exception of type ``expected`` (recorded by :func:`attempt`)."""
-
-    def check(got: Any, ref: Any, reveal: bool) -> Outcome:
-        if isinstance(got, dict) and got.get("raised") == expected:
-            return Outcome(1.0, f"raises {expected}")
-        returned = (
-            "returned a value"
-            if isinstance(got, dict) and "value" in got
-            else f"raised {got.get('raised')}"
-        )
-        return Outcome(0.0, f"expected {expected} for invalid input, but it {returned}")
-
-    return check
 
 
 # ----------------------------------------------------------------------------- scalers
@@ -137,7 +103,7 @@ def probe_scaler(
 ) -> dict[str, Any]:
     """Exercise the estimator contract and the numbers: fit returns self, attributes, transform."""
     Scaler = ns[cls]
-    unfitted = attempt(lambda: Scaler(**params).transform(X_new))
+    unfitted = attempt(lambda: Scaler(**params).transform(X_new), mentions=("fit",))
     scaler = Scaler(**params)
     fitted = scaler.fit(X)
     attributes = ("mean_", "scale_") if cls == "Standardizer" else ("data_min_", "data_max_")
@@ -148,10 +114,7 @@ def probe_scaler(
         },
         "transform": np.asarray(scaler.transform(X_new)),
         "fit_transform": np.asarray(type(scaler)(**params).fit_transform(X)),
-        "unfitted": {
-            "raised": unfitted.get("raised"),
-            "mentions_fit": "fit" in unfitted.get("message", "").lower(),
-        },
+        "unfitted": unfitted,
     }
 
 
@@ -166,9 +129,8 @@ def check_scaler(rtol: float = 1e-9, atol: float = 1e-12) -> Any:
         for key in ("attributes", "transform", "fit_transform"):
             outcome = numbers(got.get(key), ref[key], reveal)
             if not outcome.passed:
-                return Outcome(0.0, f"{key}: {outcome.message}")
-        unfitted = got.get("unfitted") or {}
-        if unfitted.get("raised") != "RuntimeError" or not unfitted.get("mentions_fit"):
+                return Outcome(0.0, f"{key}: {outcome.message}", outcome.detail)
+        if not checks.is_raise(got.get("unfitted"), "RuntimeError", mentions="fit"):
             return Outcome(
                 0.5,
                 "numbers are right, but transform before fit must raise a RuntimeError that mentions fit",

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 from grading import (
-    attempt,
-    check_raises,
     check_scaler,
     check_split,
     correlated_data,
@@ -20,6 +18,7 @@ from grading import (
 )
 
 from autograder.spec import Item, checks
+from autograder.spec.probes import attempt
 
 
 def probe_split_edges(ns):
@@ -45,7 +44,7 @@ def check_split_edges(got, ref, reveal):
     ):
         return Outcome(0.0, "wrong split sizes for a very small n")
     for case in ("fractions_sum", "negative", "zero_n"):
-        outcome = check_raises("ValueError")(got.get(case, {}), None, reveal)
+        outcome = checks.raises("ValueError")(got.get(case, {}), None, reveal)
         if not outcome.passed:
             return Outcome(
                 0.0, f"invalid arguments must raise ValueError ({case.replace('_', ' ')})"

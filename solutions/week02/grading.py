@@ -16,6 +16,7 @@ import numpy as np
 
 from autograder.spec import Item, Outcome, checks
 from autograder.spec.estimator_contract import check_contract, probe_contract
+from autograder.spec.messages import expected_got, show
 
 SETTINGS = {"title": "Week 2: classical models"}
 
@@ -32,16 +33,6 @@ DISTANCE_TOLERANCE = {"rtol": 1e-6, "atol": 1e-6}
 
 
 # ----------------------------------------------------------------------------- probe helpers
-def attempt(function: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Call and record the result, or the type of the exception it raised (NotImplementedError propagates)."""
-    try:
-        return {"value": function(*args, **kwargs)}
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        return {"raised": type(error).__name__}
-
-
 def labels_out(values: Any) -> Any:
     """Predicted labels as exportable data: numeric arrays stay arrays, strings become a list."""
     array = np.asarray(values)
@@ -98,44 +89,11 @@ def check_labels(what: str = "predictions", hint: str = "") -> Any:
         ]
         if not wrong:
             return Outcome(1.0, f"all {len(ref_list)} {what} match")
-        detail = (
-            f"; first at index {wrong[0]}: expected {ref_list[wrong[0]]!r}, got {got_list[wrong[0]]!r}"
-            if reveal
-            else ""
-        )
         return Outcome(
             0.0,
-            f"{len(wrong)} of {len(ref_list)} {what} differ{detail}{'. ' + hint if hint else ''}",
+            f"{len(wrong)} of {len(ref_list)} {what} differ{'. ' + hint if hint else ''}",
+            f"first at index {wrong[0]}: {expected_got(ref_list[wrong[0]], got_list[wrong[0]])}",
         )
-
-    return check
-
-
-def check_each(named: dict[str, Any]) -> Any:
-    """All-or-nothing over the keys of a dict, naming the first part that fails."""
-
-    def check(got: Any, ref: Any, reveal: bool) -> Outcome:
-        if not isinstance(got, dict):
-            return Outcome(0.0, f"unexpected result ({type(got).__name__})")
-        for key, part in named.items():
-            outcome = part(got.get(key), ref[key], reveal)
-            if not outcome.passed:
-                return Outcome(0.0, f"{key}: {outcome.message}")
-        return Outcome(1.0, "all cases match")
-
-    return check
-
-
-def check_raises(expected: str) -> Any:
-    def check(got: Any, ref: Any, reveal: bool) -> Outcome:
-        if isinstance(got, dict) and got.get("raised") == expected:
-            return Outcome(1.0, f"raises {expected}")
-        did = (
-            "returned a value"
-            if isinstance(got, dict) and "value" in got
-            else f"raised {got.get('raised') if isinstance(got, dict) else got}"
-        )
-        return Outcome(0.0, f"expected {expected}, but it {did}")
 
     return check
 
@@ -303,8 +261,11 @@ def check_kfold(got: Any, ref: Any, reveal: bool) -> Outcome:
     got_sizes = [len(val) for _, val in got["folds"]]
     ref_sizes = [len(val) for _, val in ref_folds]
     if got_sizes != ref_sizes:
-        shown = f": expected validation sizes {ref_sizes}, got {got_sizes}" if reveal else ""
-        return Outcome(0.0, f"the fold sizes are not those of np.array_split{shown}")
+        return Outcome(
+            0.0,
+            "the fold sizes are not those of np.array_split",
+            expected_got(ref_sizes, got_sizes, what="validation sizes"),
+        )
     all_val = np.concatenate([val for _, val in got["folds"]])
     if len(np.unique(all_val)) != n:
         return Outcome(0.0, "each index must be in exactly one validation fold")
@@ -358,12 +319,13 @@ def check_select_k(got: Any, ref: Any, reveal: bool) -> Outcome:
         return Outcome(
             0.0,
             f"cv_accuracy: {outcome.message} (mean of the per-fold accuracies, one per candidate in order)",
+            outcome.detail,
         )
     if type(first["best_k"]) is not int or first["best_k"] != ref["first"]["best_k"]:
-        shown = f": expected {ref['first']['best_k']}, got {first['best_k']!r}" if reveal else ""
         return Outcome(
             0.0,
-            f"best_k is not the candidate with the highest CV accuracy (ties: smallest k){shown}",
+            "best_k is not the candidate with the highest CV accuracy (ties: smallest k)",
+            expected_got(ref["first"]["best_k"], first["best_k"]),
         )
     for run in ("first", "second"):
         outcome = cv_close(got[run].get("test_accuracy"), ref[run]["test_accuracy"], reveal)
@@ -371,6 +333,7 @@ def check_select_k(got: Any, ref: Any, reveal: bool) -> Outcome:
             return Outcome(
                 0.0,
                 f"test_accuracy: {outcome.message} (refit KNNClassifier(best_k) on all of X_train)",
+                outcome.detail,
             )
     return Outcome(1.0, "k chosen on validation folds; the test set only scores the final model")
 
@@ -395,7 +358,9 @@ def check_gini(got: Any, ref: Any, reveal: bool) -> Outcome:
     return (
         outcome
         if outcome.passed
-        else Outcome(0.0, f"{outcome.message}: Gini is 1 - sum of squared class fractions")
+        else Outcome(
+            0.0, f"{outcome.message}: Gini is 1 - sum of squared class fractions", outcome.detail
+        )
     )
 
 
@@ -457,21 +422,22 @@ def check_best_split(got: Any, ref: Any, reveal: bool) -> Outcome:
                 0.0, f"{case}: the feature must be a Python int, got {type(g[0]).__name__}"
             )
         if g[0] != r[0]:
-            shown = f": expected {r[0]}, got {g[0]}" if reveal else ""
             return Outcome(
-                0.0, f"{case}: wrong feature{shown}; ties go to the smallest feature index"
+                0.0,
+                f"{case}: wrong feature; ties go to the smallest feature index",
+                expected_got(r[0], g[0]),
             )
         if type(g[1]) is not float or not np.isclose(g[1], r[1], rtol=1e-9, atol=1e-12):
-            shown = f": expected {r[1]!r}, got {g[1]!r}" if reveal else ""
             return Outcome(
                 0.0,
-                f"{case}: wrong threshold{shown}; use midpoints between distinct values, smallest on ties",
+                f"{case}: wrong threshold; use midpoints between distinct values, smallest on ties",
+                expected_got(r[1], g[1]),
             )
         if type(g[2]) is not float or not np.isclose(g[2], r[2], rtol=1e-9, atol=1e-12):
-            shown = f": expected {r[2]!r}, got {g[2]!r}" if reveal else ""
             return Outcome(
                 0.0,
-                f"{case}: wrong gain{shown}; weight each child's Gini by its share of the samples",
+                f"{case}: wrong gain; weight each child's Gini by its share of the samples",
+                expected_got(r[2], g[2]),
             )
     return Outcome(1.0, f"all {len(ref)} splits match")
 
@@ -508,18 +474,18 @@ def check_tree(got: Any, ref: Any, reveal: bool) -> Outcome:
             return Outcome(0.0, f"{case}: unexpected result")
         for attribute in ("depth_", "n_leaves_"):
             if type(result.get(attribute)) is not int or result[attribute] != expected[attribute]:
-                shown = (
-                    f": expected {expected[attribute]}, got {result.get(attribute)!r}"
-                    if reveal
-                    else ""
-                )
                 hint = "a node at depth max_depth is a leaf; pure nodes and nodes without a useful split are leaves"
-                return Outcome(0.0, f"{case}: wrong {attribute}{shown}; {hint}")
+                return Outcome(
+                    0.0,
+                    f"{case}: wrong {attribute}; {hint}",
+                    expected_got(expected[attribute], result.get(attribute)),
+                )
         outcome = predictions(result.get("predict"), expected["predict"], reveal)
         if not outcome.passed:
             return Outcome(
                 0.0,
                 f"{case}: {outcome.message}; leaves predict the majority label (smallest on ties)",
+                outcome.detail,
             )
     return Outcome(1.0, "same tree shape and predictions")
 
@@ -550,6 +516,7 @@ def check_inertia(got: Any, ref: Any, reveal: bool) -> Outcome:
         else Outcome(
             0.0,
             f"{outcome.message}: sum (not mean) of squared distances to the given labels' centres",
+            outcome.detail,
         )
     )
 
@@ -594,13 +561,15 @@ def check_lloyd(centre_rtol: float = 1e-9, centre_atol: float = 1e-9) -> Any:
         )
         if not outcome.passed:
             return Outcome(
-                0.0, f"centres: {outcome.message}; each centre moves to the mean of its points"
+                0.0,
+                f"centres: {outcome.message}; each centre moves to the mean of its points",
+                outcome.detail,
             )
         if type(got.get("n_iter")) is not int or got["n_iter"] != ref["n_iter"]:
-            shown = f": expected {ref['n_iter']}, got {got.get('n_iter')!r}" if reveal else ""
             return Outcome(
                 0.0,
-                f"n_iter{shown}; count the update steps and stop when an assignment changes no label",
+                "wrong n_iter; count the update steps and stop when an assignment changes no label",
+                expected_got(ref["n_iter"], got.get("n_iter")),
             )
         return Outcome(1.0, "same centres, labels and number of iterations")
 
@@ -625,7 +594,7 @@ def check_kmeans_pp(got: Any, ref: Any, reveal: bool) -> Outcome:
         if same_first
         else "the first centre differs: it is X[rng.integers(n)] with rng = np.random.default_rng(seed), drawn before anything else"
     )
-    return Outcome(0.0, f"{outcome.message}; {hint}")
+    return Outcome(0.0, f"{outcome.message}; {hint}", outcome.detail)
 
 
 ITEMS = [
@@ -665,7 +634,7 @@ ITEMS = [
         "KNNClassifier",
         2,
         probe=lambda ns: probe_knn(ns, seed=0, ks=(1, 5, 9)),
-        check=check_each({f"k={k}": check_labels() for k in (1, 5, 9)}),
+        check=checks.every_part({f"k={k}": check_labels() for k in (1, 5, 9)}),
         requires=("KNNClassifier",),
         hint="take the k smallest distances per row (np.argsort along axis=1) and vote.",
     ),
@@ -673,7 +642,7 @@ ITEMS = [
         "KNNClassifier.ties",
         1,
         probe=probe_knn_ties,
-        check=check_each(
+        check=checks.every_part(
             {
                 key: check_labels(
                     hint="equal distances: smaller training index first; equal votes: smallest label"
@@ -742,7 +711,7 @@ ITEMS = [
             "moons": probe_tree(ns, moons_split(0), (1, 3)),
             "blobs": probe_tree(ns, blob_data(3), (2,)),
         },
-        check=check_each({"moons": check_tree, "blobs": check_tree}),
+        check=checks.every_part({"moons": check_tree, "blobs": check_tree}),
         requires=("TreeClassifier", "best_split"),
         hint="TreeClassifier builds on your best_split (make it pass first); stop at max_depth, at pure nodes and when best_split returns None; leaves predict the majority label.",
     ),

@@ -17,16 +17,13 @@ from typing import Any
 import numpy as np
 from grading import (
     DISTANCE_TOLERANCE,
-    attempt,
     check_best_split,
-    check_each,
     check_gini,
     check_inertia,
     check_kfold,
     check_kmeans_pp,
     check_labels,
     check_lloyd,
-    check_raises,
     check_select_k,
     check_tree,
     cluster_data,
@@ -40,6 +37,7 @@ from grading import (
 )
 
 from autograder.spec import Item, Outcome, checks
+from autograder.spec.probes import attempt
 
 
 def then(first: Any, second: Any) -> Any:
@@ -123,8 +121,8 @@ def probe_knn_edges(ns: dict[str, Any]) -> dict[str, Any]:
     return {
         "strings k=2": attempt(lambda: labels_out(KNN(2).fit(X, words).predict(queries))),
         "k=1 on its training set": attempt(lambda: labels_out(KNN(1).fit(X, words).predict(X))),
-        "k larger than n": attempt(lambda: KNN(6).fit(X, words)),
-        "k = 0": attempt(lambda: KNN(0).fit(X, words)),
+        "k larger than n": attempt(lambda: KNN(6).fit(X, words), keep_value=False),
+        "k = 0": attempt(lambda: KNN(0).fit(X, words), keep_value=False),
     }
 
 
@@ -142,9 +140,9 @@ def check_knn_edges(got: Any, ref: Any, reveal: bool) -> Outcome:
             value["value"], ref[case]["value"], reveal
         )
         if not outcome.passed:
-            return Outcome(0.0, f"{case}: {outcome.message}")
+            return Outcome(0.0, f"{case}: {outcome.message}", outcome.detail)
     for case in ("k larger than n", "k = 0"):
-        outcome = check_raises("ValueError")(got.get(case, {}), None, reveal)
+        outcome = checks.raises("ValueError")(got.get(case, {}), None, reveal)
         if not outcome.passed:
             return Outcome(0.0, f"{case}: fit must raise ValueError unless 1 <= k <= len(X)")
     return Outcome(1.0, "edge cases handled")
@@ -161,7 +159,7 @@ def probe_kfold_edges(ns: dict[str, Any]) -> dict[str, Any]:
 
 def check_kfold_edges(got: Any, ref: Any, reveal: bool) -> Outcome:
     for case in ("one fold", "more folds than samples"):
-        outcome = check_raises("ValueError")(
+        outcome = checks.raises("ValueError")(
             got.get(case, {}) if isinstance(got, dict) else {}, None, reveal
         )
         if not outcome.passed:
@@ -265,7 +263,7 @@ def check_tree_hidden(got: Any, ref: Any, reveal: bool) -> Outcome:
         expected = {case: {k: v for k, v in ref[name][case].items() if k != "train_predict"}}
         outcome = check_tree(mine, expected, reveal)
         if not outcome.passed:
-            return Outcome(0.0, f"{name}: {outcome.message}")
+            return Outcome(0.0, f"{name}: {outcome.message}", outcome.detail)
         sk_train, sk_test = sklearn_tree(name, seed, depth)
         _, y, _, _ = table_split(name, seed)
         gap = abs(
@@ -446,7 +444,9 @@ ITEMS = [
         "KNNClassifier.hidden",
         2,
         probe=probe_knn_digits,
-        check=then(check_each({f"k={k}": check_labels() for k in KNN_HIDDEN_KS}), check_knn_oracle),
+        check=then(
+            checks.every_part({f"k={k}": check_labels() for k in KNN_HIDDEN_KS}), check_knn_oracle
+        ),
         requires=("KNNClassifier",),
         hint="vote among the k nearest training digits; smallest label on ties.",
     ),
@@ -529,7 +529,7 @@ ITEMS = [
         2,
         probe=probe_lloyd_hidden,
         check=then(
-            check_each(
+            checks.every_part(
                 {case: check_lloyd() for case in ("converged", "one_update", "empty_cluster")}
             ),
             check_lloyd_oracle,
@@ -541,7 +541,7 @@ ITEMS = [
         "kmeans_plus_plus.hidden",
         1,
         probe=probe_kmeans_pp_hidden,
-        check=check_each({"k=5": check_kmeans_pp, "k=1": check_kmeans_pp}),
+        check=checks.every_part({"k=5": check_kmeans_pp, "k=1": check_kmeans_pp}),
         requires=("kmeans_plus_plus",),
         hint="k=1 draws only the first centre.",
     ),

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 from autograder.spec import Item, Outcome, checks
+from autograder.spec.messages import describe, expected_got
+from course_lib.gradcheck import relative_error
 
 SETTINGS = {"title": "Week 3: gradient descent, batch vs mini-batch"}
 
@@ -24,40 +26,6 @@ EPS = 1e-5  # central-difference step, float64
 # "large logits" inputs keep them between 710 (exp overflows) and ~1,500. A gradient off by a factor of 2,
 # or missing the -1 at the true class, gives > 1e-2.
 GRADCHECK_TOL = 1e-7
-
-
-# ----------------------------------------------------------------------------- probe helpers
-def attempt(function: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Call and record the result, or the type of the exception it raised (NotImplementedError propagates)."""
-    try:
-        return {"value": function(*args, **kwargs)}
-    except NotImplementedError:
-        raise
-    except Exception as error:  # the exception *is* the answer here
-        return {"raised": type(error).__name__}
-
-
-def describe(value: Any) -> str:
-    """What came back, for messages: an array's shape and dtype, else the type's name."""
-    if isinstance(value, np.ndarray):
-        return f"array of shape {value.shape} and dtype {value.dtype}"
-    return "None" if value is None else type(value).__name__
-
-
-def _is_number(value: Any) -> bool:
-    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
-        value = value.item()
-    return type(value) in (int, float) and math.isfinite(value)
-
-
-def _number(value: Any) -> float:
-    return float(value.item() if isinstance(value, np.ndarray) else value)
-
-
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """||a - b|| / (||a|| + ||b||), 0 when both are zero (same as course_lib.gradcheck)."""
-    denominator = float(np.linalg.norm(a) + np.linalg.norm(b))
-    return 0.0 if denominator == 0.0 else float(np.linalg.norm(a - b)) / denominator
 
 
 def softmax_loss(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
@@ -106,13 +74,12 @@ def check_loss_and_grad(what: str) -> Any:
                 0.0,
                 f"the loss is {loss}: exp overflowed? subtract each sample's maximum score before exp",
             )
-        if not _is_number(loss):
-            return Outcome(
-                0.0, f"the loss must be a finite number, got {describe(got.get('loss'))}"
-            )
-        outcome = loss_close(_number(got["loss"]), ref["loss"], reveal)
+        number = checks.as_number(loss)
+        if number is None:
+            return Outcome(0.0, f"the loss must be a finite number, got {describe(loss)}")
+        outcome = loss_close(number, ref["loss"], reveal)
         if not outcome.passed:
-            return Outcome(0.0, f"loss: {outcome.message}")
+            return Outcome(0.0, f"loss: {outcome.message}", outcome.detail)
         grad, ref_grad = got.get("grad"), ref["grad"]
         if not isinstance(grad, np.ndarray) or grad.shape != ref_grad.shape:
             return Outcome(
@@ -121,8 +88,10 @@ def check_loss_and_grad(what: str) -> Any:
                 f"got {describe(grad)}",
             )
         try:
-            plus = np.array([_number(v) for v in got["plus"]], dtype=np.float64)
-            minus = np.array([_number(v) for v in got["minus"]], dtype=np.float64)
+            plus = np.asarray(got["plus"], dtype=np.float64)
+            minus = np.asarray(got["minus"], dtype=np.float64)
+            if plus.shape != minus.shape or plus.shape != (len(ref["coords"]),):
+                raise ValueError("one loss per perturbed weight")
         except (TypeError, ValueError, KeyError):
             return Outcome(0.0, "the loss at perturbed weights is not a number")
         numeric = (plus - minus) / (2 * EPS)
@@ -136,7 +105,7 @@ def check_loss_and_grad(what: str) -> Any:
             )
         outcome = grad_close(grad, ref_grad, reveal)
         if not outcome.passed:
-            return Outcome(0.0, f"gradient: {outcome.message}")
+            return Outcome(0.0, f"gradient: {outcome.message}", outcome.detail)
         return Outcome(
             1.0,
             f"loss matches; gradient passes the finite-difference check (relative error {error:.1e})",
@@ -173,10 +142,10 @@ INIT_TOLERANCE = 0.01
 
 
 def check_initial_loss(got: Any, ref: Any, reveal: bool) -> Outcome:
-    value = got.get("loss") if isinstance(got, dict) else None
-    if not _is_number(value):
-        return Outcome(0.0, f"initial_loss must return a finite number, got {describe(value)}")
-    value = _number(value)
+    returned = got.get("loss") if isinstance(got, dict) else None
+    value = checks.as_number(returned)
+    if value is None:
+        return Outcome(0.0, f"initial_loss must return a finite number, got {describe(returned)}")
     expected = math.log(ref["n_classes"])
     if abs(value - expected) > INIT_TOLERANCE:
         return Outcome(
@@ -189,6 +158,7 @@ def check_initial_loss(got: Any, ref: Any, reveal: bool) -> Outcome:
         return Outcome(
             0.5,
             f"about ln(C) as it should be, but not the loss of the stated weights: {outcome.message}",
+            outcome.detail,
         )
     return Outcome(1.0, f"loss at init is ln({ref['n_classes']}) within {INIT_TOLERANCE}")
 
@@ -366,10 +336,11 @@ def check_gd_vs_sgd(got: Any, ref: Any, reveal: bool) -> Outcome:
                 f"{name}: sample passes come in whole epochs (multiples of n={n}); count k * n, not k",
             )
         if value != expected:
-            shown = f"expected {expected}, got {value}" if reveal else "differs from the reference"
             return Outcome(
                 0.0,
-                f"{name}: {shown} (k = 0 is the loss before training; the first k with loss <= target)",
+                f"{name}: a different number of sample passes (k = 0 is the loss before training; "
+                "the first k with loss <= target)",
+                expected_got(expected, value),
             )
     full, mini = passes["full_batch"], passes["mini_batch"]
     if mini is None or (full is not None and mini >= full):
@@ -415,7 +386,7 @@ def check_accuracy_vs_loss(got: Any, ref: Any, reveal: bool) -> Outcome:
     for key in ("loss", "accuracy", "loss_gradient", "accuracy_gradient"):
         outcome = tolerances[key](got[key], ref[key], reveal)
         if not outcome.passed:
-            return Outcome(0.0, f"{key}: {outcome.message}{hints[key]}")
+            return Outcome(0.0, f"{key}: {outcome.message}{hints[key]}", outcome.detail)
     accuracy_steps = int(np.count_nonzero(np.diff(got["accuracy"])))
     loss_steps = int(np.count_nonzero(np.diff(got["loss"])))
     steps = len(got["loss"]) - 1

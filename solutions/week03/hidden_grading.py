@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from grading import (
-    attempt,
     check_accuracy_vs_loss,
     check_gd_vs_sgd,
     check_initial_loss,
@@ -23,6 +22,7 @@ from grading import (
 )
 
 from autograder.spec import Item, Outcome, checks
+from autograder.spec.probes import attempt
 
 
 def mixed_extremes(seed):
@@ -56,7 +56,7 @@ def check_minibatch_edges(got, ref, reveal):
     if not isinstance(got, dict):
         return Outcome(0.0, "unexpected result")
     for case in ("zero", "fraction"):
-        if not isinstance(got.get(case), dict) or got[case].get("raised") != "ValueError":
+        if not checks.is_raise(got.get(case), "ValueError"):
             return Outcome(0.0, "a batch_size that is not a positive integer must raise ValueError")
     for case in ("one_batch", "too_big"):
         batches = got.get(case)

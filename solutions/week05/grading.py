@@ -16,37 +16,17 @@ from typing import Any
 import numpy as np
 
 from autograder.spec import Item, Outcome, checks
+from autograder.spec.checks import first_failing_part
+from autograder.spec.messages import expected_got
+from autograder.spec.probes import attempt
 
 SETTINGS = {"title": "Week 5: PyTorch data pipelines and training loops"}
 
 
 # ----------------------------------------------------------------------------- shared helpers
-def attempt(function: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Call and record the result, or the type of the exception it raised (NotImplementedError propagates)."""
-    try:
-        return {"value": function(*args, **kwargs)}
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        return {"raised": type(error).__name__}
-
-
 def dtype_name(value: Any) -> str:
     """``"torch.float32"`` for a tensor, the type name for anything else."""
     return str(value.dtype) if hasattr(value, "dtype") else type(value).__name__
-
-
-def first_problem(
-    got: Any, ref: Any, reveal: bool, parts: list[tuple[str, Any, str]]
-) -> Outcome | None:
-    """Run ``(key, check, what)`` on ``got[key]`` vs ``ref[key]``; the first failure as an Outcome."""
-    if not isinstance(got, dict):
-        return Outcome(0.0, "the probe returned something unexpected")
-    for key, check, what in parts:
-        outcome = check(got.get(key), ref.get(key) if isinstance(ref, dict) else None, reveal)
-        if not outcome.passed:
-            return Outcome(0.0, f"{what}: {outcome.message}")
-    return None
 
 
 EXACT = checks.equal()
@@ -86,7 +66,7 @@ def probe_array_dataset(
         "first_read": first[0],
         "second_read": again[0],
         "target_untouched": first[1],
-        "mismatch": {"raised": attempt(ArrayDataset, X, y[:-1]).get("raised")},
+        "mismatch": attempt(ArrayDataset, X, y[:-1], keep_value=False),
     }
 
 
@@ -94,14 +74,17 @@ def check_array_dataset(got: Any, ref: Any, reveal: bool) -> Outcome:
     if not isinstance(got, dict):
         return Outcome(0.0, "the probe returned something unexpected")
     if got.get("len") != ref["len"]:
-        shown = f" (expected {ref['len']}, got {got.get('len')!r})" if reveal else ""
-        return Outcome(0.0, f"len(dataset) must be the number of samples (rows){shown}")
+        return Outcome(
+            0.0,
+            "len(dataset) must be the number of samples (rows)",
+            expected_got(ref["len"], got.get("len")),
+        )
     if got.get("dtypes") != ref["dtypes"]:
         return Outcome(
             0.0,
             f"dataset[i] must return (x, y) with dtypes {ref['dtypes']}, got {got.get('dtypes')}",
         )
-    problem = first_problem(
+    problem = first_failing_part(
         got,
         ref,
         reveal,
@@ -113,7 +96,7 @@ def check_array_dataset(got: Any, ref: Any, reveal: bool) -> Outcome:
         return Outcome(
             0.0, "the transform ran in __init__: apply it in __getitem__, each time an item is read"
         )
-    problem = first_problem(
+    problem = first_failing_part(
         got,
         ref,
         reveal,
@@ -133,7 +116,7 @@ def check_array_dataset(got: Any, ref: Any, reveal: bool) -> Outcome:
     )
     if problem:
         return problem
-    if (got.get("mismatch") or {}).get("raised") != "ValueError":
+    if not checks.is_raise(got.get("mismatch"), "ValueError"):
         return Outcome(
             0.5,
             "items are right, but features and targets of different lengths must raise ValueError",
@@ -188,9 +171,13 @@ def check_transforms(got: Any, ref: Any, reveal: bool) -> Outcome:
         )
     if got.get("dtypes") != ["torch.float32"]:
         return Outcome(0.0, f"both transforms must return float32 tensors, got {got.get('dtypes')}")
-    problem = first_problem(got, ref, reveal, [("eval", NUMBERS, "the 'eval' transform")])
+    problem = first_failing_part(got, ref, reveal, [("eval", NUMBERS, "the 'eval' transform")])
     if problem:
-        return Outcome(0.0, problem.message + " (it should be (x - mean) / std and nothing else)")
+        return Outcome(
+            0.0,
+            problem.message + " (it should be (x - mean) / std and nothing else)",
+            problem.detail,
+        )
     images = transform_inputs(ref["seed"], ref["n"])
     mean, std = ref["mean"], ref["std"]
     outputs = got.get("train")
@@ -286,8 +273,9 @@ def check_collate(got: Any, ref: Any, reveal: bool) -> Outcome:
                 0.0,
                 f"{part} of pad_collate(batch): {outcome.message}"
                 " (keep the sample order and pad with zeros at the end)",
+                outcome.detail,
             )
-    problem = first_problem(
+    problem = first_failing_part(
         got,
         ref,
         reveal,
@@ -295,7 +283,9 @@ def check_collate(got: Any, ref: Any, reveal: bool) -> Outcome:
     )
     if problem:
         return Outcome(
-            0.0, problem.message + " (keep the sample order and pad with zeros at the end)"
+            0.0,
+            problem.message + " (keep the sample order and pad with zeros at the end)",
+            problem.detail,
         )
     return Outcome(1.0, "padded, lengths and labels match, directly and inside a DataLoader")
 
@@ -342,23 +332,23 @@ def check_datamodule(got: Any, ref: Any, reveal: bool) -> Outcome:
     if not isinstance(got, dict):
         return Outcome(0.0, "the probe returned something unexpected")
     if got.get("sizes") != ref["sizes"]:
-        shown = (
-            f": expected (train, val, test) = {tuple(ref['sizes'])}, got {got.get('sizes')}"
-            if reveal
-            else ""
-        )
         return Outcome(
             0.0,
-            f"wrong split sizes{shown} (floor the validation and test sizes; training gets the rest)",
+            "wrong split sizes (floor the validation and test sizes; training gets the rest)",
+            expected_got(tuple(ref["sizes"]), got.get("sizes"), what="(train, val, test) ="),
         )
     # ddof=0 vs ddof=1 differs by ~1e-6 relative here: both are accepted
     stats = checks.close(rtol=1e-5, atol=1e-7)
-    problem = first_problem(got, ref, reveal, [("mean", stats, "mean_"), ("std", stats, "std_")])
+    problem = first_failing_part(
+        got, ref, reveal, [("mean", stats, "mean_"), ("std", stats, "std_")]
+    )
     if problem:
         return Outcome(
-            0.0, problem.message + " (statistics of all pixels of the training images only)"
+            0.0,
+            problem.message + " (statistics of all pixels of the training images only)",
+            problem.detail,
         )
-    problem = first_problem(
+    problem = first_failing_part(
         got,
         ref,
         reveal,
@@ -378,6 +368,7 @@ def check_datamodule(got: Any, ref: Any, reveal: bool) -> Outcome:
             0.0,
             problem.message
             + " (split with np.random.default_rng(seed).permutation(n): validation first, then test, then training)",
+            problem.detail,
         )
     reference_order = ref["train_set_labels"]
     epochs = got.get("train_labels")
@@ -444,12 +435,15 @@ def check_mlp(got: Any, ref: Any, reveal: bool) -> Outcome:
             0.0,
             f"expected parameters of shapes {ref['parameter_shapes']} (Linear(64, hidden), Linear(hidden, n_classes)), got {got.get('parameter_shapes')}",
         )
-    problem = first_problem(got, ref, reveal, [("logits", NUMBERS, "logits with the same weights")])
+    problem = first_failing_part(
+        got, ref, reveal, [("logits", NUMBERS, "logits with the same weights")]
+    )
     if problem:
         return Outcome(
             0.0,
             problem.message
             + " (Flatten, Linear, ReLU, Linear: no activation after the last layer)",
+            problem.detail,
         )
     return Outcome(1.0, "architecture and logits match")
 
@@ -503,7 +497,7 @@ def _cross_entropy(logits: np.ndarray, labels: np.ndarray) -> float:
 
 def check_classifier(got: Any, ref: Any, reveal: bool) -> Outcome:
     """Logits as the reference MLP; the returned and logged numbers are recomputed here from those logits."""
-    problem = first_problem(
+    problem = first_failing_part(
         got,
         ref,
         reveal,
@@ -524,14 +518,10 @@ def check_classifier(got: Any, ref: Any, reveal: bool) -> Outcome:
     if not math.isclose(
         float(np.asarray(got["loss"])), expected["loss"], rel_tol=1e-5, abs_tol=1e-6
     ):
-        shown = (
-            f": expected {expected['loss']:.6g}, got {float(np.asarray(got['loss'])):.6g}"
-            if reveal
-            else ""
-        )
         return Outcome(
             0.0,
-            f"training_step returned the wrong loss{shown} (mean cross-entropy of the logits: F.cross_entropy)",
+            "training_step returned the wrong loss (mean cross-entropy of the logits: F.cross_entropy)",
+            expected_got(expected["loss"], float(np.asarray(got["loss"]))),
         )
     wanted = {
         "training_step": {"train_loss": expected["loss"]},
@@ -548,17 +538,16 @@ def check_classifier(got: Any, ref: Any, reveal: bool) -> Outcome:
                     f"{step} must call self.log({name!r}, ...); it logged {sorted(logged.get(step) or {})}",
                 )
             if not math.isclose(seen, value, rel_tol=1e-5, abs_tol=1e-6):
-                shown = f": expected {value:.6g}, got {seen:.6g}" if reveal else ""
-                return Outcome(0.0, f"{step} logged a wrong {name}{shown}")
+                return Outcome(0.0, f"{step} logged a wrong {name}", expected_got(value, seen))
     if got.get("optimizer") != "Adam" or not math.isclose(
         got.get("lr", 0.0), ref["lr"], rel_tol=1e-9
     ):
-        shown = (
-            f" with lr={ref['lr']:g}, got {got.get('optimizer')} with lr={got.get('lr')}"
-            if reveal
-            else f", got {got.get('optimizer')}"
+        wrong = "optimizer" if got.get("optimizer") != "Adam" else "learning rate"
+        return Outcome(
+            0.0,
+            f"configure_optimizers must return Adam with the model's lr (the {wrong} is not)",
+            expected_got(f"Adam, lr={ref['lr']:g}", f"{got.get('optimizer')}, lr={got.get('lr')}"),
         )
-        return Outcome(0.0, f"configure_optimizers must return Adam{shown}")
     if not got.get("optimizes_every_parameter"):
         return Outcome(
             0.0, "the optimizer must receive every parameter of the model (self.parameters())"
@@ -707,11 +696,12 @@ def check_train_one_epoch(got: Any, ref: Any, reveal: bool) -> Outcome:
                 0.0,
                 "you returned the mean of the batch means: weight each batch's loss by its size (the last batch is smaller)",
             )
-        shown = f": expected {means[0]:.6g}, got {returned:.6g}" if reveal else ""
         return Outcome(
-            0.0, f"the returned value is not the mean loss per sample of this epoch{shown}"
+            0.0,
+            "the returned value is not the mean loss per sample of this epoch",
+            expected_got(means[0], returned),
         )
-    problem = first_problem(
+    problem = first_failing_part(
         got,
         ref,
         reveal,
@@ -783,11 +773,12 @@ def check_evaluate(got: Any, ref: Any, reveal: bool) -> Outcome:
                 "'loss' is the mean of the batch means: weight each batch's loss by its size (the last batch is smaller)",
             )
         return Outcome(0.0, "'loss' is not the mean loss per sample over the loader")
-    problem = first_problem(got, ref, reveal, [("returned", NUMBERS, "evaluate's result")])
+    problem = first_failing_part(got, ref, reveal, [("returned", NUMBERS, "evaluate's result")])
     if problem:
         return Outcome(
             0.0,
             problem.message + " (accuracy: the fraction of all samples with argmax(logits) == y)",
+            problem.detail,
         )
     return Outcome(1.0, "eval mode, no gradients, per-sample mean loss and accuracy")
 

@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from autograder.spec import Item, Outcome, checks
+from autograder.spec import Check, Item, Outcome, checks
+from autograder.spec.messages import describe, expected_got
+from autograder.spec.probes import attempt
 
 SETTINGS = {"title": "Week 6: the recipe - debugging and visualising training"}
-
-Check = Callable[[Any, Any, bool], Outcome]
 
 
 # ----------------------------------------------------------------------------- models and data (sandbox side)
@@ -113,16 +113,6 @@ def number(value: Any) -> Any:
     return float(value) if type(value) in (int, float) else to_numpy(value)
 
 
-def attempt(function: Callable[..., Any], *args: Any) -> dict[str, Any]:
-    """The value, or the name of the exception raised (``NotImplementedError`` propagates)."""
-    try:
-        return {"value": to_numpy(function(*args))}
-    except NotImplementedError:
-        raise
-    except Exception as error:  # the exception is the answer here
-        return {"raised": type(error).__name__}
-
-
 class RecordingLogger:
     """A logger that remembers every ``log`` call (the probe returns what it saw)."""
 
@@ -159,9 +149,9 @@ def _parameters_changed(got: dict[str, Any]) -> bool:
     )
 
 
-def _numbers_problem(got: Any, ref: Any, rtol: float, atol: float, reveal: bool) -> str | None:
+def _numbers_problem(got: Any, ref: Any, rtol: float, atol: float, reveal: bool) -> Outcome | None:
     outcome = checks.close(rtol=rtol, atol=atol)(got, ref, reveal)
-    return None if outcome.passed else outcome.message
+    return None if outcome.passed else outcome
 
 
 # ----------------------------------------------------------------------------- 1. initial loss
@@ -205,12 +195,17 @@ def check_initial_loss(got: Any, ref: Any, reveal: bool) -> Outcome:
         # (solution vs the float64 right variant: 7e-8 relative at most)
         problem = _numbers_problem(answer["expected"], expected["expected"], 1e-5, 1e-7, reveal)
         if problem:
-            return Outcome(0.0, f'"expected": {problem} (the natural log of the number of classes)')
+            return Outcome(
+                0.0,
+                f'"expected": {problem.message} (the natural log of the number of classes)',
+                problem.detail,
+            )
         problem = _numbers_problem(answer["measured"], expected["measured"], 1e-5, 1e-7, reveal)
         if problem:
             return Outcome(
                 0.0,
-                f'"measured": {problem} (measure in eval mode, dropout off, mean cross-entropy on logits)',
+                f'"measured": {problem.message} (measure in eval mode, dropout off, mean cross-entropy on logits)',
+                problem.detail,
             )
         if answer.get("training_after") != expected["training_after"]:
             mode = "training" if expected["training_after"] else "evaluation"
@@ -256,7 +251,11 @@ def check_output_bias(got: Any, ref: Any, reveal: bool) -> Outcome:
     # softmax ignores a constant shift, so compare the centred biases; float32 storage: atol 1e-5
     problem = _numbers_problem(bias - bias.mean(), expected - expected.mean(), 0.0, 1e-5, reveal)
     if problem:
-        return Outcome(0.0, f"bias (up to a constant): {problem}; set bias[c] = ln(count_c / n)")
+        return Outcome(
+            0.0,
+            f"bias (up to a constant): {problem.message}; set bias[c] = ln(count_c / n)",
+            problem.detail,
+        )
     if not np.array_equal(got["weight_after"], got["weight_before"]):
         return Outcome(0.0, "the bias is right, but layer.weight changed: leave the weights alone")
     if got.get("bias_is_parameter") is not True:
@@ -311,13 +310,14 @@ def check_overfit(threshold: float) -> Check:
         if problem:
             return Outcome(
                 0.0,
-                f"first loss: {problem}; record each loss before its update, starting at initialisation",
+                f"first loss: {problem.message}; record each loss before its update, starting at initialisation",
+                problem.detail,
             )
         if losses[-1] > threshold:
-            shown = f" = {losses[-1]:.3g}" if reveal else ""
             return Outcome(
                 0.0,
-                f"the final loss{shown} is above {threshold:g}: the batch was not memorised (Adam, zero_grad every step)",
+                f"the final loss is above {threshold:g}: the batch was not memorised (Adam, zero_grad every step)",
+                f"final loss = {losses[-1]:.3g}",
             )
         return Outcome(1.0, f"the batch was memorised (final loss below {threshold:g})")
 
@@ -355,7 +355,7 @@ def check_dependence(got: Any, ref: Any, reveal: bool) -> Outcome:
         if not isinstance(D, np.ndarray) or D.shape != expected.shape:
             return Outcome(
                 0.0,
-                f"{name}: expected an array of shape {expected.shape}, got {checks._describe(D)}",
+                f"{name}: expected an array of shape {expected.shape}, got {describe(D)}",
             )
         off = ~np.eye(len(expected), dtype=bool)
         if (D < 0).any():
@@ -386,7 +386,8 @@ def check_dependence(got: Any, ref: Any, reveal: bool) -> Outcome:
         if problem:
             return Outcome(
                 0.5,
-                f"{name}: the zero pattern is right, values differ ({problem}); sum |gradient| over each input row",
+                f"{name}: the zero pattern is right, values differ ({problem.message}); sum |gradient| over each input row",
+                problem.detail,
             )
         if _parameters_changed(got[name]):
             return Outcome(
@@ -451,8 +452,9 @@ def check_history(rtol: float, atol: float) -> Check:
             if problem:
                 return Outcome(
                     0.0,
-                    f"{key}: {problem}; check the batch order (randperm seeded with seed + epoch, consecutive batches) "
+                    f"{key}: {problem.message}; check the batch order (randperm seeded with seed + epoch, consecutive batches) "
                     "and that the metrics are computed after the epoch in eval mode (dropout off)",
+                    problem.detail,
                 )
         logged = got.get("logged")
         if not isinstance(logged, list) or len(logged) != epochs:
@@ -524,18 +526,20 @@ def check_activations(got: Any, ref: Any, reveal: bool) -> Outcome:
     if not isinstance(got, dict) or got.get("names") is None:
         return Outcome(0.0, "collect_activations must return a dict {module name: activations}")
     if got["names"] != ref["names"]:
-        shown = (
-            f"{ref['names']}, got {got['names']}"
-            if reveal
-            else f"{len(ref['names'])} names, got {len(got['names'])}"
-        )
         return Outcome(
-            0.0, f"expected the nn.Tanh modules' names from named_modules(), in order: {shown}"
+            0.0,
+            f"expected the nn.Tanh modules' names from named_modules(), in order "
+            f"({len(ref['names'])} names, got {len(got['names'])})",
+            expected_got(ref["names"], got["names"]),
         )
     # one deterministic forward pass in float32: 1e-5 relative (global-hook right variant: identical)
     problem = _numbers_problem(got["values"], ref["values"], 1e-5, 1e-7, reveal)
     if problem:
-        return Outcome(0.0, f"{problem}; record each tanh's output (forward hook), not its input")
+        return Outcome(
+            0.0,
+            f"{problem.message}; record each tanh's output (forward hook), not its input",
+            problem.detail,
+        )
     if got.get("hooks_left"):
         return Outcome(
             0.5,
@@ -568,19 +572,21 @@ def check_gradients(got: Any, ref: Any, reveal: bool) -> Outcome:
     if not isinstance(got, dict) or got.get("names") is None:
         return Outcome(0.0, "collect_gradients must return a dict {parameter name: gradient}")
     if sorted(got["names"]) != sorted(ref["names"]):
-        shown = (
-            f"{ref['names']}, got {got['names']}"
-            if reveal
-            else f"{len(ref['names'])} names, got {len(got['names'])}"
-        )
         return Outcome(
-            0.0, f"expected the weight matrices only (parameters with 2+ dimensions): {shown}"
+            0.0,
+            "expected the weight matrices only (parameters with 2+ dimensions): "
+            f"{len(ref['names'])} names, got {len(got['names'])}",
+            expected_got(ref["names"], got["names"]),
         )
     # deterministic backward pass: 1e-4 relative (autograd.grad right variant: identical; float64
     # recomputation differs by about 1e-7)
     problem = _numbers_problem(got["values"], ref["values"], 1e-4, 1e-8, reveal)
     if problem:
-        return Outcome(0.0, f"{problem}; zero the gradients first and use the mean cross-entropy")
+        return Outcome(
+            0.0,
+            f"{problem.message}; zero the gradients first and use the mean cross-entropy",
+            problem.detail,
+        )
     if _parameters_changed(got):
         return Outcome(
             0.5, "the gradients are right, but the parameters changed: do not take a step"
@@ -620,12 +626,11 @@ def check_update_ratios(got: Any, ref: Any, reveal: bool) -> Outcome:
         return Outcome(0.0, "update_to_data_ratios must return a dict {parameter name: float}")
     for step, (answer, expected) in enumerate(zip(got, ref, strict=True)):
         if sorted(answer) != sorted(expected):
-            shown = (
-                f"{sorted(expected)}, got {sorted(answer)}"
-                if reveal
-                else f"{len(expected)} names, got {len(answer)}"
+            return Outcome(
+                0.0,
+                f"expected the weight matrices only (2+ dimensions): {len(expected)} names, got {len(answer)}",
+                expected_got(sorted(expected), sorted(answer)),
             )
-            return Outcome(0.0, f"expected the weight matrices only (2+ dimensions): {shown}")
         if not all(type(v) is float for v in answer.values()):
             return Outcome(0.0, "each ratio must be a float (log10 of the ratio)")
         # log10 units; the update is a difference of float32 weights: 1e-3 absolute
@@ -634,7 +639,8 @@ def check_update_ratios(got: Any, ref: Any, reveal: bool) -> Outcome:
         if problem:
             return Outcome(
                 0.0,
-                f"step {step + 1}: {problem}; measure W_after - W_before around optimizer.step(), then log10(std ratio)",
+                f"step {step + 1}: {problem.message}; measure W_after - W_before around optimizer.step(), then log10(std ratio)",
+                problem.detail,
             )
     return Outcome(1.0, "update-to-data ratios match")
 
@@ -684,10 +690,8 @@ PUBLIC_CHOICES = [
 def probe_choices(ns: dict[str, Any], cases: list[dict[str, list[float]]]) -> list[Any]:
     chosen = []
     for case in cases:
-        answer = attempt(ns["choose_learning_rate"], {k: list(v) for k, v in case.items()})
-        if "value" in answer:
-            answer["value"] = number(answer["value"])
-        chosen.append(answer)
+        lists = {k: list(v) for k, v in case.items()}
+        chosen.append(attempt(lambda lists=lists: number(ns["choose_learning_rate"](lists))))
     return chosen
 
 
@@ -695,32 +699,29 @@ def check_choices(got: Any, ref: Any, reveal: bool) -> Outcome:
     if not isinstance(got, list) or len(got) != len(ref):
         return Outcome(0.0, "unexpected result")
     for index, (answer, expected) in enumerate(zip(got, ref, strict=True)):
-        if "raised" in expected:
-            if answer.get("raised") != expected["raised"]:
+        if "value" not in expected:
+            if not checks.is_raise(answer, expected["raised"]):
                 return Outcome(
                     0.0, f"case {index + 1}: every rate diverged, expected {expected['raised']}"
                 )
             continue
-        if "raised" in answer:
+        if "value" not in answer:
             return Outcome(
                 0.0,
-                f"case {index + 1}: raised {answer['raised']} instead of returning a learning rate",
+                f"case {index + 1}: {checks.what_happened(answer)} instead of returning a learning rate",
             )
         value = answer.get("value")
         if type(value) is not float:
             return Outcome(
                 0.0,
-                f"case {index + 1}: expected a float learning rate, got {checks._describe(value)}",
+                f"case {index + 1}: expected a float learning rate, got {describe(value)}",
             )
         if value != expected["value"]:
-            shown = (
-                f"expected {expected['value']:g}, got {value:g}"
-                if reveal
-                else "a different learning rate was chosen"
-            )
             return Outcome(
                 0.0,
-                f"case {index + 1}: {shown} (lowest finite validation loss; ties: smaller rate; never the test loss)",
+                f"case {index + 1}: a different learning rate was chosen "
+                "(lowest finite validation loss; ties: smaller rate; never the test loss)",
+                expected_got(expected["value"], value),
             )
     return Outcome(1.0, "chosen on validation, ties and diverged runs handled")
 

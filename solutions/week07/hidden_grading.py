@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from grading import EXACT, as_plain, attempt, call, check_number_or_raise
+from grading import EXACT
 
-from autograder.spec import Item, Outcome
+from autograder.spec import Item, Outcome, checks
+from autograder.spec.probes import attempt
 
 
 def check_oracle(got: Any, ref: Any, reveal: bool) -> Outcome:
@@ -57,7 +58,7 @@ def probe_accuracy(ns: dict[str, Any]) -> dict[str, Any]:
 
     y, probs = multiclass(1)
     y_pred = probs.argmax(axis=1)
-    return {"value": call(ns, "accuracy", y, y_pred), "oracle": float(accuracy_score(y, y_pred))}
+    return {"value": ns["accuracy"](y, y_pred), "oracle": float(accuracy_score(y, y_pred))}
 
 
 def probe_confusion(ns: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +68,7 @@ def probe_confusion(ns: dict[str, Any]) -> dict[str, Any]:
     y_pred = probs.argmax(axis=1)
     # five classes, the last one never occurs: the matrix is still 5 x 5
     return {
-        "value": call(ns, "confusion_matrix", y, y_pred, 5),
+        "value": ns["confusion_matrix"](y, y_pred, 5),
         "oracle": confusion_matrix(y, y_pred, labels=range(5)).astype(np.int64),
     }
 
@@ -77,7 +78,7 @@ def probe_prf(ns: dict[str, Any], y: np.ndarray, y_pred: np.ndarray) -> dict[str
 
     p, r, f, _ = precision_recall_fscore_support(y, y_pred, average="binary", zero_division=0)
     return {
-        "value": call(ns, "precision_recall_f1", y, y_pred),
+        "value": ns["precision_recall_f1"](y, y_pred),
         "oracle": {"precision": float(p), "recall": float(r), "f1": float(f)},
     }
 
@@ -99,14 +100,14 @@ def probe_roc(ns: dict[str, Any]) -> dict[str, Any]:
 
     y, s = binary_with_ties(4)
     fpr, tpr, thresholds = roc_curve(y, s, drop_intermediate=False)
-    return {"value": call(ns, "roc_curve", y, s), "oracle": as_plain((fpr, tpr, thresholds))}
+    return {"value": ns["roc_curve"](y, s), "oracle": (fpr, tpr, thresholds)}
 
 
 def probe_auroc(ns: dict[str, Any]) -> dict[str, Any]:
     from sklearn.metrics import roc_auc_score
 
     y, s = binary_with_ties(5, n=400, prevalence=0.2)
-    return {"value": call(ns, "auroc", y, s), "oracle": float(roc_auc_score(y, s))}
+    return {"value": ns["auroc"](y, s), "oracle": float(roc_auc_score(y, s))}
 
 
 def probe_auroc_edges(ns: dict[str, Any]) -> dict[str, Any]:
@@ -120,7 +121,7 @@ def probe_ap(ns: dict[str, Any], y: np.ndarray, s: np.ndarray) -> dict[str, Any]
     from sklearn.metrics import average_precision_score
 
     return {
-        "value": call(ns, "average_precision", y, s),
+        "value": ns["average_precision"](y, s),
         "oracle": float(average_precision_score(y, s)),
     }
 
@@ -140,14 +141,14 @@ def probe_macro(ns: dict[str, Any]) -> dict[str, Any]:
     oracle = roc_auc_score(
         y, probs, multi_class="ovr", average="macro", labels=range(probs.shape[1])
     )
-    return {"value": call(ns, "macro_auroc_ovr", y, probs), "oracle": float(oracle)}
+    return {"value": ns["macro_auroc_ovr"](y, probs), "oracle": float(oracle)}
 
 
 def probe_log_loss(ns: dict[str, Any], y: np.ndarray, probs: np.ndarray) -> dict[str, Any]:
     from sklearn.metrics import log_loss
 
     return {
-        "value": call(ns, "log_loss", y, probs),
+        "value": ns["log_loss"](y, probs),
         "oracle": float(log_loss(y, probs, labels=range(probs.shape[1]))),
     }
 
@@ -173,7 +174,7 @@ def best_f1_threshold(y: np.ndarray, s: np.ndarray) -> float:
 
 def probe_threshold(ns: dict[str, Any]) -> dict[str, Any]:
     y, s = binary_with_ties(7, n=500, prevalence=0.08)
-    return {"value": call(ns, "choose_threshold", y, s), "oracle": best_f1_threshold(y, s)}
+    return {"value": ns["choose_threshold"](y, s), "oracle": best_f1_threshold(y, s)}
 
 
 def probe_report(ns: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +183,7 @@ def probe_report(ns: dict[str, Any]) -> dict[str, Any]:
     y, probs = multiclass(8, n=90, k=3)
     labels = range(probs.shape[1])
     return {
-        "value": call(ns, "metric_report", y, probs),
+        "value": ns["metric_report"](y, probs),
         "oracle": {
             "accuracy": float(accuracy_score(y, probs.argmax(axis=1))),
             "macro_auroc": float(
@@ -254,7 +255,7 @@ ITEMS = [
         "auroc.edge_cases",
         1,
         probe=probe_auroc_edges,
-        check=check_number_or_raise(EXACT),
+        check=checks.value_or_raise(EXACT),
         requires=("auroc",),
         hint="with only one class present AUROC is undefined: raise ValueError.",
     ),

@@ -8,7 +8,6 @@ import numpy as np
 from grading import (
     TENSOR,
     TRAINED_THRESHOLD,
-    as_numpy,
     check_sampling,
     check_trained,
     check_vae,
@@ -43,7 +42,7 @@ def probe_nll_extremes(ns: dict[str, Any]) -> Any:
     logits = tensor(
         np.tile([100.0, -100.0, 30.0, 100.0], (3, 16)) * np.array([[1.0], [-1.0], [0.5]])
     )
-    return as_numpy(ns["bernoulli_nll"](x, logits))
+    return ns["bernoulli_nll"](x, logits)
 
 
 ITEMS = [
@@ -66,7 +65,7 @@ ITEMS = [
     Item(
         "gaussian_kl.hidden",
         1,
-        probe=lambda ns: as_numpy(ns["gaussian_kl"](*gaussian_params(10, 9, 6, spread=2.0))),
+        probe=lambda ns: ns["gaussian_kl"](*gaussian_params(10, 9, 6, spread=2.0)),
         check=TENSOR,
         requires=("gaussian_kl",),
         hint="one KL per row, summed over the latent dimensions.",
@@ -74,10 +73,8 @@ ITEMS = [
     Item(
         "reparameterize.hidden",
         1,
-        probe=lambda ns: as_numpy(
-            ns["reparameterize"](
-                *gaussian_params(11, 7, 5), tensor(np.random.default_rng(12).normal(size=(7, 5)))
-            )
+        probe=lambda ns: ns["reparameterize"](
+            *gaussian_params(11, 7, 5), tensor(np.random.default_rng(12).normal(size=(7, 5)))
         ),
         check=TENSOR,
         requires=("reparameterize",),
@@ -86,7 +83,7 @@ ITEMS = [
     Item(
         "bernoulli_nll.hidden",
         1,
-        probe=lambda ns: as_numpy(ns["bernoulli_nll"](*pixels_and_logits(13, 9, scale=6.0))),
+        probe=lambda ns: ns["bernoulli_nll"](*pixels_and_logits(13, 9, scale=6.0)),
         check=TENSOR,
         requires=("bernoulli_nll",),
         hint="sum over pixels, one value per image.",
@@ -102,8 +99,8 @@ ITEMS = [
     Item(
         "elbo_loss.hidden",
         1,
-        probe=lambda ns: as_numpy(
-            ns["elbo_loss"](*pixels_and_logits(14, 5), *gaussian_params(14, 5, 4), beta=0.5)
+        probe=lambda ns: ns["elbo_loss"](
+            *pixels_and_logits(14, 5), *gaussian_params(14, 5, 4), beta=0.5
         ),
         check=TENSOR,
         requires=("elbo_loss",),

@@ -15,8 +15,8 @@ import pytest
 from autograder.__main__ import main
 from autograder.reporting.formats import classroom, classroom50, gradescope
 from autograder.reporting.markdown import COMMENT_MARKER
-from tests.autograder.test_formats import IDENTITY_ENV, MIXED, record
-from tests.autograder.test_github import TOKEN, FakeGitHub
+from tests.autograder.github.test_client import TOKEN, FakeGitHub
+from tests.autograder.reporting.test_formats import IDENTITY_ENV, MIXED, record
 
 
 def parse_outputs(path: Path) -> dict[str, str]:

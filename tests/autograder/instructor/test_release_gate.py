@@ -22,7 +22,7 @@ import pytest
 
 from autograder.course import WeekPaths, locate_week
 from autograder.instructor import leaks
-from autograder.instructor.gate import GateOutcome, no_private_material
+from autograder.instructor.gate import GateOutcome, no_private_material, week_secrets
 from autograder.instructor.release import (
     ReleaseBuild,
     ReleaseError,
@@ -31,7 +31,6 @@ from autograder.instructor.release import (
     write_release,
 )
 from autograder.scoring import references
-from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC
 from tests.conftest import ROOT
 
 WEEK = locate_week("week01", ROOT)
@@ -42,14 +41,7 @@ NAME = "week01.ipynb"
 
 
 def secrets() -> leaks.Secrets:
-    assert WEEK.private_dir is not None
-    source = json.loads(WEEK.solution_notebook.read_text())
-    public_spec = (WEEK.private_dir / PUBLIC_SPEC).read_text()
-    found = leaks.Secrets(
-        lines=leaks.private_lines(source, (WEEK.private_dir / HIDDEN_SPEC).read_text(), public_spec)
-    )
-    leaks.hidden_value_secrets(hidden_refs(), found, leaks.public_text(source, public_spec))
-    return found
+    return week_secrets(WEEK, hidden_refs(), WEEK.public_dir)
 
 
 def hidden_refs() -> dict[str, Any]:

@@ -25,8 +25,8 @@ import pytest
 
 from autograder.reporting.formats import classroom
 from autograder.reporting.markdown import COMMENT_MARKER
-from tests.autograder.test_github import TOKEN, FakeGitHub
-from tests.autograder.test_report_cli import parse_outputs
+from tests.autograder.cli.test_report import parse_outputs
+from tests.autograder.github.test_client import TOKEN, FakeGitHub
 from tests.conftest import ROOT
 
 yaml = pytest.importorskip("yaml")

@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     from autograder.official.regrade import (
         check_changes,
         describe_changes,
-        report_counts,
+        print_counts,
         run_regrade,
         write_outputs,
     )
@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"nothing written: rerun with --yes to replace {out / 'gradebook.csv'}")
             return ExitCode.FAILED
     write_outputs(paths, result, out, roster, policy, shard=shard, canvas_column=args.canvas_column)
-    report_counts(result)
+    print_counts(result)
     print(
         f"wrote {out}/gradebook.csv, canvas.csv, summary.md, distribution.png, feedback/, results/"
     )

@@ -158,19 +158,19 @@ def reference_outputs(
     hidden: dict[str, Any] = {}
     problems = []
     for item in week.items:
-        report = run.items.get((item.name, None))
-        if report is None or report.status != "ok" or report.payload is None:
-            status = report.status if report else "not run"
+        export = run.items.get((item.name, None))
+        if export is None or export.status != "ok" or export.payload is None:
+            status = export.status if export else "not run"
             detail = (
-                f"{report.error_type}: {report.error_message} {report.location}"
-                if report
+                f"{export.error_type}: {export.error_message} {export.location}"
+                if export
                 else run.fatal or ""
             )
             problems.append(
                 f"{item.name}: the solution's probe did not return data ({status}) {detail}".strip()
             )
             continue
-        value = exchange.decode(*report.payload)
+        value = exchange.decode(*export.payload)
         (hidden if item.hidden else public)[item.name] = value
     return public, hidden, problems
 

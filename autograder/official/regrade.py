@@ -292,7 +292,7 @@ def write_outputs(
     write_atomic(out / RUN_META, json.dumps(meta, indent=2) + "\n")
 
 
-def report_counts(result: Regrade, say: Say = print) -> None:
+def print_counts(result: Regrade, say: Say = print) -> None:
     counts = ", ".join(f"{n} {s}" for s, n in sorted(result.counts.items()))
     say(f"{len(result.rows)} rows: {counts}")
     for row in result.rows:

@@ -335,7 +335,7 @@ def _finish_item(running: _Running, channel: Channel, timed_out: bool) -> None:
             header.update(
                 status="error",
                 error_type="ExportError",
-                error_message="the probe sent a malformed report",
+                error_message="the probe sent a malformed export",
                 location="",
             )
         else:

@@ -21,7 +21,7 @@ PASSED, PARTIAL, FAILED, ERROR = "passed", "partial", "failed", "error"
 
 @dataclass
 class ItemResult:
-    """The score of one item (a row of the report)."""
+    """The score of one item (a row of the results record, and of every report)."""
 
     name: str
     score: float
@@ -58,26 +58,26 @@ def score_items(
 
 
 def score_item(
-    item: Item, report: ItemExport | None, references: dict[str, Any], run: RunExport
+    item: Item, export: ItemExport | None, references: dict[str, Any], run: RunExport
 ) -> ItemResult:
     if item.name not in references:
         return _result(
             item,
             Outcome(0.0, "no reference output for this item (grader set-up error)"),
             ERROR,
-            report,
+            export,
         )
-    outcome = _outcome(item, report, references[item.name], run)
+    outcome = _outcome(item, export, references[item.name], run)
     if outcome.passed:
         status = PASSED
     elif outcome.fraction > 0:
         status = PARTIAL
     else:
         status = FAILED
-    return _result(item, outcome, status, report)
+    return _result(item, outcome, status, export)
 
 
-def _result(item: Item, outcome: Outcome, status: str, report: ItemExport | None) -> ItemResult:
+def _result(item: Item, outcome: Outcome, status: str, export: ItemExport | None) -> ItemResult:
     return ItemResult(
         name=item.name,
         score=round(item.points * outcome.fraction, 6),
@@ -86,20 +86,20 @@ def _result(item: Item, outcome: Outcome, status: str, report: ItemExport | None
         message=outcome.text(reveal=not item.hidden),  # the one place the reveal rule is applied
         hidden=item.hidden,
         hint=item.hint,
-        seconds=report.seconds if report else 0.0,
+        seconds=export.seconds if export else 0.0,
     )
 
 
-def _outcome(item: Item, report: ItemExport | None, reference: Any, run: RunExport) -> Outcome:
+def _outcome(item: Item, export: ItemExport | None, reference: Any, run: RunExport) -> Outcome:
     reveal = not item.hidden
-    if report is None or report.status == "not_run":
+    if export is None or export.status == "not_run":
         if run.notebook_error:
             return Outcome(0.0, f"the notebook could not be read: {run.notebook_error}")
         reason = run.fatal or "the grader did not reach this item"
         return Outcome(0.0, f"not graded: {reason}")
-    if report.status == "missing":
-        names = ", ".join(f"`{n}`" for n in report.missing)
-        cause = run.cell_error_for(report.missing)
+    if export.status == "missing":
+        names = ", ".join(f"`{n}`" for n in export.missing)
+        cause = run.cell_error_for(export.missing)
         skipped = _skipped_cause(run)
         text = f"{names} is not defined"
         if cause:
@@ -107,11 +107,11 @@ def _outcome(item: Item, report: ItemExport | None, reference: Any, run: RunExpo
         elif skipped:
             text += f"; {skipped}"
         return Outcome(0.0, text)
-    if report.status != "ok":
-        return Outcome(0.0, _error_text(item, report, reveal))
-    assert report.payload is not None
+    if export.status != "ok":
+        return Outcome(0.0, _error_text(item, export, reveal))
+    assert export.payload is not None
     try:
-        got = exchange.decode(*report.payload)
+        got = exchange.decode(*export.payload)
     except exchange.ExchangeError as error:
         return Outcome(0.0, f"the returned value cannot be graded: {error}")
     try:
@@ -123,20 +123,20 @@ def _outcome(item: Item, report: ItemExport | None, reference: Any, run: RunExpo
     return outcome
 
 
-def _error_text(item: Item, report: ItemExport, reveal: bool) -> str:
-    where = f" ({report.location})" if report.location else ""
-    if report.status == "timeout":
-        return f"stopped: {report.error_message}{where}; is there an infinite loop or a very slow step?"
-    if report.status == "crashed":
-        return report.error_message
-    if report.error_type == "NotImplementedError":
+def _error_text(item: Item, export: ItemExport, reveal: bool) -> str:
+    where = f" ({export.location})" if export.location else ""
+    if export.status == "timeout":
+        return f"stopped: {export.error_message}{where}; is there an infinite loop or a very slow step?"
+    if export.status == "crashed":
+        return export.error_message
+    if export.error_type == "NotImplementedError":
         return f"not implemented yet (NotImplementedError{where})"
-    if report.error_type == "ExportError":
-        return f"the returned value cannot be graded: {report.error_message}"
+    if export.error_type == "ExportError":
+        return f"the returned value cannot be graded: {export.error_message}"
     if not reveal:  # the message may quote hidden inputs
-        return f"raised {report.error_type}{where} on a hidden test"
-    text = f"raised {report.error_type}{where}"
-    return f"{text}: {report.error_message}" if report.error_message else text
+        return f"raised {export.error_type}{where} on a hidden test"
+    text = f"raised {export.error_type}{where}"
+    return f"{text}: {export.error_message}" if export.error_message else text
 
 
 def _skipped_cause(run: RunExport) -> str:

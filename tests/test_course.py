@@ -119,6 +119,15 @@ def test_every_item_is_broken_by_a_wrong_variant(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", WEEKS)
+def test_every_stated_rule_is_exercised(name: str) -> None:
+    paths = locate_week(name, ROOT)
+    outcome = gate.every_rule_exercised(
+        week_spec(name), solution_run(name), committed_references(name), paths.notebook
+    )
+    assert_passes(outcome)
+
+
+@pytest.mark.parametrize("name", WEEKS)
 def test_every_week_has_enough_items_with_public_and_hidden_tests(name: str) -> None:
     week = week_spec(name)
     public = {i.name.split(".")[0] for i in week.items if not i.hidden}

@@ -13,7 +13,10 @@ release can never disagree about what "released" means.
 5. :func:`wrong_variant_loses_points`   one outcome per wrong variant
 6. :func:`right_variant_keeps_full_marks`  one per correct-but-different one
 7. :func:`every_item_broken`            some wrong variant breaks every item
-8. :func:`no_private_material`          no solution line, hidden test, hidden
+8. :func:`every_rule_exercised`         each rule the notebook states (``rules.py``) is
+                                        quoted from it and broken by a wrong variant
+                                        that loses points on an item that exercises it
+9. :func:`no_private_material`          no solution line, hidden test, hidden
                                         spec line or hidden value in the tree
 """
 
@@ -145,6 +148,49 @@ def every_item_broken(week: Week, solution: RunExport, refs: dict[str, Any]) -> 
     )
 
 
+def notebook_text(notebook: Path) -> str:
+    """Every cell's source of a notebook, whitespace folded: what a rule is quoted from."""
+    cells = json.loads(notebook.read_text()).get("cells", [])
+    sources = [
+        "".join(c.get("source", ""))
+        if isinstance(c.get("source"), list)
+        else str(c.get("source", ""))
+        for c in cells
+    ]
+    return " ".join(" ".join(sources).split())
+
+
+def every_rule_exercised(
+    week: Week, solution: RunExport, refs: dict[str, Any], student_notebook: Path
+) -> GateOutcome:
+    """Each stated rule is in the student's text (whitespace and case aside), and some wrong variant
+    that breaks it loses points on an item that exercises it."""
+    name = "every stated rule is exercised by an input"
+    if not week.rules:
+        return GateOutcome(name, True, "no rules.py: rules not listed for this week")
+    text = notebook_text(student_notebook).casefold()
+    wrong = {v.key: v for v in week.wrong}
+    problems = []
+    for rule in week.rules:
+        quoted = " ".join(rule.text.split())
+        if quoted.casefold() not in text:
+            problems.append(f"{rule.target}: {quoted[:60]!r} is not in the notebook's text")
+            continue
+        losing = []
+        for key in rule.broken_by:
+            results = variant_results(week, solution, refs, "wrong", wrong[key])
+            losing += [
+                n for n in rule.items if n in results and results[n].score < results[n].max_score
+            ]
+        if not losing:
+            problems.append(
+                f"{rule.target}: no input exercises {quoted[:60]!r} "
+                f"(none of {', '.join(rule.broken_by) or 'no variant'} loses points on {', '.join(rule.items)})"
+            )
+    detail = "; ".join(problems[:10]) if problems else f"{len(week.rules)} rules, each exercised"
+    return GateOutcome(name, not problems, detail)
+
+
 def week_secrets(paths: WeekPaths, hidden_refs: dict[str, Any], tree: Path) -> leaks.Secrets:
     """What must not reach the student ``tree``: solution and hidden-test lines, hidden spec lines,
     hidden values.
@@ -213,5 +259,6 @@ def run_gate(
     outcomes += [wrong_variant_loses_points(week, solution, refs, v) for v in week.wrong]
     outcomes += [right_variant_keeps_full_marks(week, solution, refs, v) for v in week.right]
     outcomes.append(every_item_broken(week, solution, refs))
+    outcomes.append(every_rule_exercised(week, solution, refs, tree / f"{paths.name}.ipynb"))
     outcomes.append(no_private_material(paths, tree, hidden_refs))
     return outcomes

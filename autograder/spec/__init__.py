@@ -3,7 +3,7 @@
 A week's ``grading.py`` and ``hidden_grading.py`` build their items from this
 package alone:
 
-``items``               :class:`Item`, :class:`Outcome`, :class:`Variant`, :class:`Week`
+``items``               :class:`Item`, :class:`Outcome`, :class:`Variant`, :class:`Rule`, :class:`Week`
 ``loading``             :func:`load_week` (the spec modules beside a notebook)
 ``checks``              trusted comparisons: ``close``, ``equal``, ``at_least``, ...
 ``probes``              sandbox-side helpers: record a call's value or its exception
@@ -13,17 +13,26 @@ package alone:
 Nothing here runs a notebook or imports the sandbox; see docs/writing-a-week.md.
 """
 
-from autograder.spec.items import Check, Item, Outcome, Probe, Variant, Week
-from autograder.spec.loading import HIDDEN_SPEC, PUBLIC_SPEC, VARIANTS, load_week, load_week_spec
+from autograder.spec.items import Check, Item, Outcome, Probe, Rule, Variant, Week
+from autograder.spec.loading import (
+    HIDDEN_SPEC,
+    PUBLIC_SPEC,
+    RULES,
+    VARIANTS,
+    load_week,
+    load_week_spec,
+)
 
 __all__ = [
     "HIDDEN_SPEC",
     "PUBLIC_SPEC",
+    "RULES",
     "VARIANTS",
     "Check",
     "Item",
     "Outcome",
     "Probe",
+    "Rule",
     "Variant",
     "Week",
     "load_week",

@@ -91,6 +91,12 @@ class Item:
     requires
         Names the notebook must define for the probe to make sense. A missing
         name gives a clear message instead of a ``KeyError``.
+    uses
+        Those of ``requires`` the item only *uses* (it tests another name):
+        a mistake in them must not cost this item. The official grade probes
+        the item with the reference implementation of each used name
+        substituted; a practice report says when the item fails only because
+        a function it uses fails.
     hint
         One sentence naming the likely mistake, shown when the item fails.
     timeout
@@ -104,6 +110,7 @@ class Item:
     probe: Probe
     check: Check
     requires: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
     hint: str = ""
     timeout: float = 20.0
     hidden: bool = False
@@ -130,6 +137,25 @@ class Variant:
         return f"{self.target}:{self.label or getattr(self.impl, '__name__', 'variant')}"
 
 
+@dataclass(frozen=True)
+class Rule:
+    """One rule the notebook states for a graded name, and the proof that it is graded.
+
+    ``text`` is quoted from the student notebook (whitespace aside), so the
+    text and the checks cannot drift apart. ``items`` are the items whose
+    inputs exercise the rule (public or hidden); ``broken_by`` the keys of
+    ``WRONG`` variants (:attr:`Variant.key`) that break this rule and must
+    lose points on at least one of ``items``. A week lists its rules in the
+    private ``rules.py`` (``RULES = [Rule(...), ...]``): a rule no input
+    exercises is a defect the gate refuses.
+    """
+
+    target: str
+    text: str
+    items: tuple[str, ...]
+    broken_by: tuple[str, ...]
+
+
 @dataclass
 class Week:
     """A loaded grading spec for one week."""
@@ -139,6 +165,7 @@ class Week:
     items: list[Item]
     wrong: list[Variant] = field(default_factory=list)
     right: list[Variant] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
 
     def item(self, name: str) -> Item:

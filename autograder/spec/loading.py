@@ -14,11 +14,12 @@ from pathlib import Path
 from types import ModuleType
 
 from autograder.course import WeekPaths
-from autograder.spec.items import Item, Week
+from autograder.spec.items import Item, Rule, Week
 
 PUBLIC_SPEC = "grading.py"
 HIDDEN_SPEC = "hidden_grading.py"
 VARIANTS = "variants.py"
+RULES = "rules.py"
 
 
 def _load_module(path: Path, unique: str) -> ModuleType:
@@ -39,7 +40,7 @@ def load_week(
     with_variants: bool = False,
 ) -> Week:
     """Load a week's items from ``public_dir/grading.py`` and, if given,
-    ``private_dir/hidden_grading.py`` (and ``variants.py`` when asked)."""
+    ``private_dir/hidden_grading.py`` (and ``variants.py`` and ``rules.py`` when asked)."""
     public_path = public_dir / PUBLIC_SPEC
     if not public_path.is_file():
         raise FileNotFoundError(f"{name}: no grading spec at {public_path}")
@@ -57,6 +58,9 @@ def load_week(
             variants = _load_module(private_dir / VARIANTS, f"_grading_{name}_variants")
             week.wrong = list(getattr(variants, "WRONG", []))
             week.right = list(getattr(variants, "RIGHT", []))
+        if with_variants and (private_dir / RULES).is_file():
+            rules = _load_module(private_dir / RULES, f"_grading_{name}_rules")
+            week.rules = list(getattr(rules, "RULES", []))
     _validate(week)
     return week
 
@@ -79,6 +83,24 @@ def _validate(week: Week) -> None:
         if item.points <= 0:
             raise ValueError(f"{week.name}: item {item.name!r} must be worth > 0 points")
         seen.add(item.name)
+    for item in week.items:
+        stray = [name for name in item.uses if name not in item.requires]
+        if stray:
+            raise ValueError(
+                f"{week.name}: item {item.name!r} uses {stray}, which it does not require"
+            )
+    wrong_keys = {v.key for v in week.wrong}
+    for rule in week.rules:
+        if not isinstance(rule, Rule):
+            raise TypeError(f"{week.name}: RULES must hold Rule objects, got {rule!r}")
+        unknown = [i for i in rule.items if i not in seen]
+        if unknown or not rule.items:
+            raise ValueError(f"{week.name}: rule {rule.text!r} names no known item ({unknown})")
+        missing = [k for k in rule.broken_by if k not in wrong_keys]
+        if missing:
+            raise ValueError(
+                f"{week.name}: rule {rule.text!r} names unknown wrong variants {missing}"
+            )
     for variant in [*week.wrong, *week.right]:
         if not week.items_requiring(variant.target):
             raise ValueError(

@@ -127,9 +127,12 @@ def test_if_the_course_root_cannot_be_covered_its_private_folders_still_are(
         raise OSError("bind mounts refused")
 
     monkeypatch.setattr("autograder.sandbox.isolation._cover_course_root", refuse)
+    # .git is a folder in a clone and a file in a git worktree: either must read as empty
     probe = (
         "import os, json\n"
-        f"raise RuntimeError(json.dumps([os.listdir(os.path.join({str(ROOT)!r}, p)) for p in"
+        "def seen(p):\n"
+        "    return os.listdir(p) if os.path.isdir(p) else list(open(p).read())\n"
+        f"raise RuntimeError(json.dumps([seen(os.path.join({str(ROOT)!r}, p)) for p in"
         f" ('solutions', '.git', 'tests')] + [os.path.isdir(os.path.join({str(ROOT)!r}, 'assignments'))]))"
     )
     *private, assignments = json.loads(last_error(cell_report(probe)))

@@ -94,3 +94,30 @@ def test_stub_and_solution_steps(notebook: Path) -> None:
     assert gate.every_item_broken(week, RUN, {"pick": 3}).ok
     harmless = _run({None: 3, "wrong:pick:ignores_ties": 3, "wrong:pick:harmless": 3})
     assert not gate.every_item_broken(week, harmless, {"pick": 3}).ok
+
+
+def test_wrong_variants_are_probed_only_where_the_gate_reads_them() -> None:
+    """A wrong variant of a used function is not probed on an item that only uses it (it runs on
+    the items it must break and on those of its rules); a right one is probed on every item."""
+    from autograder.instructor.release import variant_requests
+
+    pick = Item("pick", 1, probe=lambda ns: None, check=checks.equal(), requires=("pick",))
+    train = Item(
+        "train",
+        1,
+        probe=lambda ns: None,
+        check=checks.equal(),
+        requires=("train", "pick"),
+        uses=("pick",),
+    )
+    wrong = Variant("pick", lambda *a: 0, "a planted mistake", breaks=("pick",), label="own")
+    ruled = Variant("pick", lambda *a: 0, "a planted mistake", breaks=("pick",), label="ruled")
+    right = Variant("pick", lambda *a: 0, "written differently", label="other")
+    week = Week("week99", Path("."), [pick, train], wrong=[wrong, ruled], right=[right])
+    week.rules = [Rule("pick", RULE_TEXT, ("train",), ("pick:ruled",))]
+    probed = {r["key"]: r["items"] for r in variant_requests(week)}
+    assert probed == {
+        "wrong:pick:own": ["pick"],
+        "wrong:pick:ruled": ["pick", "train"],
+        "right:pick:other": ["pick", "train"],
+    }

@@ -48,8 +48,33 @@ def mlp(
                 layers.append(nn.BatchNorm1d(n_out))
             layers.append(nn.ReLU() if relu else nn.Tanh())
             if dropout:
-                layers.append(nn.Dropout(dropout))
+                layers.append(seeded_dropout(dropout, seed))
     return nn.Sequential(*layers)
+
+
+def seeded_dropout(p: float, seed: int) -> Any:
+    """Dropout whose masks come from its own generator, not from torch's global one.
+
+    The notebook fixes the batch order and the initial weights, but not the global random state:
+    a correct loop that draws from it (a DataLoader does, once per epoch) must get the same dropout
+    masks as one that does not. The masks depend only on how many training forward passes ran.
+    """
+    import torch
+    from torch import nn
+
+    class Dropout(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.p = p
+            self.generator = torch.Generator().manual_seed(seed)
+
+        def forward(self, x: Any) -> Any:
+            if not self.training:
+                return x
+            keep = torch.rand(x.shape, generator=self.generator) >= self.p
+            return x * keep / (1.0 - self.p)
+
+    return Dropout()
 
 
 def transposed_with_view(seed: int, n_features: int, n_out: int) -> Any:
@@ -106,11 +131,33 @@ def to_numpy(value: Any) -> Any:
     return value
 
 
-def number(value: Any) -> Any:
-    """A returned scalar as a Python float when it is one (a 0-d tensor or numpy scalar included)."""
-    if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
-        value = value.item()
-    return float(value) if type(value) in (int, float) else to_numpy(value)
+def kind(value: Any) -> str:
+    """``"numpy.ndarray"``, ``"torch.Tensor"``, ``"float"``...: what a function returned, where the
+    text says which (the exchange turns tensors into arrays, so the probe records it)."""
+    if isinstance(value, float):  # a numpy float64 is a float too
+        return "float"
+    module = type(value).__module__.split(".")[0]
+    return type(value).__name__ if module == "builtins" else f"{module}.{type(value).__name__}"
+
+
+def watch_forwards(model: Any) -> list[dict[str, Any]]:
+    """Record every forward pass of ``model``: its rows, the first input column (which rows they
+    are), the mode and whether a graph was built. The record is what the checks read."""
+    forwards: list[dict[str, Any]] = []
+
+    def hook(module: Any, inputs: Any, output: Any) -> None:
+        x = inputs[0]
+        forwards.append(
+            {
+                "rows": int(x.shape[0]),
+                "first": x[:, 0].detach().clone(),
+                "training": bool(module.training),
+                "graph": bool(getattr(output, "requires_grad", False)),
+            }
+        )
+
+    model.register_forward_hook(hook)
+    return forwards
 
 
 class RecordingLogger:
@@ -158,22 +205,21 @@ def _numbers_problem(got: Any, ref: Any, rtol: float, atol: float, reveal: bool)
 def probe_initial_loss(
     ns: dict[str, Any], *, seed: int, sizes: tuple[int, ...], scale: float, dropout: float
 ) -> list[Any]:
-    """Two calls: the model in training mode (dropout active if not switched off), then in eval mode."""
+    """Two calls: the model in training mode (dropout active if not switched off), then in eval
+    mode; what was returned, the mode afterwards, and the forward passes the model saw."""
     X, y = gaussian_batch(seed, 96, sizes[0], sizes[-1], scale)
     answers = []
     for training in (True, False):
         model = mlp(seed, sizes, dropout=dropout)
         model.train(training)
+        forwards = watch_forwards(model)
         report = ns["initial_loss_check"](model, X, y, sizes[-1])
         answers.append(
             {
-                "expected": number(report["expected"])
-                if isinstance(report, dict) and "expected" in report
-                else None,
-                "measured": number(report["measured"])
-                if isinstance(report, dict) and "measured" in report
-                else None,
+                "expected": report.get("expected") if isinstance(report, dict) else None,
+                "measured": report.get("measured") if isinstance(report, dict) else None,
                 "training_after": bool(model.training),
+                "forwards": [[f["training"], f["graph"]] for f in forwards],
             }
         )
     return answers
@@ -183,13 +229,13 @@ def check_initial_loss(got: Any, ref: Any, reveal: bool) -> Outcome:
     if not isinstance(got, list) or len(got) != len(ref):
         return Outcome(0.0, 'initial_loss_check must return a dict with "expected" and "measured"')
     for answer, expected in zip(got, ref, strict=True):
-        if (
-            not isinstance(answer, dict)
-            or answer.get("expected") is None
-            or answer.get("measured") is None
+        if not isinstance(answer, dict) or not all(
+            type(answer.get(key)) is float for key in ("expected", "measured")
         ):
             return Outcome(
-                0.0, 'initial_loss_check must return a dict with "expected" and "measured" floats'
+                0.0,
+                'initial_loss_check must return a dict with "expected" and "measured" as Python'
+                " floats (math.log(...), loss.item())",
             )
         # both are deterministic: 1e-5 relative accepts float64 or another reduction order
         # (solution vs the float64 right variant: 7e-8 relative at most)
@@ -206,6 +252,11 @@ def check_initial_loss(got: Any, ref: Any, reveal: bool) -> Outcome:
                 0.0,
                 f'"measured": {problem.message} (measure in eval mode, dropout off, mean cross-entropy on logits)',
                 problem.detail,
+            )
+        if any(graph for _, graph in answer.get("forwards") or []):
+            return Outcome(
+                0.5,
+                "the numbers are right, but the forward pass built a graph: measure under torch.no_grad()",
             )
         if answer.get("training_after") != expected["training_after"]:
             mode = "training" if expected["training_after"] else "evaluation"
@@ -227,11 +278,17 @@ def probe_output_bias(
     labels = np.repeat(np.arange(len(counts)), counts)
     y = torch.tensor(np.random.default_rng(seed).permutation(labels), dtype=torch.int64)
     weight_before = layer.weight.detach().clone()
+    original_bias = layer.bias
     returned = ns["init_output_bias"](layer, y, len(counts))
     bias = getattr(layer, "bias", None)
     return {
         "bias": to_numpy(bias) if hasattr(bias, "detach") else None,
         "bias_is_parameter": isinstance(bias, nn.Parameter),
+        # in place: the same Parameter object (an optimizer made earlier still holds it), still a
+        # leaf that requires gradients (no gradient was recorded while setting it)
+        "same_parameter": bias is original_bias,
+        "leaf_requiring_grad": bool(getattr(bias, "is_leaf", False))
+        and bool(getattr(bias, "requires_grad", False)),
         "weight_before": to_numpy(weight_before),
         "weight_after": to_numpy(layer.weight),
         "returns_layer": returned is layer,
@@ -258,10 +315,15 @@ def check_output_bias(got: Any, ref: Any, reveal: bool) -> Outcome:
         )
     if not np.array_equal(got["weight_after"], got["weight_before"]):
         return Outcome(0.0, "the bias is right, but layer.weight changed: leave the weights alone")
-    if got.get("bias_is_parameter") is not True:
+    if not (
+        got.get("bias_is_parameter") is True
+        and got.get("same_parameter") is True
+        and got.get("leaf_requiring_grad") is True
+    ):
         return Outcome(
             0.5,
-            "the values are right, but layer.bias is no longer an nn.Parameter: copy into it in place under torch.no_grad()",
+            "the values are right, but layer.bias must stay the same nn.Parameter, changed in place"
+            " under torch.no_grad() (bias.copy_(...)), not replaced",
         )
     if got.get("returns_layer") is not True:
         return Outcome(0.5, "the bias is right, but the function must return the layer")
@@ -280,46 +342,85 @@ def probe_overfit(
     lr: float,
     **options: Any,
 ) -> dict[str, Any]:
+    """The losses the function reported, and the raw material to check them: the model's logits
+    on the batch before the call and after it (the trusted side computes both losses itself)."""
+    import torch
+
     X, y = dataset(data, 400, seed, **options)
+    X, y = X[:n], y[:n]
     model = mlp(seed, sizes)
-    losses = ns["overfit_single_batch"](model, X[:n], y[:n], steps, lr)
-    if not isinstance(losses, list | tuple):
-        return {"count": None, "sampled": to_numpy(losses)}
-    # every 30th loss and the last one: enough to check, few numbers in the published references
-    return {"count": len(losses), "sampled": [number(v) for v in [*losses[::30], *losses[-1:]]]}
+    with torch.no_grad():
+        before = model(X)
+    losses = ns["overfit_single_batch"](model, X, y, steps, lr)
+    with torch.no_grad():
+        after = model(X)
+    reported = list(losses) if isinstance(losses, list | tuple) else None
+    return {
+        "labels": y,
+        "logits_before": before,
+        "logits_after": after,
+        "count": len(reported) if reported is not None else None,
+        # every reported loss must be a float; the first one is checked against the initial loss
+        "kinds": sorted({kind(v) for v in reported}) if reported is not None else [kind(losses)],
+        "first": reported[0] if reported else None,
+        "finite": bool(all(isinstance(v, float) and math.isfinite(v) for v in reported))
+        if reported is not None
+        else False,
+    }
+
+
+def _mean_cross_entropy(logits: Any, labels: Any) -> float | None:
+    """The mean cross-entropy, computed here in float64 from logits (the trusted side's number)."""
+    if not isinstance(logits, np.ndarray) or logits.ndim != 2 or len(logits) != len(labels):
+        return None
+    z = logits.astype(np.float64)
+    z = z - z.max(axis=1, keepdims=True)
+    log_softmax = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return float(-log_softmax[np.arange(len(labels)), labels].mean())
 
 
 def check_overfit(threshold: float) -> Check:
-    """Same first loss as the reference (the loss at initialisation), final loss below ``threshold``."""
+    """The model itself must have memorised the batch: its loss after the call, computed here from
+    its logits, below ``threshold``; the reported losses: one float per step, the first one the
+    loss at initialisation (also computed here)."""
 
     def check(got: Any, ref: Any, reveal: bool) -> Outcome:
-        losses = got.get("sampled") if isinstance(got, dict) else None
-        expected = ref["sampled"]
-        if not isinstance(losses, list) or not all(type(v) is float for v in losses):
+        if not isinstance(got, dict):
+            return Outcome(0.0, "the probe returned something unexpected")
+        if got.get("count") is None or got.get("kinds") != ["float"]:
             return Outcome(
-                0.0, "overfit_single_batch must return a list of floats (use loss.item())"
+                0.0,
+                "overfit_single_batch must return a list of Python floats (loss.item()),"
+                f" got {got.get('kinds')}",
             )
-        if got.get("count") != ref["count"]:
+        if got["count"] != ref["count"]:
             return Outcome(
                 0.0, f"expected one loss per step ({ref['count']} values), got {got.get('count')}"
             )
-        if not all(math.isfinite(v) for v in losses):
+        if not got.get("finite"):
             return Outcome(0.0, "some losses are NaN or infinite")
+        labels = ref["labels"]
+        initial = _mean_cross_entropy(ref["logits_before"], labels)
+        final = _mean_cross_entropy(got.get("logits_after"), labels)
+        if final is None:
+            return Outcome(0.0, "the model no longer maps the batch to (n, C) logits")
+        if not math.isfinite(final) or final > threshold:
+            return Outcome(
+                0.0,
+                f"the model did not memorise the batch: its loss after the call is above {threshold:g}"
+                " (Adam at the given lr, gradients zeroed every step, the whole batch each step)",
+                f"loss measured on the returned model = {final:.3g}",
+            )
         # the first loss is the loss at initialisation: deterministic (right variant: 1.9e-7 relative)
-        problem = _numbers_problem(losses[0], expected[0], 1e-4, 1e-6, reveal)
+        problem = _numbers_problem(got["first"], initial, 1e-4, 1e-6, reveal)
         if problem:
             return Outcome(
                 0.0,
-                f"first loss: {problem.message}; record each loss before its update, starting at initialisation",
+                f"first reported loss: {problem.message}; record each loss before its update,"
+                " starting at initialisation",
                 problem.detail,
             )
-        if losses[-1] > threshold:
-            return Outcome(
-                0.0,
-                f"the final loss is above {threshold:g}: the batch was not memorised (Adam, zero_grad every step)",
-                f"final loss = {losses[-1]:.3g}",
-            )
-        return Outcome(1.0, f"the batch was memorised (final loss below {threshold:g})")
+        return Outcome(1.0, f"the batch was memorised (loss measured below {threshold:g})")
 
     return check
 
@@ -328,7 +429,8 @@ def check_overfit(threshold: float) -> Check:
 def probe_dependence(
     ns: dict[str, Any], *, seed: int, n: int, d: int, n_out: int
 ) -> dict[str, Any]:
-    """The function on three models: clean, BatchNorm (handed over in eval mode!), view bug."""
+    """The function on three models: clean, BatchNorm (handed over in eval mode!), view bug; the
+    type and dtype of what came back, and whether the caller's X was left as it was."""
     import torch
 
     X = torch.randn(n, d, generator=torch.Generator().manual_seed(seed))
@@ -342,20 +444,33 @@ def probe_dependence(
     answers = {}
     for name, model in models.items():
         before = flat_parameters(model)
-        D = to_numpy(ns["batch_gradient_dependence"](model, X))
-        answers[name] = {"D": D, "parameters": [before, flat_parameters(model)]}
+        D = ns["batch_gradient_dependence"](model, X)
+        answers[name] = {
+            "D": to_numpy(D),
+            "kind": kind(D),
+            "dtype": str(getattr(D, "dtype", "")),
+            "parameters": [before, flat_parameters(model)],
+        }
+    answers["X untouched"] = not X.requires_grad and X.grad is None
     return answers
 
 
 def check_dependence(got: Any, ref: Any, reveal: bool) -> Outcome:
-    if not isinstance(got, dict) or set(got) != set(ref):
+    names = [name for name in ref if name != "X untouched"]
+    if not isinstance(got, dict) or not all(isinstance(got.get(name), dict) for name in names):
         return Outcome(0.0, "unexpected result")
-    for name in ref:
+    for name in names:
         D, expected = got[name].get("D"), ref[name]["D"]
         if not isinstance(D, np.ndarray) or D.shape != expected.shape:
             return Outcome(
                 0.0,
                 f"{name}: expected an array of shape {expected.shape}, got {describe(D)}",
+            )
+        if got[name].get("kind") != "numpy.ndarray" or got[name].get("dtype") != "float64":
+            return Outcome(
+                0.0,
+                f"{name}: D must be a float64 numpy array, got a {got[name].get('kind')}"
+                f" of dtype {got[name].get('dtype')}",
             )
         off = ~np.eye(len(expected), dtype=bool)
         if (D < 0).any():
@@ -394,6 +509,12 @@ def check_dependence(got: Any, ref: Any, reveal: bool) -> Outcome:
                 0.5,
                 f"{name}: the matrix is right, but the model's parameters changed: do not take an optimiser step",
             )
+    if got.get("X untouched") is not True:
+        return Outcome(
+            0.5,
+            "the matrices are right, but the caller's X now requires gradients (or holds one):"
+            " work on a fresh copy, X.detach().clone().requires_grad_(True)",
+        )
     return Outcome(
         1.0, "dependence matrices match (clean model diagonal, BatchNorm and view bug caught)"
     )
@@ -417,27 +538,70 @@ def probe_history(
     dropout: float,
     **options: Any,
 ) -> dict[str, Any]:
+    """The history, what the logger and the callback saw, and every forward pass of the model
+    (rows, first input column, mode, graph). The model's dropout draws from its own generator, so
+    the numbers do not depend on torch's global random state, which the notebook does not fix."""
+    import torch
+
     X, y = dataset(data, n_train + n_val, seed, **options)
     model = mlp(seed, sizes, dropout=dropout)
+    forwards = watch_forwards(model)
     logger = RecordingLogger()
     callbacks: list[Any] = []
+
+    def on_epoch_end(epoch: Any, m: Any) -> None:
+        callbacks.append([epoch if type(epoch) is int else repr(epoch), m is model, m.training])
+
     history = ns["train_with_history"](
         model, X[:n_train], y[:n_train], X[n_train:], y[n_train:],
         epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, logger=logger,
-        on_epoch_end=lambda epoch, m: callbacks.append([epoch if type(epoch) is int else repr(epoch), m is model]),
+        on_epoch_end=on_epoch_end,
     )  # fmt: skip
     return {
         "history": to_numpy(dict(history)) if isinstance(history, dict) else None,
         "logged": logger.calls,
         "callbacks": callbacks,
+        "batch_size": batch_size,
+        "forwards": [[f["rows"], f["training"], f["graph"]] for f in forwards],
+        "firsts": torch.cat([f["first"] for f in forwards]) if forwards else [],
     }
+
+
+def _training_passes(got: dict[str, Any]) -> list[tuple[int, Any]]:
+    """(rows, first-column values) of each forward pass on a training batch (at most batch_size rows)."""
+    forwards, firsts = got.get("forwards") or [], got.get("firsts")
+    if not isinstance(firsts, np.ndarray):
+        return []
+    passes, start = [], 0
+    for rows, _, _ in forwards:
+        if rows <= got["batch_size"]:
+            passes.append((rows, firsts[start : start + rows]))
+        start += rows
+    return passes
+
+
+def _batch_order_problem(got: dict[str, Any], ref: dict[str, Any]) -> str | None:
+    """The first training batch that is not the one the batch-order rule gives, named."""
+    expected, seen = _training_passes(ref), _training_passes(got)
+    per_epoch = len(expected) // max(len(ref["history"]["train_loss"]), 1)
+    for index, (want, have) in enumerate(zip(expected, seen, strict=False)):
+        if want[0] != have[0] or not np.array_equal(want[1], have[1]):
+            epoch, batch = divmod(index, max(per_epoch, 1))
+            return (
+                f"epoch {epoch} (from 0), batch {batch + 1}: not the rows the batch-order rule gives"
+                " (torch.randperm(n_train, generator=torch.Generator().manual_seed(seed + e)),"
+                " consecutive slices of batch_size, the last one smaller)"
+            )
+    if len(seen) != len(expected):
+        return f"expected {len(expected)} training batches in all, the model saw {len(seen)}"
+    return None
 
 
 def check_history(rtol: float, atol: float) -> Check:
     def check(got: Any, ref: Any, reveal: bool) -> Outcome:
         history = got.get("history") if isinstance(got, dict) else None
-        if not isinstance(history, dict) or set(history) != set(HISTORY_KEYS):
-            return Outcome(0.0, f"expected a dict with keys {list(HISTORY_KEYS)}")
+        if not isinstance(history, dict) or not set(HISTORY_KEYS) <= set(history):
+            return Outcome(0.0, f"expected a dict with the keys {list(HISTORY_KEYS)}")
         epochs = len(ref["history"]["train_loss"])
         for key in HISTORY_KEYS:
             values = history[key]
@@ -447,15 +611,35 @@ def check_history(rtol: float, atol: float) -> Check:
                 or not all(type(v) is float for v in values)
             ):
                 return Outcome(0.0, f"{key}: expected a list of {epochs} floats, one per epoch")
+        forwards = got.get("forwards") or []
+        learning = [f for f in forwards if f[0] <= got.get("batch_size", 0)]
+        measuring = [f for f in forwards if f[0] > got.get("batch_size", 0)]
+        if any(not training for _, training, _ in learning):
+            return Outcome(
+                0.0,
+                "some training batches ran in evaluation mode: the model is in training mode while"
+                " it learns (switch back with model.train() after each epoch's metrics)",
+            )
+        if any(training for _, training, _ in measuring):
+            return Outcome(
+                0.0,
+                "the metrics were computed in training mode (dropout on): model.eval() after each"
+                " epoch's updates",
+            )
         for key in HISTORY_KEYS:
             problem = _numbers_problem(history[key], ref["history"][key], rtol, atol, reveal)
             if problem:
-                return Outcome(
-                    0.0,
-                    f"{key}: {problem.message}; check the batch order (randperm seeded with seed + epoch, consecutive batches) "
-                    "and that the metrics are computed after the epoch in eval mode (dropout off)",
-                    problem.detail,
+                cause = _batch_order_problem(got, ref) or (
+                    "the batches are right: check the metrics (mean cross-entropy, fraction of"
+                    " correct samples, on the whole training and validation sets) and that one"
+                    " Adam optimizer serves the whole run"
                 )
+                return Outcome(0.0, f"{key}: {problem.message}; {cause}", problem.detail)
+        if any(graph for _, _, graph in measuring):
+            return Outcome(
+                0.5,
+                "the history is right, but the metrics built a graph: compute them under torch.no_grad()",
+            )
         logged = got.get("logged")
         if not isinstance(logged, list) or len(logged) != epochs:
             return Outcome(
@@ -469,7 +653,7 @@ def check_history(rtol: float, atol: float) -> Check:
                     f"the history is right, but call {epoch} of logger.log used step={call.get('step')!r}; expected step={epoch}",
                 )
             metrics = call.get("metrics")
-            if not isinstance(metrics, dict) or set(metrics) != set(HISTORY_KEYS):
+            if not isinstance(metrics, dict) or not set(HISTORY_KEYS) <= set(metrics):
                 return Outcome(
                     0.5,
                     f"the history is right, but logger.log should receive the four metrics {list(HISTORY_KEYS)}",
@@ -482,10 +666,19 @@ def check_history(rtol: float, atol: float) -> Check:
                     0.5,
                     f"the history is right, but the metrics logged at step {epoch} differ from the history",
                 )
-        if got.get("callbacks") != [[e, True] for e in range(epochs)]:
+        callbacks = got.get("callbacks")
+        if not isinstance(callbacks, list) or [c[:2] for c in callbacks] != [
+            [e, True] for e in range(epochs)
+        ]:
             return Outcome(
                 0.75,
                 "history and logging are right, but on_epoch_end(epoch, model) must be called once per epoch with the model",
+            )
+        if any(training for _, _, training in callbacks):
+            return Outcome(
+                0.75,
+                "history and logging are right, but on_epoch_end must run before the switch back"
+                " to training mode (the model is still in evaluation mode then)",
             )
         return Outcome(1.0, "history, logging and callbacks match")
 
@@ -496,9 +689,17 @@ def check_history(rtol: float, atol: float) -> Check:
 def probe_activations(
     ns: dict[str, Any], *, seed: int, sizes: tuple[int, ...], scale: float, relu_block: bool
 ) -> dict[str, Any]:
-    """A nested model (names like "body.1") with tanh layers and, optionally, a ReLU that must be ignored."""
+    """A nested model (names like "body.1") with tanh layers and, optionally, a ReLU that must be
+    ignored; how many forward passes it ran (with or without gradients) and the hooks left on it."""
     import torch
     from torch import nn
+
+    passes: list[bool] = []
+
+    class Watched(nn.Sequential):
+        def forward(self, x: Any) -> Any:
+            passes.append(torch.is_grad_enabled())
+            return super().forward(x)
 
     body = mlp(seed, sizes)
     with torch.no_grad():
@@ -508,16 +709,20 @@ def probe_activations(
     modules: dict[str, Any] = {"body": body}
     if relu_block:
         modules["head"] = nn.Sequential(nn.ReLU(), nn.Linear(sizes[-1], 2), nn.Tanh())
-    model = nn.Sequential()
+    model = Watched()
     for name, module in modules.items():
         model.add_module(name, module)
     X = torch.randn(40, sizes[0], generator=torch.Generator().manual_seed(seed + 1))
+    global_hooks = len(torch.nn.modules.module._global_forward_hooks)
     result = ns["collect_activations"](model, X)
     hooks_left = sum(len(m._forward_hooks) + len(m._forward_pre_hooks) for m in model.modules())
+    hooks_left += len(torch.nn.modules.module._global_forward_hooks) - global_hooks
     names = list(result) if isinstance(result, dict) else None
     return {
         "names": names,
         "values": to_numpy(dict(result)) if isinstance(result, dict) else None,
+        "kinds": sorted({kind(v) for v in result.values()}) if isinstance(result, dict) else None,
+        "passes": passes,
         "hooks_left": hooks_left,
     }
 
@@ -532,6 +737,10 @@ def check_activations(got: Any, ref: Any, reveal: bool) -> Outcome:
             f"({len(ref['names'])} names, got {len(got['names'])})",
             expected_got(ref["names"], got["names"]),
         )
+    if got.get("kinds") != ["numpy.ndarray"]:
+        return Outcome(
+            0.0, f"each activation must be a numpy array (.numpy()), got {got.get('kinds')}"
+        )
     # one deterministic forward pass in float32: 1e-5 relative (global-hook right variant: identical)
     problem = _numbers_problem(got["values"], ref["values"], 1e-5, 1e-7, reveal)
     if problem:
@@ -539,6 +748,13 @@ def check_activations(got: Any, ref: Any, reveal: bool) -> Outcome:
             0.0,
             f"{problem.message}; record each tanh's output (forward hook), not its input",
             problem.detail,
+        )
+    if got.get("passes") != [False]:
+        passes = got.get("passes") or []
+        return Outcome(
+            0.5,
+            "the activations are right, but run exactly one forward pass, under torch.no_grad()"
+            f" ({len(passes)} pass(es), {sum(bool(p) for p in passes)} with gradients)",
         )
     if got.get("hooks_left"):
         return Outcome(
@@ -551,7 +767,8 @@ def check_activations(got: Any, ref: Any, reveal: bool) -> Outcome:
 def probe_gradients(
     ns: dict[str, Any], *, seed: int, sizes: tuple[int, ...], n: int
 ) -> dict[str, Any]:
-    """Gradients hold leftovers from an earlier backward: the student must zero them first."""
+    """Gradients hold leftovers from an earlier backward: the student must zero them first. After
+    the call the probe changes every .grad in place: a returned copy must not change with it."""
     import torch
 
     model = mlp(seed, sizes)
@@ -560,10 +777,15 @@ def probe_gradients(
         parameter.grad = torch.ones_like(parameter)
     before = flat_parameters(model)
     result = ns["collect_gradients"](model, X, y)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            if parameter.grad is not None:
+                parameter.grad.add_(1.0)
     names = list(result) if isinstance(result, dict) else None
     return {
         "names": names,
         "values": to_numpy(dict(result)) if isinstance(result, dict) else None,
+        "kinds": sorted({kind(v) for v in result.values()}) if isinstance(result, dict) else None,
         "parameters": [before, flat_parameters(model)],
     }
 
@@ -578,13 +800,16 @@ def check_gradients(got: Any, ref: Any, reveal: bool) -> Outcome:
             f"{len(ref['names'])} names, got {len(got['names'])}",
             expected_got(ref["names"], got["names"]),
         )
+    if got.get("kinds") != ["numpy.ndarray"]:
+        return Outcome(0.0, f"each gradient must be a numpy array, got {got.get('kinds')}")
     # deterministic backward pass: 1e-4 relative (autograd.grad right variant: identical; float64
     # recomputation differs by about 1e-7)
     problem = _numbers_problem(got["values"], ref["values"], 1e-4, 1e-8, reveal)
     if problem:
         return Outcome(
             0.0,
-            f"{problem.message}; zero the gradients first and use the mean cross-entropy",
+            f"{problem.message}; zero the gradients first, use the mean cross-entropy, and return"
+            " copies (.numpy().copy()): .grad.numpy() shares memory with .grad and changes with it",
             problem.detail,
         )
     if _parameters_changed(got):
@@ -610,9 +835,7 @@ def probe_update_ratios(
     for _ in range(steps):
         ratios = ns["update_to_data_ratios"](model, opt, X, y)
         out.append(
-            {str(k): number(v) for k, v in ratios.items()}
-            if isinstance(ratios, dict)
-            else to_numpy(ratios)
+            {str(k): v for k, v in ratios.items()} if isinstance(ratios, dict) else kind(ratios)
         )
     return out
 
@@ -632,20 +855,28 @@ def check_update_ratios(got: Any, ref: Any, reveal: bool) -> Outcome:
                 expected_got(sorted(expected), sorted(answer)),
             )
         if not all(type(v) is float for v in answer.values()):
-            return Outcome(0.0, "each ratio must be a float (log10 of the ratio)")
+            return Outcome(
+                0.0,
+                "each ratio must be a Python float (math.log10(... .item())), got"
+                f" {sorted({describe(v) for v in answer.values()})}",
+            )
         # log10 units; the update is a difference of float32 weights: 1e-3 absolute
         # (float64 numpy right variant: 3e-8 at most; the wrong variants are off by 0.1 or more)
         problem = _numbers_problem(answer, expected, 0.0, 1e-3, reveal)
         if problem:
             return Outcome(
                 0.0,
-                f"step {step + 1}: {problem.message}; measure W_after - W_before around optimizer.step(), then log10(std ratio)",
+                f"step {step + 1}: {problem.message}; zero the gradients, measure W_after - W_before"
+                " around optimizer.step(), then log10(std ratio)",
                 problem.detail,
             )
     return Outcome(1.0, "update-to-data ratios match")
 
 
 # ----------------------------------------------------------------------------- 8. learning-rate sweep
+SWEEP_KEYS = ("learning_rates", "train_loss", "val_loss")
+
+
 def probe_sweep(
     ns: dict[str, Any],
     *,
@@ -660,14 +891,39 @@ def probe_sweep(
         lambda: mlp(seed, sizes), X[:100], y[:100], X[100:], y[100:], list(rates),
         epochs=epochs, batch_size=batch_size, seed=seed,
     )  # fmt: skip
-    return to_numpy(dict(results)) if isinstance(results, dict) else to_numpy(results)
+    return to_numpy(dict(results)) if isinstance(results, dict) else kind(results)
+
+
+def check_sweep(got: Any, ref: Any, reveal: bool) -> Outcome:
+    """Lists of floats, one per rate, in the order given (extra keys allowed), as the reference."""
+    if not isinstance(got, dict) or not set(SWEEP_KEYS) <= set(got):
+        return Outcome(
+            0.0, f"learning_rate_sweep must return a dict with the keys {list(SWEEP_KEYS)}"
+        )
+    for key in SWEEP_KEYS:
+        values = got[key]
+        if not isinstance(values, list) or not all(type(v) is float for v in values):
+            return Outcome(0.0, f"{key!r} must be a list of Python floats, one per rate")
+    # deterministic (fresh seeded model per rate, the batch-order rule): 1e-4 relative as for
+    # train_with_history
+    outcome = checks.close(rtol=1e-4, atol=1e-6)({k: got[k] for k in SWEEP_KEYS}, ref, reveal)
+    if not outcome.passed:
+        return Outcome(
+            0.0,
+            f"{outcome.message} (a fresh make_model() per rate, the rates in the order given,"
+            " the last epoch's losses)",
+            outcome.detail,
+        )
+    return Outcome(1.0, "one fresh run per rate, last epoch's losses, in order")
 
 
 # ----------------------------------------------------------------------------- 9. choosing the rate
 def sweep_results(
-    rates: list[float], train: list[float], val: list[float], test: list[float]
+    rates: list[float], train: list[float], val: list[float], test: list[float] | None = None
 ) -> dict[str, list[float]]:
-    return {"learning_rates": rates, "train_loss": train, "val_loss": val, "test_loss": test}
+    """A sweep's results; without ``test`` there is no "test_loss" key (it is optional)."""
+    results = {"learning_rates": rates, "train_loss": train, "val_loss": val}
+    return results if test is None else {**results, "test_loss": test}
 
 
 PUBLIC_CHOICES = [
@@ -680,6 +936,9 @@ PUBLIC_CHOICES = [
     ),
     # a tie on validation between 0.03 and 0.003 (listed in that order): the smaller rate wins
     sweep_results([0.03, 0.3, 0.003], [0.2, 0.1, 0.5], [0.35, 0.9, 0.35], [0.30, 0.9, 0.40]),
+    # a tie between 0.001 and 0.01 listed the other way round (smaller first), and no test_loss:
+    # with the case above, "first listed" and "last listed" each choose wrong once
+    sweep_results([0.001, 0.1, 0.01], [0.6, 0.2, 0.3], [0.5, 0.7, 0.5]),
     # a diverged run (NaN, listed first) must never be chosen
     sweep_results(
         [10.0, 0.01, 0.1], [math.nan, 0.5, 0.3], [math.nan, 0.6, 0.45], [math.nan, 0.6, 0.5]
@@ -691,7 +950,7 @@ def probe_choices(ns: dict[str, Any], cases: list[dict[str, list[float]]]) -> li
     chosen = []
     for case in cases:
         lists = {k: list(v) for k, v in case.items()}
-        chosen.append(attempt(lambda lists=lists: number(ns["choose_learning_rate"](lists))))
+        chosen.append(attempt(ns["choose_learning_rate"], lists))
     return chosen
 
 
@@ -702,7 +961,9 @@ def check_choices(got: Any, ref: Any, reveal: bool) -> Outcome:
         if "value" not in expected:
             if not checks.is_raise(answer, expected["raised"]):
                 return Outcome(
-                    0.0, f"case {index + 1}: every rate diverged, expected {expected['raised']}"
+                    0.0,
+                    f"case {index + 1}: every rate diverged: expected a {expected['raised']},"
+                    f" but it {checks.what_happened(answer)}",
                 )
             continue
         if "value" not in answer:
@@ -719,8 +980,9 @@ def check_choices(got: Any, ref: Any, reveal: bool) -> Outcome:
         if value != expected["value"]:
             return Outcome(
                 0.0,
-                f"case {index + 1}: a different learning rate was chosen "
-                "(lowest finite validation loss; ties: smaller rate; never the test loss)",
+                f"case {index + 1}: a different learning rate was chosen (the lowest finite"
+                " validation loss; on a tie the smaller rate, wherever it is listed; never the"
+                " training or test loss)",
                 expected_got(expected["value"], value),
             )
     return Outcome(1.0, "chosen on validation, ties and diverged runs handled")
@@ -827,8 +1089,9 @@ ITEMS = [
         probe=lambda ns: probe_sweep(
             ns, seed=3, sizes=(2, 8, 2), rates=[1e-2, 1e-3, 1e-1], epochs=3, batch_size=20
         ),
-        check=checks.close(rtol=1e-4, atol=1e-6),
+        check=check_sweep,
         requires=("learning_rate_sweep", "train_with_history"),
+        uses=("train_with_history",),
         hint="a fresh model for every rate, the rates in the order given, and the last epoch's losses (not the best epoch).",
         timeout=40.0,
     ),

@@ -16,6 +16,7 @@ from grading import (
     check_initial_loss,
     check_output_bias,
     check_overfit,
+    check_sweep,
     check_update_ratios,
     probe_activations,
     probe_choices,
@@ -30,7 +31,7 @@ from grading import (
     sweep_results,
 )
 
-from autograder.spec import Item, checks
+from autograder.spec import Item
 
 HIDDEN_CHOICES = [
     # unsorted rates; the test minimum (0.05) and the training minimum (0.5) are both traps
@@ -51,6 +52,8 @@ HIDDEN_CHOICES = [
     sweep_results([1.0, 10.0], [math.nan, math.inf], [math.nan, math.inf], [math.nan, math.nan]),
     # one rate only
     sweep_results([0.02], [0.3], [0.4], [0.4]),
+    # a tie with the smaller rate listed first, no test_loss key
+    sweep_results([0.002, 0.2, 0.02], [0.3, 0.1, 0.2], [0.44, 0.6, 0.44]),
 ]
 
 ITEMS = [
@@ -164,8 +167,9 @@ ITEMS = [
             epochs=2,
             batch_size=32,
         ),
-        check=checks.close(rtol=1e-4, atol=1e-6),
+        check=check_sweep,
         requires=("learning_rate_sweep", "train_with_history"),
+        uses=("train_with_history",),
         hint="keep the rates in the order given; a fresh model per rate; last epoch's losses.",
         timeout=40.0,
     ),

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autograder.course import CourseError
 from autograder.instructor.gate import variant_key
 from autograder.instructor.mutation_operators import replacements
 from autograder.sandbox.harness import code_cells, strip_magics
@@ -120,7 +121,12 @@ def graded_names(week: Week) -> list[str]:
 
 def generate_mutants(notebook: Path, week: Week, only: Sequence[str] = ()) -> list[Mutant]:
     """Every mutant of every graded name (or of ``only``) the solution ``notebook`` defines."""
-    wanted = set(only or graded_names(week))
+    graded = graded_names(week)
+    if unknown := sorted(set(only) - set(graded)):
+        raise CourseError(
+            f"{week.name}: no item tests {', '.join(unknown)} (graded names: {', '.join(graded)})"
+        )
+    wanted = set(only or graded)
     mutants: list[Mutant] = []
     for number, (_, source, is_test) in enumerate(code_cells(json.loads(notebook.read_text())), 1):
         regions = solution_regions(source)

@@ -77,11 +77,9 @@ def judge(
     for mutant in mutants:
         items = items_testing(week, mutant.target)
         key = mutant_key(mutant)
-        if all(
-            run.items.get((i.name, key)) is None or run.items[(i.name, key)].status == "not_run"
-            for i in items
-        ):
-            verdicts.append(Verdict(mutant, NOT_RUN))
+        exports = [run.items.get((i.name, key)) for i in items]
+        if any(e is None or e.status == "not_run" for e in exports):
+            verdicts.append(Verdict(mutant, NOT_RUN))  # the run stopped before it got here
             continue
         results = score_items(items, run, dict(refs), variant=key)
         lost = tuple(f"{r.name} ({r.status})" for r in results if r.score < r.max_score)

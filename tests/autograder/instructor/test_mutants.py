@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from autograder.course import WeekPaths
+import pytest
+
+from autograder.course import CourseError, WeekPaths
 from autograder.instructor.mutants import (
     Mutant,
     MutationPlan,
@@ -162,3 +164,10 @@ def test_a_larger_budget_only_adds_mutants_and_the_seed_fixes_the_order() -> Non
     assert again == small and other != small
     every = sample_mutants(mutants, week, seconds, MutationPlan(budget_seconds=0))
     assert every == mutants
+
+
+def test_a_name_no_item_tests_cannot_be_chosen(synthetic_week: Synthetic) -> None:
+    paths, week = synthetic_week
+    with pytest.raises(CourseError, match="no item tests helper_not_graded"):
+        generate_mutants(paths.solution_notebook, week, only=("helper_not_graded",))
+    assert generate_mutants(paths.solution_notebook, week, only=("count_above",))

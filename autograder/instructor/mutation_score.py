@@ -61,7 +61,9 @@ class Verdict:
 
     mutant: Mutant
     status: str  # killed | survived | equivalent | not run
-    killed_by: tuple[str, ...] = ()  # "item (status)" for every item it lost points on
+    # (item, how) for every item it lost points on: how is "wrong" (the check said so),
+    # or the probe's status: "error", "timeout", "crashed", "missing"
+    killed_by: tuple[tuple[str, str], ...] = ()
     reason: str = ""  # the allowlist's, for an equivalent mutant
 
 
@@ -82,7 +84,12 @@ def judge(
             verdicts.append(Verdict(mutant, NOT_RUN))  # the run stopped before it got here
             continue
         results = score_items(items, run, dict(refs), variant=key)
-        lost = tuple(f"{r.name} ({r.status})" for r in results if r.score < r.max_score)
+        status = {e.name: e.status for e in exports if e is not None}
+        lost = tuple(
+            (r.name, "wrong" if status[r.name] == "ok" else status[r.name])
+            for r in results
+            if r.score < r.max_score
+        )
         if lost:
             verdicts.append(Verdict(mutant, KILLED, lost))
         elif mutant.id in allowlist:
@@ -144,9 +151,16 @@ class MutationScore:
             v.mutant.id for v in self.with_status(KILLED) if v.mutant.id in self.allowlist
         )
 
+    @property
+    def timed_out(self) -> int:
+        """Mutants killed only by timeouts: each cost its items' time limit."""
+        return sum(
+            1 for v in self.with_status(KILLED) if all(how == "timeout" for _, how in v.killed_by)
+        )
+
     def summary(self) -> str:
         return (
-            f"mutation score {self.score:.1%}: {self.killed} killed of "
+            f"mutation score {self.score:.1%}: {self.killed} killed ({self.timed_out} by timeouts) of "
             f"{self.killed + len(self.survivors)} non-equivalent ({len(self.verdicts)} run of "
             f"{self.generated} generated, {self.equivalent} allowlisted as equivalent, "
             f"{len(self.survivors)} survivors) in {self.seconds:.0f} s"

@@ -78,7 +78,7 @@ def test_judge_and_score_count_killed_over_non_equivalent() -> None:
     assert score.killed == 1 and score.equivalent == 1 and len(score.survivors) == 1
     assert score.score == pytest.approx(1 / 2)
     killed = next(v for v in score.verdicts if v.status == KILLED)
-    assert killed.killed_by == ("pick (failed)",)
+    assert killed.killed_by == (("pick", "wrong"),)
     assert "50.0%" in score.summary() and "1 survivors" in score.summary()
 
 
@@ -163,8 +163,14 @@ def test_mutants_probed_in_the_sandbox_are_killed_survive_or_are_allowlisted(
 def test_an_input_on_the_boundary_kills_the_survivor(tmp_path: Path) -> None:
     paths, week = write_week(tmp_path, [([1, 5, 7], 4), ([4, 4, 9], 4)])
     score = mutation_test(paths, week, _no_timings(), MutationPlan())
-    survivors = [v.mutant.mutated for v in score.survivors]
-    assert survivors == ["pass"]  # only the equivalent one is left, and it is not allowlisted
-    killed = {v.mutant.mutated: v.killed_by for v in score.verdicts if v.status == KILLED}
-    assert killed["if x >= limit:"] == ("count_above (failed)",)
-    assert killed["return None"] == ("count_above (failed)",)
+    survivors = [(v.mutant.original, v.mutant.mutated) for v in score.survivors]
+    # only the equivalent one is left, and it is not allowlisted in this week
+    assert survivors == [("values = [float(v) for v in values]", "pass")]
+    killed = {
+        (v.mutant.original, v.mutant.mutated): v.killed_by
+        for v in score.verdicts
+        if v.status == KILLED
+    }
+    assert killed[("if x > limit:", "if x >= limit:")] == (("count_above", "wrong"),)
+    assert killed[("total = 0", "pass")] == (("count_above", "error"),)  # NameError
+    assert score.score == pytest.approx(1 - 1 / len(score.verdicts))

@@ -17,10 +17,12 @@ rewrites every function into a trampoline and drives pytest; cosmic-ray keeps
 a session database and runs a test command per mutant through its workers.
 Neither can hand back "this function, mutated" for the sandbox to probe, and
 running whole notebooks per mutant is what this module exists to avoid.
-Reusing only their operators does not fit either: mutmut's operator table is
-internal (it moved modules between 3.x releases) and works on libcst trees;
-cosmic-ray's operators are a public plugin API on parso trees but come with
-aiohttp, SQLAlchemy, GitPython and more. Neither has the ML operators
+Reusing only their operators does not fit either: mutmut's operators are
+internal, not an API (functions on parso nodes in ``mutmut/__init__.py`` in
+3.2, a table of libcst functions in ``mutmut/mutation/mutators.py`` in 3.8,
+and installing it brings textual, coverage and libcst); cosmic-ray's are a
+public plugin API, but on parso trees, and come with aiohttp, SQLAlchemy,
+GitPython and more. Neither has the ML operators
 (axis, keepdims, ddof, reversed sorts, argmax/argmin). The operators here
 follow their tables (mutmut's swaps, cosmic-ray's ``NumberReplacer``) on the
 standard library's ``ast``, which the harness can compile as it is.

@@ -238,6 +238,22 @@ def release(session: nox.Session) -> None:
     session.run(python, "-m", "autograder", "release", *session.posargs, external=True)
 
 
+@nox.session(python=False, default=False)
+def mutants(session: nox.Session) -> None:
+    """Mutation-test weeks, writing nothing: `nox -s mutants -- week03 [--mutant-only NAME] [--mutant-budget S]` (or `-- --all`)."""
+    python = course_python(session)
+    session.run(
+        python,
+        "-m",
+        "autograder",
+        "release",
+        "--check",
+        "--mutants",
+        *session.posargs,
+        external=True,
+    )
+
+
 @nox.session(python=False)
 def publish(session: nox.Session) -> None:
     """Build the student template repo: `nox -s publish -- week03 OUTDIR [--push REMOTE]`."""

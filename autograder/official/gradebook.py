@@ -17,6 +17,11 @@ the same rows: no timestamps, fixed ordering, fixed number formatting):
 ``summary.md``        counts per status, mean and median, per-item pass rates.
 ``distribution.png``  histogram of totals.
 
+A cell that a spreadsheet would read as a formula (a roster value, a note
+quoting git, a repository URL starting with ``=``, ``+``, ``-``, ``@``...)
+is written with a leading ``'`` (:func:`autograder.reporting.untrusted.csv_cell`),
+in every CSV here.
+
 Statuses: ``graded``; ``missing`` (no repository); ``empty`` (a repository
 without commits); ``no-commit`` (no commit at or before the cutoff);
 ``unreadable`` (the notebook is missing from the commit, a symlink or too
@@ -36,6 +41,7 @@ from typing import Any
 
 from autograder.files import write_atomic
 from autograder.reporting.points import format_points
+from autograder.reporting.untrusted import csv_cell, markdown_code, markdown_escaped
 
 GRADED, MISSING, EMPTY, NO_COMMIT, UNREADABLE, ERROR = (
     "graded",
@@ -125,13 +131,17 @@ class Row:
         return head + items + tail
 
 
-def gradebook_csv(rows: list[Row], item_names: list[str]) -> str:
+def _csv(table: list[list[str]]) -> str:
+    """Rows as CSV text, every cell made safe for a spreadsheet."""
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(HEAD + item_names + TAIL)
-    for row in rows:
-        writer.writerow(row.cells(item_names))
+    for cells in table:
+        writer.writerow([csv_cell(cell) for cell in cells])
     return stream.getvalue()
+
+
+def gradebook_csv(rows: list[Row], item_names: list[str]) -> str:
+    return _csv([HEAD + item_names + TAIL, *(row.cells(item_names) for row in rows)])
 
 
 def read_gradebook(path: Path) -> tuple[list[str], list[Row]]:
@@ -170,13 +180,11 @@ def read_gradebook(path: Path) -> tuple[list[str], list[Row]]:
 
 def canvas_csv(rows: list[Row], roster_extra: dict[str, dict[str, str]], column: str) -> str:
     """Canvas's gradebook import: the id columns, then ``column`` with each total."""
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([*CANVAS_IDS, column])
+    table = [[*CANVAS_IDS, column]]
     for row in rows:
         extra = roster_extra.get(row.student, {})
         score = "" if row.status in (ERROR, MISSING) else fmt(row.total)
-        writer.writerow(
+        table.append(
             [
                 extra.get("name", row.student),
                 extra.get("canvas_id", ""),
@@ -186,7 +194,7 @@ def canvas_csv(rows: list[Row], roster_extra: dict[str, dict[str, str]], column:
                 score,
             ]
         )
-    return stream.getvalue()
+    return _csv(table)
 
 
 def summary_markdown(
@@ -226,7 +234,8 @@ def summary_markdown(
     if problems:
         lines += ["", "## Students without a normal grade", ""]
         lines += [
-            f"- {row.student}: {row.status}" + (f" ({row.note})" if row.note else "")
+            f"- {markdown_escaped(row.student, limit=100)}: {row.status}"
+            + (f" ({markdown_code(row.note, limit=500)})" if row.note.strip() else "")
             for row in problems
         ]
     return "\n".join(lines) + "\n"

@@ -112,7 +112,7 @@ def test_summary_counts_statuses_and_pass_rates() -> None:
     assert "mean 1.988889, median 1.466666, min 0, max 4.5" in text
     assert "| `split` | 2 | 1 | 1 | 33.3% |" in text
     assert "| `leak.hidden` | 1 | 1 | 1 | 33.3% |" in text
-    assert "- cem: missing (no repository found for this student)" in text
+    assert "- cem: missing (`no repository found for this student`)" in text
     assert "1 students have commits after their deadline" in text
 
 

@@ -145,37 +145,58 @@ def gradebook_csv(rows: list[Row], item_names: list[str]) -> str:
 
 
 def read_gradebook(path: Path) -> tuple[list[str], list[Row]]:
-    """(item names, rows) of a ``gradebook.csv`` written by :func:`write_gradebook`."""
+    """(item names, rows) of a ``gradebook.csv`` written by :func:`write_gradebook`.
+
+    Raises :class:`GradebookError`, naming the student and the column, for
+    a cell that is not what this grader writes: a number that does not
+    parse, or a ``score``/``total`` that the items and multiplier do not give.
+    """
     try:
         with path.open(newline="", encoding="utf-8") as stream:
             table = list(csv.reader(stream))
-    except OSError as error:
-        raise GradebookError(f"cannot read {path}: {error.strerror or error}") from error
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise GradebookError(
+            f"cannot read {path}: {getattr(error, 'strerror', None) or error}"
+        ) from error
     if not table or table[0][: len(HEAD)] != HEAD or table[0][-len(TAIL) :] != TAIL:
         raise GradebookError(f"{path} is not a gradebook written by this grader")
     header = table[0]
     names = header[len(HEAD) : -len(TAIL)]
     rows = []
-    for cells in table[1:]:
+    for number, cells in enumerate(table[1:], start=2):
+        if len(cells) != len(header):
+            raise GradebookError(f"{path}, line {number}: {len(cells)} cells, not {len(header)}")
         record = dict(zip(header, cells, strict=True))
-        rows.append(
-            Row(
-                student=record["student"],
-                status=record["status"],
-                max_score=float(record["max_score"]),
-                items={n: float(record[n]) for n in names},
-                repo=record["repo"],
-                commit=record["commit"],
-                commit_time=record["commit_time"],
-                time_source=record["time_source"],
-                late=record["late"] == "yes",
-                days_late=int(record["days_late"]),
-                multiplier=float(record["multiplier"]),
-                sha256=record["notebook_sha256"],
-                note=record["note"],
-            )
+        where = f"{path}: row of {record['student']}"
+        row = Row(
+            student=record["student"],
+            status=record["status"],
+            max_score=_parsed(record, "max_score", float, where),
+            items={n: _parsed(record, n, float, where) for n in names},
+            repo=record["repo"],
+            commit=record["commit"],
+            commit_time=record["commit_time"],
+            time_source=record["time_source"],
+            late=record["late"] == "yes",
+            days_late=_parsed(record, "days_late", int, where),
+            multiplier=_parsed(record, "multiplier", float, where),
+            sha256=record["notebook_sha256"],
+            note=record["note"],
         )
+        for column, value in (("score", row.score), ("total", row.total)):
+            if record[column] != fmt(value):
+                raise GradebookError(
+                    f"{where}: {column} {record[column]!r} is not what its items and multiplier give ({fmt(value)})"
+                )
+        rows.append(row)
     return names, rows
+
+
+def _parsed(record: dict[str, str], column: str, kind: type, where: str) -> Any:
+    try:
+        return kind(record[column])
+    except ValueError:
+        raise GradebookError(f"{where}: {column} {record[column]!r} is not a number") from None
 
 
 def canvas_csv(rows: list[Row], roster_extra: dict[str, dict[str, str]], column: str) -> str:

@@ -26,8 +26,6 @@ byte for byte. What varies between runs is only: ``graded_at`` and the
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -64,7 +62,8 @@ from autograder.official.repositories import (
     unusable_dates,
 )
 from autograder.official.roster import RosterEntry
-from autograder.official.shards import RUN_META, shard_slice
+from autograder.official.shard_manifest import RUN_META, file_digest, run_meta
+from autograder.official.shards import shard_slice
 from autograder.reporting.markdown import markdown
 from autograder.reporting.untrusted import markdown_code, markdown_escaped, one_line
 from autograder.scoring.results import results_json
@@ -283,21 +282,24 @@ def write_outputs(
         canvas_column=canvas_column,
         policy=policy.describe(),
     )
+    files: dict[str, str] = {}
     for row in result.rows:
-        write_atomic(out / "feedback" / f"{row.student}.md", result.feedback[row.student])
+        texts = {f"feedback/{row.student}.md": result.feedback[row.student]}
         if row.student in result.records:
-            write_atomic(
-                out / "results" / f"{row.student}.json", results_json(result.records[row.student])
-            )
-    meta = {
-        "week": paths.name,
-        "policy": policy.describe(),
-        "canvas_column": canvas_column or paths.name,
-        "shard": f"{shard[0]}/{shard[1]}",
-        "students": [row.student for row in result.rows],
-        "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-    }
-    write_atomic(out / RUN_META, json.dumps(meta, indent=2) + "\n")
+            texts[f"results/{row.student}.json"] = results_json(result.records[row.student])
+        for name, text in texts.items():
+            write_atomic(out / name, text)
+            files[name] = file_digest(text)
+    meta = run_meta(
+        paths.name,
+        policy=policy.describe(),
+        penalty=policy.penalty,
+        canvas_column=canvas_column or paths.name,
+        shard=f"{shard[0]}/{shard[1]}",
+        students=[row.student for row in result.rows],
+        files=files,
+    )
+    write_atomic(out / RUN_META, meta)
 
 
 def print_counts(result: Regrade, say: Say = print) -> None:

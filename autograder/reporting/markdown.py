@@ -5,8 +5,8 @@ points what was expected, what came back and one hint. It never shows a
 grader traceback or a hidden value, and when hidden items remain it says
 so instead of claiming that everything passed.
 
-Text a submission controls (item messages, notes, cell errors) is shown in
-code spans (:mod:`autograder.reporting.untrusted`): no image, link, HTML,
+Text a submission controls (item messages, notes, cell errors), clipped by
+the view (:mod:`autograder.reporting.view`), is shown in code spans (:mod:`autograder.reporting.untrusted`): no image, link, HTML,
 mention or table cell of the student's making is ever rendered, and no HTML
 entity appears in the file. A report can be fitted to a size (``limit``, in
 UTF-8 bytes, which no way of counting GitHub's characters exceeds): whole
@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograder.reporting.untrusted import markdown_code, markdown_escaped
-from autograder.reporting.view import MESSAGE_CHARS, NAME_CHARS, ReportView, report_view
+from autograder.reporting.view import ReportView, report_view
 
 COMMENT_MARKER = "<!-- ml-course-autograder:report -->"
 STATUS_ICON = {"passed": "✅", "partial": "🟡", "failed": "❌", "error": "⚠️"}
@@ -38,19 +38,19 @@ def markdown(
     head = [COMMENT_MARKER] if marker else []
     if not view.graded:
         head += [
-            f"## {markdown_escaped(view.week, limit=NAME_CHARS)}: the grader could not grade this submission",
+            f"## {markdown_escaped(view.week)}: the grader could not grade this submission",
             "",
             "This is a problem with the grader, not with your work; your course staff has been told.",
             "The submission was recorded and will be graded again.",
         ]
         return "\n".join(head) + "\n"
-    head += [f"## {markdown_escaped(view.week, limit=NAME_CHARS)}: {view.score}", ""]
+    head += [f"## {markdown_escaped(view.week)}: {view.score}", ""]
     summary = view.passed
     if view.pending[0]:
         summary += f" **{view.pending[0]}**{view.pending[1]}"
     head.append(summary)
     body = _body(view)
-    foot = ["", f"<sub>{markdown_escaped(view.footer, limit=MESSAGE_CHARS)}</sub>"]
+    foot = ["", f"<sub>{markdown_escaped(view.footer)}</sub>"]
     return fit(head, body, foot, limit, elsewhere)
 
 
@@ -58,28 +58,23 @@ def _body(view: ReportView) -> list[str]:
     lines = ["", "| | item | points | feedback |", "|---|---|---|---|"]
     for item in view.items:
         feedback = (
-            "passed"
-            if item.status == "passed"
-            else markdown_code(item.feedback, limit=MESSAGE_CHARS, in_table=True)
+            "passed" if item.status == "passed" else markdown_code(item.feedback, in_table=True)
         )
         lines.append(
-            f"| {STATUS_ICON[item.status]} | {markdown_code(item.name, limit=NAME_CHARS, in_table=True)} "
+            f"| {STATUS_ICON[item.status]} | {markdown_code(item.name, in_table=True)} "
             f"| {item.points} | {feedback} |"
         )
     if view.hints:
         lines += ["", "### Hints", ""]
-        lines += [
-            f"- {markdown_code(name, limit=NAME_CHARS)}: {markdown_escaped(hint, limit=MESSAGE_CHARS)}"
-            for name, hint in view.hints
-        ]
+        lines += [f"- {markdown_code(name)}: {markdown_escaped(hint)}" for name, hint in view.hints]
     if view.notes or view.cell_errors:
         lines += ["", "### Notes", ""]
-        lines += [f"- {markdown_code(note, limit=MESSAGE_CHARS)}" for note in view.notes]
+        lines += [f"- {markdown_code(note)}" for note in view.notes]
         for cell in view.cell_errors:
-            raised = markdown_code(cell.error_type, limit=NAME_CHARS) or "an error"
-            message = markdown_code(cell.message, limit=MESSAGE_CHARS)
+            raised = markdown_code(cell.error_type) or "an error"
+            message = markdown_code(cell.message)
             lines.append(
-                f"- cell {markdown_escaped(cell.number, limit=NAME_CHARS)} raised {raised}"
+                f"- cell {markdown_escaped(cell.number)} raised {raised}"
                 + (f": {message}" if message else "")
             )
         if view.not_shown:

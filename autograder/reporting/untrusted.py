@@ -55,14 +55,14 @@ def one_line(text: object) -> str:
     return " ".join(printable(text).split())
 
 
-def clipped(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, saying how many were cut."""
-    if len(text) <= limit:
+def clipped(text: str, limit: int | None) -> str:
+    """``text`` cut to ``limit`` characters (None: not cut), saying how many were cut."""
+    if limit is None or len(text) <= limit:
         return text
     return f"{text[:limit].rstrip()} … ({len(text) - limit:,} more characters)"
 
 
-def markdown_code(text: object, *, limit: int, in_table: bool = False) -> str:
+def markdown_code(text: object, *, limit: int | None = None, in_table: bool = False) -> str:
     """``text`` on one line as a Markdown code span: shown literally, never rendered as markup.
 
     The fence is longer than any run of backticks inside. In a table cell a
@@ -81,7 +81,7 @@ def markdown_code(text: object, *, limit: int, in_table: bool = False) -> str:
     return f"{fence}{pad}{content}{pad}{fence}"
 
 
-def markdown_escaped(text: object, *, limit: int) -> str:
+def markdown_escaped(text: object, *, limit: int | None = None) -> str:
     """Text the course wrote (a hint, a week name) on one line, its inline markup escaped.
 
     It renders as exactly its characters (no HTML entities, which a reader of

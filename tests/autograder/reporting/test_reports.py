@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -26,9 +25,8 @@ from autograder.reporting.untrusted import (
     printable,
 )
 from autograder.reporting.view import CELL_ERRORS_SHOWN, MESSAGE_CHARS, NOTES_SHOWN
+from tests.autograder.reporting.rendering import mistune, rendered, table_rows, unescaped_pipes
 from tests.autograder.reporting.test_formats import record
-
-mistune = pytest.importorskip("mistune")
 
 # What a cell error or an item message quoting student output can hold.
 TERMINAL = "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x1b\\\x1b[2J\x1b[31m\x9b1m\x90dcs\x9c"
@@ -44,43 +42,6 @@ def hostile_record() -> dict[str, Any]:
         {"number": 4, "error": {"error_type": f"Evil{MARKUP}", "error_message": HOSTILE}}
     ]
     return doc
-
-
-class _Html(HTMLParser):
-    """Tags, and the text outside ``<code>`` elements."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.outside_code: list[str] = []
-        self.depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.depth += tag == "code"
-
-    def handle_endtag(self, tag: str) -> None:
-        self.depth -= tag == "code"
-
-    def handle_data(self, data: str) -> None:
-        if not self.depth:
-            self.outside_code.append(data)
-
-
-def rendered(text: str) -> _Html:
-    html = mistune.create_markdown(escape=False, plugins=["table", "url", "strikethrough"])(text)
-    parser = _Html()
-    parser.feed(html)
-    return parser
-
-
-def table_rows(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.startswith("| ")]
-
-
-def unescaped_pipes(line: str) -> int:
-    """Pipes that end a cell under any reading: not directly after a single backslash."""
-    return len(re.findall(r"(?<!\\)\||(?<=\\\\)\|", line))
 
 
 def test_student_text_renders_as_literal_code_and_nothing_else() -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -36,6 +35,7 @@ import pytest
 
 from autograder.__main__ import main as cli
 from autograder.official.gradebook import fmt
+from tests.autograder.official.test_regrade import AFTER, BEFORE, DEADLINE, commit, git
 from tests.autograder.reporting.rendering import rendered
 from tests.conftest import ROOT, code_cell
 from tests.hostile.cases import Case, light_notebook
@@ -43,8 +43,6 @@ from tests.hostile.test_hostile import assert_honest_outcome
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile_official")]
 
-DEADLINE = "2026-11-01T23:59:00+00:00"
-BEFORE, AFTER = "2026-10-30T12:00:00+00:00", "2026-11-02T09:00:00+00:00"
 SURROGATE = 'raise RuntimeError("lone \\ud800 surrogate " + chr(0xDC00) + " <img src=x>")\n'
 FORMULAS = {
     "name": '=HYPERLINK("http://evil.example","click")',
@@ -54,20 +52,21 @@ FORMULAS = {
     "section": "\t=1+1",
 }
 FORMULA_REPO = "=cmd|' /C calc'!A0"
-ALL_FILES = ["canvas.csv", "distribution.png", "feedback", "gradebook.csv", "results", "run.json", "summary.md"]
+ALL_FILES = [
+    "canvas.csv",
+    "distribution.png",
+    "feedback",
+    "gradebook.csv",
+    "results",
+    "run.json",
+    "summary.md",
+]
 
 
-def git(repo: Path, *args: str, when: str = BEFORE, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_DATE": when,
-        "GIT_AUTHOR_NAME": "s",
-        "GIT_AUTHOR_EMAIL": "s@example.org",
-        "GIT_COMMITTER_NAME": "s",
-        "GIT_COMMITTER_EMAIL": "s@example.org",
-    }
-    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True, **kwargs)
+def plumbing(repo: Path, *args: str, stdin: str | None = None) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, input=stdin, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def notebook_bytes(*extra: str) -> bytes:
@@ -76,21 +75,14 @@ def notebook_bytes(*extra: str) -> bytes:
     return json.dumps(doc).encode()
 
 
-def commit(repo: Path, data: bytes, when: str) -> None:
-    (repo / "week01.ipynb").write_bytes(data)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", f"work at {when}", when=when)
-
-
 def raw_commit(repo: Path, data: bytes, date: str) -> None:
     """A commit object written by hand, with ``date`` as its author and committer date."""
     (repo / "week01.ipynb").write_bytes(data)
-    git(repo, "add", "-A")
-    tree = git(repo, "write-tree").stdout.strip()
-    parent = git(repo, "rev-parse", "HEAD").stdout.strip()
+    plumbing(repo, "add", "-A")
+    tree, parent = plumbing(repo, "write-tree"), plumbing(repo, "rev-parse", "HEAD")
     body = f"tree {tree}\nparent {parent}\nauthor s <s@e> {date}\ncommitter s <s@e> {date}\n\nhostile date\n"
-    sha = git(repo, "hash-object", "-w", "-t", "commit", "--literally", "--stdin", input=body).stdout.strip()
-    git(repo, "update-ref", "HEAD", sha)
+    sha = plumbing(repo, "hash-object", "-w", "-t", "commit", "--literally", "--stdin", stdin=body)
+    plumbing(repo, "update-ref", "HEAD", sha)
 
 
 def make_course(root: Path, students: tuple[str, ...]) -> None:
@@ -104,7 +96,9 @@ def make_course(root: Path, students: tuple[str, ...]) -> None:
         repo.mkdir(parents=True)
         git(repo, "init", "-q", "-b", "main")
         extra = (SURROGATE,) if student == "surrogate" else ()
-        commit(repo, notebook_bytes(*extra), AFTER if student == "late" else BEFORE)
+        commit(
+            repo, {"week01.ipynb": notebook_bytes(*extra)}, AFTER if student == "late" else BEFORE
+        )
         if student == "dated":
             raw_commit(repo, stub, "299999999999 +0000")  # the year 11476
             raw_commit(repo, stub, "")  # no date at all
@@ -116,15 +110,29 @@ def make_course(root: Path, students: tuple[str, ...]) -> None:
                 writer.writerow([student, FORMULA_REPO, *FORMULAS.values()])
             else:
                 writer.writerow([student, "", f"Student {student}", "1", "", student, "A"])
-    (root / "late.toml").write_text('policy = "penalty"\npenalty_per_day = 0.1\nmax_late_days = 3\n')
+    (root / "late.toml").write_text(
+        'policy = "penalty"\npenalty_per_day = 0.1\nmax_late_days = 3\n'
+    )
 
 
 def regrade(root: Path, out: Path, *extra: str) -> int:
     return cli(
         [
-            "regrade", "week01", "--course", str(ROOT), "--roster", str(root / "roster.csv"),
-            "--repos", str(root / "repos"), "--deadline", DEADLINE,
-            "--late-policy", str(root / "late.toml"), "--out", str(out), *extra,
+            "regrade",
+            "week01",
+            "--course",
+            str(ROOT),
+            "--roster",
+            str(root / "roster.csv"),
+            "--repos",
+            str(root / "repos"),
+            "--deadline",
+            DEADLINE,
+            "--late-policy",
+            str(root / "late.toml"),
+            "--out",
+            str(out),
+            *extra,
         ]
     )
 
@@ -195,11 +203,15 @@ def test_commits_with_hostile_dates_are_passed_over_with_a_note(dated: Path) -> 
     assert exit_code(dated) == 0, "every row graded"
     rows = rows_by_student(dated)
     assert sorted(p.name for p in dated.iterdir()) == ALL_FILES
-    assert_honest_outcome(Case("dated", "", base="light"), json.loads((dated / "results" / "dated.json").read_text()))
+    assert_honest_outcome(
+        Case("dated", "", base="light"), json.loads((dated / "results" / "dated.json").read_text())
+    )
     assert rows["dated"]["status"] == "graded", rows["dated"]["note"]
     assert rows["dated"]["total"] == rows["honest"]["total"] and float(rows["dated"]["total"]) > 0
     assert rows["dated"]["commit_time"] == "2026-10-30T12:00:00+00:00"
-    assert "11476" in rows["dated"]["note"] and "no valid date" in rows["dated"]["note"], rows["dated"]
+    assert "11476" in rows["dated"]["note"] and "no valid date" in rows["dated"]["note"], rows[
+        "dated"
+    ]
     assert "11476" in (dated / "feedback" / "dated.md").read_text()
 
 
@@ -222,7 +234,9 @@ def test_no_csv_cell_starts_a_formula(course: dict[str, Path]) -> None:
 
 
 # ----------------------------------------------------------------------------- edited shards
-def edit_row(folder: Path, student: str, change: Callable[[dict[str, str], list[str]], None]) -> None:
+def edit_row(
+    folder: Path, student: str, change: Callable[[dict[str, str], list[str]], None]
+) -> None:
     """Change one student's gradebook row; ``change`` gets the row and the item columns."""
     with (folder / "gradebook.csv").open(newline="", encoding="utf-8") as stream:
         table = list(csv.reader(stream))
@@ -279,8 +293,17 @@ EDITS = {
 
 def merge(course: dict[str, Path], shards: list[Path], out: Path) -> int:
     return cli(
-        ["merge", "week01", "--course", str(ROOT), "--roster", str(course["root"] / "roster.csv"),
-         "--out", str(out), *map(str, shards)]
+        [
+            "merge",
+            "week01",
+            "--course",
+            str(ROOT),
+            "--roster",
+            str(course["root"] / "roster.csv"),
+            "--out",
+            str(out),
+            *map(str, shards),
+        ]
     )
 
 
@@ -292,11 +315,15 @@ def copied_shards(course: dict[str, Path], tmp_path: Path) -> list[Path]:
     return shards
 
 
-def test_the_honest_shards_merge_into_the_single_run(course: dict[str, Path], tmp_path: Path) -> None:
+def test_the_honest_shards_merge_into_the_single_run(
+    course: dict[str, Path], tmp_path: Path
+) -> None:
     shards = copied_shards(course, tmp_path)
     assert merge(course, shards, tmp_path / "merged") == 0
     for name in ("gradebook.csv", "canvas.csv", "summary.md"):
-        assert (tmp_path / "merged" / name).read_bytes() == (course["single"] / name).read_bytes(), name
+        assert (tmp_path / "merged" / name).read_bytes() == (
+            course["single"] / name
+        ).read_bytes(), name
 
 
 @pytest.mark.parametrize("edit", list(EDITS))

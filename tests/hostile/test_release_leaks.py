@@ -5,7 +5,7 @@ planted in another numeric form (full precision where the 6-digit rounding
 rounds up, scientific notation, 15 digits) in a notebook output, a data file
 and metadata; and the same value drawn into PNG images (a markdown cell's
 attachment, a code cell's output, a file). The gate's leak step must refuse
-each, naming the file, and pass the untouched tree.
+each, naming the file (the untouched tree passes: ``test_release_gate``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import base64
 import io
 import json
 import math
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,17 +21,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograder.course import locate_week
 from autograder.instructor.gate import no_private_material
-from autograder.scoring import references
-from tests.conftest import ROOT
-
-WEEK = locate_week("week01", ROOT)
-NAME = "week01.ipynb"
-
-
-def hidden_refs() -> dict[str, Any]:
-    return references.load(WEEK.hidden_references, references.HIDDEN)
+from tests.autograder.instructor.test_release_gate import (
+    NAME,
+    WEEK,
+    edit_notebook,
+    first,
+    hidden_refs,
+)
+from tests.autograder.instructor.test_release_gate import student_tree as tree  # noqa: F401
 
 
 def floats(value: Any) -> list[float]:
@@ -75,16 +72,6 @@ def png_of(text: str) -> bytes:
     return stream.getvalue()
 
 
-def edit_notebook(tree: Path, change: Callable[[dict[str, Any]], None]) -> None:
-    notebook = json.loads((tree / NAME).read_text())
-    change(notebook)
-    (tree / NAME).write_text(json.dumps(notebook, indent=1))
-
-
-def first(notebook: dict[str, Any], kind: str) -> dict[str, Any]:
-    return next(c for c in notebook["cells"] if c["cell_type"] == kind)
-
-
 def in_output(tree: Path, text: str) -> str:
     output = {"output_type": "stream", "name": "stdout", "text": [f"loss {text}\n"]}
     edit_notebook(tree, lambda nb: first(nb, "code")["outputs"].append(output))
@@ -125,18 +112,6 @@ def as_file(tree: Path, png: bytes) -> str:
     return "figure.png"
 
 
-@pytest.fixture
-def tree(tmp_path: Path) -> Path:
-    copy = tmp_path / "week01"
-    shutil.copytree(WEEK.public_dir, copy)
-    return copy
-
-
-def test_the_untouched_release_passes(tree: Path) -> None:
-    check = no_private_material(WEEK, tree, hidden_refs())
-    assert check.ok, check.detail
-
-
 @pytest.mark.parametrize("form", list(printings(0.0)))
 @pytest.mark.parametrize("place", [in_output, in_data_file, in_metadata], ids=lambda f: f.__name__)
 def test_a_hidden_value_in_another_numeric_form_is_refused(
@@ -149,7 +124,9 @@ def test_a_hidden_value_in_another_numeric_form_is_refused(
 
 
 @pytest.mark.parametrize("place", [as_attachment, as_output, as_file], ids=lambda f: f.__name__)
-def test_a_hidden_value_drawn_in_a_png_is_refused(tree: Path, place: Callable[[Path, bytes], str]) -> None:
+def test_a_hidden_value_drawn_in_a_png_is_refused(
+    tree: Path, place: Callable[[Path, bytes], str]
+) -> None:
     where = place(tree, png_of(f"expected {planted_value():.6g}"))
     check = no_private_material(WEEK, tree, hidden_refs())
     assert not check.ok, f"a PNG ({place.__name__}) reached the student tree"

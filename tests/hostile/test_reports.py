@@ -78,7 +78,11 @@ def grade_one(tmp_path: Path, *extra: str) -> tuple[dict[str, Any], str, str]:
     )
     assert done.returncode == 1, done.stderr[-3000:]  # graded, with items that lost points
     assert sorted(p.name for p in out.iterdir()) == ["report.md", "results.json"]
-    return json.loads((out / "results.json").read_text()), done.stdout, (out / "report.md").read_text()
+    return (
+        json.loads((out / "results.json").read_text()),
+        done.stdout,
+        (out / "report.md").read_text(),
+    )
 
 
 def assert_inert(stdout: str, report: str) -> None:
@@ -106,7 +110,9 @@ def test_terminal_and_markdown_injection_in_a_cell_error(tmp_path: Path) -> None
 @pytest.mark.slow
 def test_terminal_and_markdown_injection_in_an_item_message(tmp_path: Path) -> None:
     record, stdout, report = grade_one(tmp_path, ITEM_MESSAGE)
-    assert_honest_outcome(Case("item_message_injection", "", base="light", lose=("task_type",)), record)
+    assert_honest_outcome(
+        Case("item_message_injection", "", base="light", lose=("task_type",)), record
+    )
     message = next(t["message"] for t in record["tests"] if t["name"] == "task_type")
     assert "octocat" in message, "the public item quotes what the function raised"
     assert_inert(stdout, report)

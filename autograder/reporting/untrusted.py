@@ -37,7 +37,6 @@ _TERMINAL_SEQUENCE = re.compile(
 # bidirectional controls that make a terminal or a browser show text reordered
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 # what can start inline markup (emphasis, code, links, HTML, entities, math, table cells)
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>|~&!$])")
 
@@ -92,15 +91,14 @@ def markdown_escaped(text: object, *, limit: int | None = None) -> str:
 
 
 def csv_cell(text: object) -> str:
-    """A CSV cell that a spreadsheet shows as text: one that would start a formula gets a ``'``.
+    """A CSV cell that a spreadsheet shows as text: one that could start a formula gets a ``'``.
 
-    Numbers stay numbers (``-0.5`` is not a formula); control characters and
-    invalid Unicode are removed as for a terminal.
+    The grader's own numbers are never signed, so every cell starting with
+    ``=``, ``+``, ``-``, ``@``, a tab or a line break is prefixed (OWASP's rule);
+    control characters and invalid Unicode are removed as for a terminal.
     """
     value = printable(text)
-    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 __all__ = [

@@ -225,9 +225,7 @@ def test_no_csv_cell_starts_a_formula(course: dict[str, Path]) -> None:
         text = (course["single"] / name).read_text(encoding="utf-8")
         for row in csv.reader(io.StringIO(text)):
             for cell in row:
-                starts = cell[:1] in ("=", "+", "-", "@", "\t", "\r")
-                number = cell.lstrip("+-").replace(".", "", 1).isdigit()
-                assert not starts or number, (name, cell)
+                assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), (name, cell)
         assert "HYPERLINK" in text or name == "gradebook.csv", "the values are kept, made inert"
     formula = rows_by_student(course["single"])["formula"]
     assert formula["status"] == "missing" and formula["repo"] == "'" + FORMULA_REPO

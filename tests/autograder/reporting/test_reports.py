@@ -198,7 +198,7 @@ def test_markdown_escaped_text_renders_as_its_characters() -> None:
         ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
         ("\tcmd", "'\tcmd"),
         ("\rcmd", "cmd"),  # a carriage return is removed: nothing is left to start a formula
-        ("-0.5", "-0.5"),
+        ("-0.5", "'-0.5"),
         ("1e-05", "1e-05"),
         ("alice", "alice"),
         ("'=already", "'=already"),

@@ -43,7 +43,7 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>|~&!$])")
 
 def printable(text: object) -> str:
     """``text`` as valid Unicode without terminal escapes or control characters (tab, newline kept)."""
-    value = text if isinstance(text, str) else str(text)
+    value = _as_str(text)
     # A surrogate pair spelled as two code points is joined; a lone one becomes U+FFFD.
     value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return _CONTROL.sub("", _TERMINAL_SEQUENCE.sub("", value))
@@ -54,11 +54,29 @@ def one_line(text: object) -> str:
     return " ".join(printable(text).split())
 
 
-def clipped(text: str, limit: int | None) -> str:
-    """``text`` cut to ``limit`` characters (None: not cut), saying how many were cut."""
-    if limit is None or len(text) <= limit:
+def brief(text: object, limit: int | None) -> str:
+    """``text`` on one line (:func:`one_line`), cut to ``limit`` characters, saying how many more.
+
+    Only the start of a long text is read (cleaning never lengthens text), so
+    a megabyte of student output costs no more than the part that is shown.
+    """
+    raw = _as_str(text)
+    if limit is None:
+        return one_line(raw)
+    window = 2 * limit + 64
+    shown = one_line(raw[:window])
+    if len(shown) <= limit and len(raw) <= window:
+        return shown
+    return f"{shown[:limit].rstrip()} … ({max(len(raw) - limit, 1):,} more characters)"
+
+
+def _as_str(text: object) -> str:
+    if isinstance(text, str):
         return text
-    return f"{text[:limit].rstrip()} … ({len(text) - limit:,} more characters)"
+    try:
+        return str(text)
+    except ValueError:  # an integer with more digits than Python converts
+        return "(a number too long to show)"
 
 
 def markdown_code(text: object, *, limit: int | None = None, in_table: bool = False) -> str:
@@ -70,7 +88,7 @@ def markdown_code(text: object, *, limit: int | None = None, in_table: bool = Fa
     apart from it so that no reading of ``\\\\|`` can turn it back into a
     cell separator.
     """
-    content = clipped(one_line(text), limit)
+    content = brief(text, limit)
     if not content:
         return ""
     if in_table:
@@ -87,7 +105,7 @@ def markdown_escaped(text: object, *, limit: int | None = None) -> str:
     the raw file would see). Text a submission controls goes through
     :func:`markdown_code` instead: GitHub finds mentions after escapes are gone.
     """
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", clipped(one_line(text), limit))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", brief(text, limit))
 
 
 def csv_cell(text: object) -> str:
@@ -103,7 +121,7 @@ def csv_cell(text: object) -> str:
 
 __all__ = [
     "REPLACEMENT",
-    "clipped",
+    "brief",
     "csv_cell",
     "markdown_code",
     "markdown_escaped",

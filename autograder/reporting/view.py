@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograder.reporting.points import format_points
-from autograder.reporting.untrusted import clipped, one_line
+from autograder.reporting.untrusted import brief
 
 MESSAGE_CHARS = 500  # an item message, a note, a cell's error: enough to say what went wrong
 NAME_CHARS = 100  # an item name, an exception type, a week name
@@ -65,28 +65,29 @@ class ReportView:
 
 def report_view(results: dict[str, Any]) -> ReportView:
     """The view of a results record (see the module docstring)."""
-    week = clipped(one_line(results.get("assignment") or "?"), NAME_CHARS)
+    week = brief(results.get("assignment") or "?", NAME_CHARS)
     tests = [t for t in _list(results.get("tests")) if isinstance(t, dict)]
     items = [
         ItemLine(
             status=_status(t.get("status")),
-            name=clipped(one_line(t.get("name", "?")), NAME_CHARS),
+            name=brief(t.get("name", "?"), NAME_CHARS),
             points=f"{format_points(_number(t.get('score')))} / {format_points(_number(t.get('max_score')))}",
             feedback="passed"
             if t.get("status") == "passed"
-            else clipped(one_line(t.get("message", "")), MESSAGE_CHARS),
+            else brief(t.get("message", ""), MESSAGE_CHARS),
         )
         for t in tests
     ]
     # a hint helps an attempt that went wrong; an untouched stub needs none yet
     hints = [
-        (item.name, clipped(one_line(t["hint"]), MESSAGE_CHARS))
+        (item.name, brief(t["hint"], MESSAGE_CHARS))
         for item, t in zip(items, tests, strict=True)
         if item.status != "passed"
         and t.get("hint")
         and not str(t.get("message", "")).startswith("not implemented")
     ]
-    notes = [clipped(one_line(n), MESSAGE_CHARS) for n in _list(results.get("notes"))]
+    all_notes = _list(results.get("notes"))
+    notes = [brief(n, MESSAGE_CHARS) for n in all_notes[:NOTES_SHOWN]]
     failing_cells = [
         c
         for c in _list(results.get("cells"))
@@ -94,13 +95,15 @@ def report_view(results: dict[str, Any]) -> ReportView:
     ]
     cell_errors = [
         CellError(
-            clipped(one_line(c.get("number", "?")), NAME_CHARS),
-            clipped(one_line(c["error"].get("error_type", "")), NAME_CHARS),
-            clipped(one_line(c["error"].get("error_message", "")), MESSAGE_CHARS),
+            brief(c.get("number", "?"), NAME_CHARS),
+            brief(c["error"].get("error_type", ""), NAME_CHARS),
+            brief(c["error"].get("error_message", ""), MESSAGE_CHARS),
         )
-        for c in failing_cells
+        for c in failing_cells[:CELL_ERRORS_SHOWN]
     ]
-    not_shown = max(0, len(notes) - NOTES_SHOWN) + max(0, len(cell_errors) - CELL_ERRORS_SHOWN)
+    not_shown = max(0, len(all_notes) - NOTES_SHOWN) + max(
+        0, len(failing_cells) - CELL_ERRORS_SHOWN
+    )
     pending = _dict(results.get("hidden_pending"))
     pending_items = _number(pending.get("items"))
     passed = sum(1 for item in items if item.status == "passed")
@@ -125,8 +128,8 @@ def report_view(results: dict[str, Any]) -> ReportView:
         ),
         items=items,
         hints=hints,
-        notes=notes[:NOTES_SHOWN],
-        cell_errors=cell_errors[:CELL_ERRORS_SHOWN],
+        notes=notes,
+        cell_errors=cell_errors,
         not_shown=not_shown,
         footer=_footer(results),
     )
@@ -136,7 +139,7 @@ def _footer(results: dict[str, Any]) -> str:
     submission = _dict(results.get("submission"))
     sha = re.sub(r"[^0-9a-f]", "", str(submission.get("sha256", "")))[:12]
     grader = _dict(results.get("grader"))
-    version = clipped(one_line(grader.get("version", "?")), NAME_CHARS)
+    version = brief(grader.get("version", "?"), NAME_CHARS)
     return f"graded in {_number(results.get('seconds')):.1f} s · notebook sha256 {sha} · grader {version}"
 
 

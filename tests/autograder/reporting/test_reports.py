@@ -210,3 +210,17 @@ def test_csv_cells_never_start_a_formula(value: str, cell: str) -> None:
     stream = io.StringIO()
     csv.writer(stream).writerow([csv_cell(value)])
     assert next(csv.reader(io.StringIO(stream.getvalue()))) == [cell]
+
+
+def test_other_graders_formats_carry_student_text_cleaned_and_as_plain_text() -> None:
+    from autograder.reporting.formats import classroom, gradescope
+
+    doc = hostile_record()
+    doc["tests"][0]["message"] += "x" * 100_000
+    results = gradescope.results_json(doc)
+    assert gradescope.validate(results) == [] and results["test_output_format"] == "text"
+    runner = classroom.runner_result(doc)
+    assert classroom.validate(runner) == []
+    for text in (results["tests"][0]["output"], runner["tests"][0]["message"], results["output"]):
+        assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", text) and len(text) < 20_000
+        text.encode("utf-8")

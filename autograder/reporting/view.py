@@ -5,8 +5,9 @@ read a :class:`ReportView`, so a PR comment and a terminal say the same
 things: the headline, the items, the hints of attempts that went wrong, the
 notes and the cells that raised. The view reads a record defensively (a
 record may come from a file): a missing or odd field is shown as such, never
-a crash. Text stays raw here; each renderer makes it safe for its medium
-with :mod:`~autograder.reporting.untrusted`. What the view bounds is how
+a crash. Every text is put on one line without what a terminal would act
+on (:func:`~autograder.reporting.untrusted.brief`); the Markdown renderer
+then also keeps the student's text out of the markup. The view bounds how
 much there is: every message is clipped to :data:`MESSAGE_CHARS`, and at
 most :data:`NOTES_SHOWN` notes and :data:`CELL_ERRORS_SHOWN` cell errors are
 listed, so no submission can make a report grow without bound.

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -161,3 +162,27 @@ def test_a_lone_surrogate_does_not_stop_a_batch_from_writing_every_file(tmp_path
         (out / f"{stem}.md").read_text(encoding="utf-8")
     assert "\ufffd" in (out / "b.md").read_text(), "the odd character is shown replaced"
     assert not CONTROL.search(done.stdout)
+
+
+@pytest.mark.slow
+def test_check_prints_plain_text_without_terminal_escapes(tmp_path: Path) -> None:
+    """A student's own ``check``, in a copy of the released week: the same guarantees on its stdout."""
+    folder = tmp_path / "week01"
+    shutil.copytree(ROOT / "assignments" / "week01", folder)
+    notebook(folder, "week01.ipynb", CELL_ERROR, ITEM_MESSAGE)
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "check"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={
+            **os.environ,
+            "PYTHONIOENCODING": "utf-8",
+            "PYTHONPATH": str(ROOT),
+        },  # this checkout's grader
+    )
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "1 / 11 points" in done.stdout and "octocat" in done.stdout
+    assert not CONTROL.search(done.stdout), repr(done.stdout[:2000])
+    assert "&lt;" not in done.stdout and "|---" not in done.stdout

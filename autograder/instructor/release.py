@@ -139,6 +139,7 @@ def run_solution(paths: WeekPaths, week: Week, *, with_variants: bool = True) ->
         specs=_specs(paths, with_variants),
         items=[i.name for i in week.items],
         variants=variant_requests(week) if with_variants else [],
+        private_items=[i.name for i in week.items if i.hidden],
     )
     return run_in_sandbox(job, hide=[paths.private_dir / REFERENCES] if paths.private_dir else [])
 
@@ -146,7 +147,12 @@ def run_solution(paths: WeekPaths, week: Week, *, with_variants: bool = True) ->
 def run_stub(paths: WeekPaths, week: Week, student_notebook: bytes | None = None) -> RunExport:
     """The untouched student notebook in the sandbox, with every item (hidden ones too)."""
     notebook = paths.notebook.read_bytes() if student_notebook is None else student_notebook
-    job = HarnessJob(notebook, _specs(paths, False), [i.name for i in week.items])
+    job = HarnessJob(
+        notebook,
+        _specs(paths, False),
+        [i.name for i in week.items],
+        private_items=[i.name for i in week.items if i.hidden],
+    )
     return run_in_sandbox(job, hide=private_paths(paths))
 
 

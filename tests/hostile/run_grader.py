@@ -93,8 +93,9 @@ def _grade_in(
         command += [f"{k}={v}" for k, v in keep.items()]
         command += [sys.executable, "-m", "autograder", "grade", week, *paths, "--out", str(out)]
         command += ["--course", str(course), "-j", str(jobs)] + (["--hidden"] if hidden else [])
+    # cwd: `python -m autograder` imports the grader under test from there
     done = subprocess.run(
-        command, cwd=course, capture_output=True, text=True, timeout=timeout, env=env
+        command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env
     )
     assert done.returncode in (0, 1), (done.returncode, done.stderr[-3000:])
     records, reports = {}, {}

@@ -70,10 +70,7 @@ NAMESPACED_MODES = MODES[:2]
 
 
 def _notebook(base: str, *cells: str) -> bytes:
-    if base == "light":
-        notebook = light_notebook()
-    else:
-        notebook = json.loads(_stub().read_text())
+    notebook = light_notebook() if base == "light" else json.loads(_stub().read_text())
     notebook["cells"] = notebook["cells"] + [code_cell(c) for c in cells]
     return json.dumps(notebook).encode()
 

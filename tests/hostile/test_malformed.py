@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -27,11 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from autograder.course import locate_week
+from tests.autograder.official.test_regrade import git
 from tests.conftest import ROOT, code_cell
 from tests.hostile.cases import LIGHT_FUNCTIONS, light_notebook
 from tests.hostile.run_grader import Graded, grade_cli, shared_folder
 from tests.hostile.secret_week import WEEK as SECRET_WEEK
-from tests.hostile.secret_week import make_course, notebook
+from tests.hostile.secret_week import make_course
+from tests.hostile.secret_week import notebook as secret_notebook
 
 WEEK = locate_week("week01", ROOT)
 
@@ -74,30 +75,16 @@ def test_lone_surrogates_in_a_batch_lose_no_one_s_files() -> None:
     assert "broken \ufffd text \ufffd" in report and "\x1b" not in report
 
 
-def _git(repo: Path, *args: str) -> None:
-    when = "2026-10-30T12:00:00+00:00"
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_DATE": when,
-        "GIT_AUTHOR_NAME": "s",
-        "GIT_AUTHOR_EMAIL": "s@example.org",
-        "GIT_COMMITTER_NAME": "s",
-        "GIT_COMMITTER_EMAIL": "s@example.org",
-    }
-    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
-
-
 def test_lone_surrogates_in_a_regrade_lose_no_one_s_files(tmp_path: Path) -> None:
     repos = tmp_path / "repos"
     students = {"alice": _light(), "bob": _light(SURROGATES), "carol": _light()}
     for student, notebook in students.items():
         repo = repos / f"week01-{student}"
         repo.mkdir(parents=True)
-        _git(repo, "init", "-q", "-b", "main")
+        git(repo, "init", "-q", "-b", "main")
         (repo / "week01.ipynb").write_bytes(notebook)
-        _git(repo, "add", "-A")
-        _git(repo, "commit", "-q", "-m", "work")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "work")
     roster = tmp_path / "roster.csv"
     with roster.open("w", newline="") as stream:
         writer = csv.writer(stream)
@@ -212,7 +199,9 @@ def test_a_check_that_echoes_50000_keys_gives_a_bounded_message() -> None:
     course = shared_folder()
     try:
         make_course(course)
-        graded = grade_cli({"keys": notebook(ECHO_50000_KEYS)}, week=SECRET_WEEK, course=course)
+        graded = grade_cli(
+            {"keys": secret_notebook(ECHO_50000_KEYS)}, week=SECRET_WEEK, course=course
+        )
     finally:
         shutil.rmtree(course, ignore_errors=True)
     record = graded.records["keys"]

@@ -193,11 +193,13 @@ class _Child:
     drain: _OutputDrain
     feeder: threading.Thread  # writes the job's public part to stdin
     private_part: bytes | None  # written to stdin on ``public_done``; None: stdin is closed
+    output_before_private: int | None = None  # the output's size then: what the record says
 
     def send_private_part(self) -> None:
         """Write the private part (once) from a thread; the harness reads it when it is ready."""
         payload, self.private_part = self.private_part, None
         if payload is not None:
+            self.output_before_private = self.drain.total
             threading.Thread(target=self._after_feeder, args=(payload,), daemon=True).start()
 
     def _after_feeder(self, payload: bytes) -> None:
@@ -440,7 +442,9 @@ def _clean_up(child: _Child, iso: Isolation, uid: int | None, export: RunExport)
     with contextlib.suppress(OSError, ValueError):
         child.process.stdin.close()  # type: ignore[union-attr]
     child.drain.join(timeout=5)
-    export.output_bytes += child.drain.total
+    # how much the notebook printed is a number it controls: counted up to the private part only
+    sent = child.output_before_private
+    export.output_bytes += child.drain.total if sent is None else sent
     export.output_tail = child.drain.tail.decode("utf-8", "replace")
     if iso.mode == "weak":
         shutil.rmtree(child.workdir, ignore_errors=True)

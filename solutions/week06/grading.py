@@ -536,15 +536,20 @@ def probe_history(
     lr: float,
     batch_size: int,
     dropout: float,
+    given_in_eval: bool = False,
     **options: Any,
 ) -> dict[str, Any]:
     """The history, what the logger and the callback saw, and every forward pass of the model
     (rows, first input column, mode, graph). The model's dropout draws from its own generator, so
-    the numbers do not depend on torch's global random state, which the notebook does not fix."""
+    the numbers do not depend on torch's global random state, which the notebook does not fix.
+    ``given_in_eval`` hands the model over in evaluation mode: "the model is in training mode
+    while it learns" holds from the first batch only if the loop switches to it itself."""
     import torch
 
     X, y = dataset(data, n_train + n_val, seed, **options)
     model = mlp(seed, sizes, dropout=dropout)
+    if given_in_eval:
+        model.eval()
     forwards = watch_forwards(model)
     logger = RecordingLogger()
     callbacks: list[Any] = []

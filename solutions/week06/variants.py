@@ -389,11 +389,12 @@ def _history_wrong(mistake):
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         history = {key: [] for key in ("train_loss", "val_loss", "train_acc", "val_acc")}
         n = len(y_train)
-        model.train()
+        if mistake != "trusts_given_mode":
+            model.train()
         for epoch in range(epochs):
             if mistake == "fresh_optimizer":
                 optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-            if mistake != "stays_in_eval":
+            if mistake not in ("stays_in_eval", "trusts_given_mode"):
                 model.train()
             if mistake == "no_shuffle":
                 order = torch.arange(n)
@@ -429,6 +430,8 @@ def _history_wrong(mistake):
                 model.train()
             if on_epoch_end is not None:
                 on_epoch_end(epoch, model)
+            if mistake == "trusts_given_mode":
+                model.train()  # back to training mode after each epoch, never before the first
         return history
 
     train.__name__ = f"history_{mistake}"
@@ -442,6 +445,7 @@ history_fresh_optimizer = _history_wrong("fresh_optimizer")
 history_drops_last_batch = _history_wrong("drops_last_batch")
 history_no_zero_grad = _history_wrong("no_zero_grad")
 history_stays_in_eval = _history_wrong("stays_in_eval")
+history_trusts_given_mode = _history_wrong("trusts_given_mode")
 history_metrics_with_graph = _history_wrong("metrics_with_graph")
 history_val_on_train = _history_wrong("val_on_train")
 history_percent = _history_wrong("percent")
@@ -958,6 +962,12 @@ WRONG = [
         history_stays_in_eval,
         "never back to training mode",
         breaks=HISTORY_ITEMS,
+    ),
+    Variant(
+        "train_with_history",
+        history_trusts_given_mode,
+        "first epoch in the mode the model was handed over in",
+        breaks=("train_with_history.hidden",),  # only the hidden probe hands it over in eval mode
     ),
     Variant(
         "train_with_history",

@@ -184,7 +184,10 @@ RULES = [
         "train_with_history",
         "the model is in **training mode** while it learns",
         HISTORY,
-        ("train_with_history:history_stays_in_eval", "train_with_history:history_trusts_given_mode"),
+        (
+            "train_with_history:history_stays_in_eval",
+            "train_with_history:history_trusts_given_mode",
+        ),
     ),
     Rule(
         "train_with_history",

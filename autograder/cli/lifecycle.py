@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograder.course import CourseError, check_week_name
-from autograder.github.client import GitHubClient
+from autograder.github.client import GitHubClient, Identity
 
 if TYPE_CHECKING:
     from autograder.official.naming import Assignee
@@ -36,17 +36,18 @@ class Course:
     org: str
     prefix: str
     client: GitHubClient
+    identity: Identity  # the token's login and GitHub's clock
     assignees: list[Assignee]
     roster: list[RosterEntry]
 
 
-def add_arguments(parser: argparse.ArgumentParser, *, roster_required: bool = True) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("week", help="week name, e.g. week03")
     parser.add_argument("--org", required=True, help="the GitHub organisation of the course")
     parser.add_argument(
         "--roster",
         type=Path,
-        required=roster_required,
+        required=True,
         help="roster CSV: a 'student' column (GitHub logins), optional 'team'",
     )
     parser.add_argument("--prefix", default=None, help="repository name prefix (default 'WEEK-')")
@@ -69,16 +70,16 @@ def open_course(args: argparse.Namespace, verb: str, scopes: set[str]) -> Course
 
     week = check_week_name(args.week)
     try:
-        roster = load_roster(args.roster) if args.roster else []
+        roster = load_roster(args.roster)
         assignees = naming.assignees(roster)
     except CollectError as error:
         raise CourseError(str(error)) from error
     pace = github_session.DEFAULT_PACE if args.pace is None else args.pace
     client = github_session.connect(pace=pace)
-    github_session.check_token(client, scopes, verb)
+    identity = github_session.check_token(client, scopes, verb)
     github_session.check_organisation(client, args.org)
     prefix = naming.default_prefix(week) if args.prefix is None else args.prefix
-    return Course(week, args.org, prefix, client, assignees, roster)
+    return Course(week, args.org, prefix, client, identity, assignees, roster)
 
 
 def progress_bar(count: int) -> Callable[[str, str], None] | None:

@@ -171,6 +171,7 @@ def distribute_one(
         outcomes.append(Outcome(full, student, status, invite.made))
     if outcomes:
         outcomes[0].changes[:0] = changes.made
+        outcomes[0].notes += changes.notes
     return outcomes
 
 
@@ -247,7 +248,7 @@ def _open_pull_request(
     pull = api.open_pull_request(
         client, full, DEFAULT_BRANCH, FEEDBACK_BRANCH, PULL_TITLE, PULL_BODY
     )
-    changes.note(f"open the Feedback pull request #{pull['number']}")
+    changes.record(f"open the Feedback pull request #{pull['number']}")
 
 
 def _reason(error: GitHubError) -> str:

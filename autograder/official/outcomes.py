@@ -28,6 +28,7 @@ class Outcome:
     student: str
     status: str
     changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was seen, not changed
     bad_input: bool = False  # the failure is the roster's or the course's, not GitHub's
 
     @property
@@ -49,6 +50,7 @@ class Changes:
     def __init__(self, dry_run: bool) -> None:
         self.dry_run = dry_run
         self.made: list[str] = []
+        self.notes: list[str] = []
 
     def make(self, what: str, action: Callable[[], T]) -> T | None:
         if self.dry_run:
@@ -58,15 +60,27 @@ class Changes:
         self.made.append(what)
         return result
 
+    def record(self, what: str) -> None:
+        """A change made (or, in a dry run, planned) by a call that also had to answer something."""
+        self.made.append(f"would {what}" if self.dry_run else what)
+
     def note(self, what: str) -> None:
-        """A change that was made by another call (e.g. a pull request's number once known)."""
-        self.made.append(what)
+        """Something seen and left alone (a closed pull request): shown, not counted as a change."""
+        self.notes.append(what)
 
 
 def table(outcomes: Iterable[Outcome]) -> str:
     """The per-student table, columns aligned; ``-`` where nothing changed."""
     rows = [("repository", "student", "status", "changes")]
-    rows += [(o.repository, o.student, o.status, ", ".join(o.changes) or "-") for o in outcomes]
+    rows += [
+        (
+            o.repository,
+            o.student,
+            o.status,
+            ", ".join([*o.changes, *(f"({n})" for n in o.notes)]) or "-",
+        )
+        for o in outcomes
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = []
     for row in rows:

@@ -84,11 +84,13 @@ def assignees(roster: list[RosterEntry]) -> list[Assignee]:
         groups.setdefault(owner.lower(), []).append(entry)
     if TEMPLATE_SUFFIX in groups:
         problems.append(f"{spelling[TEMPLATE_SUFFIX]!r}: the name of the template repository")
-    for key, members in groups.items():
-        logins = {m.student.lower() for m in members}
-        if key in {e.student.lower() for e in roster} and key not in logins:
+    teams = {owner_of_entry(e).lower() for e in roster if owner_of_entry(e) != e.student}
+    # a team named like a student who is not in it would share their repository
+    for entry in roster:
+        key = entry.student.lower()
+        if key in teams and (entry.extra.get(TEAM_COLUMN) or "").strip().lower() != key:
             problems.append(
-                f"the team {spelling[key]!r} has the login of another student: "
+                f"the team {spelling[key]!r} has the login of another student, {entry.student}: "
                 "their repositories would have the same name"
             )
     if problems:

@@ -125,9 +125,14 @@ class Lifecycle:
     def publish(self) -> None:
         self.say("\n1. publish the week 1 template to GitHub")
         code = self.cli(
-            "publish", WEEK, str(self.scratch / "template"), "--course", str(self.course_root),
-            "--github", TEMPLATE,
-        )  # fmt: skip
+            "publish",
+            WEEK,
+            str(self.scratch / "template"),
+            "--course",
+            str(self.course_root),
+            "--github",
+            TEMPLATE,
+        )
         repo = self.hub.repos.get(TEMPLATE.lower())
         self.check(
             "publish",
@@ -157,10 +162,14 @@ class Lifecycle:
         repos = {self.repo(s) for s in STUDENTS}
         made = [self.hub.repos.get(r.lower()) for r in sorted(repos)]
         ready = all(
-            r is not None and r.private and r.template == TEMPLATE
-            and any(p.state == "open" and (p.head, p.base) == ("main", "feedback") for p in r.pulls())
+            r is not None
+            and r.private
+            and r.template == TEMPLATE
+            and any(
+                p.state == "open" and (p.head, p.base) == ("main", "feedback") for p in r.pulls()
+            )
             for r in made
-        )  # fmt: skip
+        )
         invited = sorted(i.invitee for r in made if r for i in r.invitations)
         self.check(
             "distribute",
@@ -232,11 +241,10 @@ class Lifecycle:
             )
             self.check(
                 f"workflow {student} {kind}",
-                not run.failed and len(practice) == 1
-                and practice_points[kind] in practice[0],
+                not run.failed and len(practice) == 1 and practice_points[kind] in practice[0],
                 f"{self.repo(student)} #1: one grade comment, "
                 + (practice[0].splitlines()[1].lstrip("# ") if practice else "none"),
-            )  # fmt: skip
+            )
 
     def grade_workflow(self, student: str, clone: Path, sha: str, number: int) -> JobRun:
         """The template's grade workflow on a push to main, as the runner would run it."""
@@ -262,8 +270,15 @@ class Lifecycle:
         }
         context = {"github.workspace": str(clone), "github.token": self.tokens[BOT]}
         (job,) = workflow["jobs"]
-        return run_job(workflow, job, workspace=clone, runner=runner, env=env, context=context,
-                       skip=frozenset({"install"}))  # fmt: skip
+        return run_job(
+            workflow,
+            job,
+            workspace=clone,
+            runner=runner,
+            env=env,
+            context=context,
+            skip=frozenset({"install"}),
+        )
 
     def sync(self) -> None:
         self.say(
@@ -330,9 +345,19 @@ class Lifecycle:
         self.say("\n5. lock after the deadline (erin has an extension)")
         self.hub.set_time("2026-11-03T01:00:00Z")
         code = self.cli(
-            "lock", WEEK, "--roster", str(self.scratch / "roster.csv"), "--org", ORG,
-            "--deadline", DEADLINE, "--late-policy", str(self.scratch / "late.toml"), "--pace", "0",
-        )  # fmt: skip
+            "lock",
+            WEEK,
+            "--roster",
+            str(self.scratch / "roster.csv"),
+            "--org",
+            ORG,
+            "--deadline",
+            DEADLINE,
+            "--late-policy",
+            str(self.scratch / "late.toml"),
+            "--pace",
+            "0",
+        )
         levels = {s: self.hub.repository(self.repo(s)).collaborators.get(s) for s in STUDENTS}
         clone = self.scratch / "students" / "alice"
         (clone / "late.txt").write_text("too late\n")
@@ -356,22 +381,49 @@ class Lifecycle:
         self.hub.set_time("2026-11-03T02:00:00Z")
         grades = self.scratch / "grades" / WEEK
         code = self.cli(
-            "regrade", WEEK, "--course", str(self.course_root), "--roster", str(self.scratch / "roster.csv"),
-            "--repos", ORG, "--deadline", DEADLINE, "--late-policy", str(self.scratch / "late.toml"),
-            "--out", str(grades), "-j", "2",
-        )  # fmt: skip
+            "regrade",
+            WEEK,
+            "--course",
+            str(self.course_root),
+            "--roster",
+            str(self.scratch / "roster.csv"),
+            "--repos",
+            ORG,
+            "--deadline",
+            DEADLINE,
+            "--late-policy",
+            str(self.scratch / "late.toml"),
+            "--out",
+            str(grades),
+            "-j",
+            "2",
+        )
         rows = _gradebook(grades / "gradebook.csv")
         totals = {s: float(rows[s]["total"]) for s in rows}
         carol = rows.get("carol", {})
         self.check(
             "regrade",
-            code == 0 and totals == EXPECTED and carol.get("time_source") == "push"
+            code == 0
+            and totals == EXPECTED
+            and carol.get("time_source") == "push"
             and carol.get("days_late") == "1",
-            "totals " + ", ".join(f"{s} {t:g}" for s, t in totals.items())
+            "totals "
+            + ", ".join(f"{s} {t:g}" for s, t in totals.items())
             + f"; carol's late push counted by its push time ({carol.get('commit_time')})",
-        )  # fmt: skip
-        args = ("return", WEEK, str(grades), "--roster", str(self.scratch / "roster.csv"), "--org", ORG,
-                "--course", str(self.course_root), "--pace", "0")  # fmt: skip
+        )
+        args = (
+            "return",
+            WEEK,
+            str(grades),
+            "--roster",
+            str(self.scratch / "roster.csv"),
+            "--org",
+            ORG,
+            "--course",
+            str(self.course_root),
+            "--pace",
+            "0",
+        )
         code = self.cli(*args)
         posted = {
             s: [b for b in self.comments(s) if f"official grade for {s}" in b] for s in STUDENTS
@@ -406,8 +458,16 @@ class Lifecycle:
 
     def run(self) -> bool:
         started = time.monotonic()
-        steps = (self.setup, self.publish, self.distribute, self.work, self.sync, self.lock,
-                 self.regrade_and_return, self.unlock)  # fmt: skip
+        steps = (
+            self.setup,
+            self.publish,
+            self.distribute,
+            self.work,
+            self.sync,
+            self.lock,
+            self.regrade_and_return,
+            self.unlock,
+        )
         for step in steps:
             try:
                 step()
@@ -420,9 +480,10 @@ class Lifecycle:
             self.say("\nthe gradebook:\n")
             self.say(_gradebook_table(grades))
         self.say(
-            "\n" + ", ".join(f"{k}: {v}" for k, v in self.measures.items())
+            "\n"
+            + ", ".join(f"{k}: {v}" for k, v in self.measures.items())
             + f"\nfiles in {self.scratch}"
-        )  # fmt: skip
+        )
         return self.ok
 
 

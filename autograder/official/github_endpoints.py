@@ -87,8 +87,12 @@ def wait_for_content(
         if sha is not None:
             return sha
         if waited >= timeout:
-            raise GitHubError("GET", f"/repos/{repo}/git/ref/heads/{branch}", 409,
-                              f"the repository is still empty after {timeout:.0f} s")  # fmt: skip
+            raise GitHubError(
+                "GET",
+                f"/repos/{repo}/git/ref/heads/{branch}",
+                409,
+                f"the repository is still empty after {timeout:.0f} s",
+            )
         sleep(delay)
         waited, delay = waited + delay, min(delay * 2, 5.0)
 

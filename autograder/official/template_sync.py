@@ -169,8 +169,11 @@ def pull_body(change: Plan, template: Template) -> str:
     lines += [f"* remove `{p}`" for p in change.remove]
     if change.conflicts:
         names = ", ".join(f"`{c}`" for c in change.conflicts)
-        lines += ["", f"The template's {names} changed too, but you have edited yours: it was kept "
-                  "as it is. Your course staff will tell you what changed."]  # fmt: skip
+        lines += [
+            "",
+            f"The template's {names} changed too, but you have edited yours: it was kept "
+            "as it is. Your course staff will tell you what changed.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -193,8 +196,9 @@ def sync_one(
         return "exists", None
     if api.branch_head(client, full, template.branch) is not None:  # pushed, but not yet proposed
         title = f"Template update ({template.commit[:12]})"
-        pull = api.open_pull_request(client, full, template.branch, DEFAULT_BRANCH, title,
-                                     pull_body(Plan(), template))  # fmt: skip
+        pull = api.open_pull_request(
+            client, full, template.branch, DEFAULT_BRANCH, title, pull_body(Plan(), template)
+        )
         changes.record(f"open pull request #{pull['number']}")
         return "updated", None
     bare, why = clone_bare(

@@ -82,6 +82,7 @@ class Token:
     value: str
     login: str
     scopes: frozenset[str] | None  # None: a fine-grained token (no X-OAuth-Scopes header)
+    read_only: bool = False  # like the GITHUB_TOKEN of a pull request from a fork
 
 
 @dataclass
@@ -257,11 +258,15 @@ class LocalGitHub:
             self.tokens[value] = Token(value, self.users[login.lower()], scopes)
             return value
 
-    def add_token(self, login: str, scopes: frozenset[str] | None) -> str:
-        """Another token of an existing user (e.g. one without a scope)."""
+    def add_token(
+        self, login: str, scopes: frozenset[str] | None, *, read_only: bool = False
+    ) -> str:
+        """Another token of an existing user (one without a scope, or one that may only read)."""
         if login.lower() not in self.users:
             raise KeyError(login)
-        return self.add_user(login, scopes=scopes)
+        value = self.add_user(login, scopes=scopes)
+        self.tokens[value].read_only = read_only
+        return value
 
     def add_organisation(
         self, login: str, *, owners: tuple[str, ...] = (), members: tuple[str, ...] = ()
@@ -285,9 +290,15 @@ class LocalGitHub:
                 raise ApiError(
                     422,
                     "Repository creation failed.",
-                    [{"resource": "Repository", "code": "custom", "field": "name",
-                      "message": "name already exists on this account"}],
-                )  # fmt: skip
+                    [
+                        {
+                            "resource": "Repository",
+                            "code": "custom",
+                            "field": "name",
+                            "message": "name already exists on this account",
+                        }
+                    ],
+                )
             owner = self.orgs[owner.lower()].login if owner.lower() in self.orgs else owner
             path = self.repos_root / owner.lower() / f"{name.lower()}.git"
             githttp.init_bare(path)
@@ -524,9 +535,13 @@ class LocalGitHub:
             tree = githttp.copy_tip(template.path, repo.path, "main")
             login = self.users.get(by.lower(), by)
             sha = githttp.new_commit(
-                repo.path, tree, [], "Initial commit", (login, f"{login}@users.noreply.github.com"),
+                repo.path,
+                tree,
+                [],
+                "Initial commit",
+                (login, f"{login}@users.noreply.github.com"),
                 self.now().isoformat(),
-            )  # fmt: skip
+            )
             self.move_ref(repo, "refs/heads/main", sha, by)
         except Exception:
             with self._lock:
@@ -559,6 +574,8 @@ class LocalGitHub:
                 extra["X-OAuth-Scopes"] = ", ".join(sorted(token.scopes))
                 extra["X-Accepted-OAuth-Scopes"] = "repo"
             extra.update(self._spend(token, method))
+            if token is not None and token.read_only and method != "GET":
+                raise ApiError(403, "Resource not accessible by integration")
             try:
                 document = json.loads(body) if body.strip() else None
             except ValueError as error:
@@ -569,9 +586,14 @@ class LocalGitHub:
                 match = pattern.fullmatch(path)
                 if match:
                     call = Call(
-                        method, path, query, document, token.login if token else None, token,
+                        method,
+                        path,
+                        query,
+                        document,
+                        token.login if token else None,
+                        token,
                         tuple(urllib.parse.unquote(g) for g in match.groups()),
-                    )  # fmt: skip
+                    )
                     status, payload, more = route(self, call)
                     extra.update(more)
                     return status, payload, extra
@@ -609,8 +631,12 @@ class LocalGitHub:
                 raise error
             budget = self.budgets.get(token.value if token else "")
             if budget is None:
-                return {"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "4999",
-                        "X-RateLimit-Reset": str(int(time.time()) + 3600), "X-RateLimit-Resource": "core"}  # fmt: skip
+                return {
+                    "X-RateLimit-Limit": "5000",
+                    "X-RateLimit-Remaining": "4999",
+                    "X-RateLimit-Reset": str(int(time.time()) + 3600),
+                    "X-RateLimit-Resource": "core",
+                }
             now = time.time()
             if now >= budget.reset:
                 budget.used, budget.reset = 0, now + budget.window
@@ -674,10 +700,14 @@ class LocalGitHub:
             return githttp.CgiAnswer(403, [("Content-Type", "text/plain")], message.encode())
         workflow = token is None or token.scopes is None or "workflow" in token.scopes
         call = dict(
-            method=method, path_info=f"/{repo.owner.lower()}/{repo.name.lower()}.git{match[3]}",
-            query=parts.query, headers=headers, body=body, remote_user=login or "anonymous",
+            method=method,
+            path_info=f"/{repo.owner.lower()}/{repo.name.lower()}.git{match[3]}",
+            query=parts.query,
+            headers=headers,
+            body=body,
+            remote_user=login or "anonymous",
             workflow_scope=workflow,
-        )  # fmt: skip
+        )
         if not (pushing and method == "POST"):
             return githttp.http_backend(self.repos_root, **call)  # type: ignore[arg-type]
         with repo.lock:  # before/after of the refs, for the activity API
@@ -804,8 +834,12 @@ def _create_org_repo(hub: LocalGitHub, call: Call) -> Answer:
         )
     private = bool(_field(call, "private", bool, required=False))
     _require_scope(call, "repo" if private else "public_repo", "repo")
-    repo = hub.create_repository(org.login, _field(call, "name"), private=private,
-                                 is_template=bool(_field(call, "is_template", bool, required=False)))  # fmt: skip
+    repo = hub.create_repository(
+        org.login,
+        _field(call, "name"),
+        private=private,
+        is_template=bool(_field(call, "is_template", bool, required=False)),
+    )
     return 201, hub.repo_json(repo, login), {}
 
 
@@ -942,8 +976,14 @@ def _create_git_commit(hub: LocalGitHub, call: Call) -> Answer:
     if any(githttp.read_commit(repo.path, str(p)) is None for p in parents):
         raise ApiError(422, "Parent SHA does not exist or is not a commit object")
     who = (hub.users.get(login.lower(), login), f"{login}@users.noreply.github.com")
-    sha = githttp.new_commit(repo.path, call.body["tree"], [str(p) for p in parents],
-                             _field(call, "message"), who, hub.now().isoformat())  # fmt: skip
+    sha = githttp.new_commit(
+        repo.path,
+        call.body["tree"],
+        [str(p) for p in parents],
+        _field(call, "message"),
+        who,
+        hub.now().isoformat(),
+    )
     commit = githttp.read_commit(repo.path, sha)
     assert commit is not None
     return 201, _commit_json(repo, commit), {}
@@ -1017,15 +1057,37 @@ def _create_pull(hub: LocalGitHub, call: Call) -> Answer:
             [{"resource": "PullRequest", "field": field_name, "code": "invalid"}],
         )
     if any(p.state == "open" and p.head == head and p.base == base for p in repo.pulls()):
-        raise ApiError(422, "Validation Failed",
-                       [{"resource": "PullRequest", "code": "custom",
-                         "message": f"A pull request already exists for {repo.owner}:{head}."}])  # fmt: skip
+        raise ApiError(
+            422,
+            "Validation Failed",
+            [
+                {
+                    "resource": "PullRequest",
+                    "code": "custom",
+                    "message": f"A pull request already exists for {repo.owner}:{head}.",
+                }
+            ],
+        )
     if not githttp.git(repo.path, "rev-list", f"{base_sha}..{head_sha}").strip():
-        raise ApiError(422, "Validation Failed",
-                       [{"resource": "PullRequest", "code": "custom",
-                         "message": f"No commits between {base} and {head}"}])  # fmt: skip
-    pull = hub.add_issue(repo.full_name, _field(call, "title"), _field(call, "body", str, False) or "",
-                         call.user or "", head=head, base=base)  # fmt: skip
+        raise ApiError(
+            422,
+            "Validation Failed",
+            [
+                {
+                    "resource": "PullRequest",
+                    "code": "custom",
+                    "message": f"No commits between {base} and {head}",
+                }
+            ],
+        )
+    pull = hub.add_issue(
+        repo.full_name,
+        _field(call, "title"),
+        _field(call, "body", str, False) or "",
+        call.user or "",
+        head=head,
+        base=base,
+    )
     return 201, hub.pull_json(repo, pull), {}
 
 
@@ -1067,8 +1129,12 @@ def _list_issues(hub: LocalGitHub, call: Call) -> Answer:
 @route("POST", _R + r"/issues")
 def _create_issue(hub: LocalGitHub, call: Call) -> Answer:
     repo = hub._repo(call)  # anyone who can read a repository may open an issue in it
-    issue = hub.add_issue(repo.full_name, _field(call, "title"), _field(call, "body", str, False) or "",
-                          _login_required(call))  # fmt: skip
+    issue = hub.add_issue(
+        repo.full_name,
+        _field(call, "title"),
+        _field(call, "body", str, False) or "",
+        _login_required(call),
+    )
     return 201, hub.issue_json(repo, issue), {}
 
 
@@ -1125,8 +1191,10 @@ def _list_collaborators(hub: LocalGitHub, call: Call) -> Answer:
     for key, level in sorted(repo.collaborators.items()):
         user = hub.user_json(key)
         user["role_name"] = level
-        user["permissions"] = {name: LEVELS.index(level) >= LEVELS.index(mapped)
-                               for name, mapped in API_PERMISSIONS.items()}  # fmt: skip
+        user["permissions"] = {
+            name: LEVELS.index(level) >= LEVELS.index(mapped)
+            for name, mapped in API_PERMISSIONS.items()
+        }
         rows.append(user)
     return hub.page(call, rows)
 

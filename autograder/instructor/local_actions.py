@@ -16,6 +16,9 @@ A step that ``uses:`` an action runs only if the caller supplies it (a
 Python function of the step, e.g. for ``upload-artifact``); otherwise it is
 skipped and listed, like the steps the caller names in ``skip`` (network
 installs: the tests run in the already-built course environment).
+
+``user``: run the steps as that uid, as a hosted runner runs them as its
+ordinary ``runner`` user (needs root; the runner's files are made theirs).
 """
 
 from __future__ import annotations
@@ -133,6 +136,7 @@ def run_job(
     skip: frozenset[str] = frozenset(),
     actions: Mapping[str, Action] | None = None,
     timeout: float = STEP_TIMEOUT,
+    user: int | None = None,
 ) -> JobRun:
     """Run ``job_name``'s steps (see the module docstring); ``env`` is the runner's base environment."""
     job = workflow["jobs"][job_name]
@@ -145,6 +149,11 @@ def run_job(
     path_file, env_file = runner / "path", runner / "env"
     path_file.write_text("")
     env_file.write_text("")
+    as_user: list[str] = []
+    if user is not None:
+        as_user = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", "--"]
+        for path in (runner, runner / "temp", path_file, env_file):
+            os.chown(path, user, user)
     base = {
         **env,
         "GITHUB_WORKSPACE": str(workspace),
@@ -167,6 +176,9 @@ def run_job(
         output, summary = runner / f"output{index}", runner / f"summary{index}"
         output.write_text("")
         summary.write_text("")
+        if user is not None:
+            for path in (output, summary):
+                os.chown(path, user, user)
         step_env.update(GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary))
         if "uses" in step:
             action = (actions or {}).get(str(step["uses"]).split("@")[0])
@@ -180,7 +192,7 @@ def run_job(
         script = runner / f"step{index}.sh"
         script.write_text(str(step["run"]))
         done = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+            [*as_user, "bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
             cwd=workspace,
             env=step_env,
             capture_output=True,

@@ -374,30 +374,49 @@ class Lifecycle:
             f"alice's push was {'refused' if refused else 'ACCEPTED'}",
         )
 
+    def sandbox_for_the_regrade(self) -> dict[str, str]:
+        """The environment of the demo's regrade: official grading refuses the weak sandbox.
+
+        The demo grades only the course's own notebooks, so where this machine
+        offers nothing stronger (not root, no user namespaces) it accepts the
+        weak one for that regrade, and says so; a real regrade still refuses.
+        """
+        from autograder.grading.submission import ALLOW_WEAK_ENV
+        from autograder.sandbox.isolation import isolation
+
+        if isolation().mode != "weak":
+            return {}
+        self.say(
+            "   only the weak sandbox is available here: the demo grades only its own notebooks, "
+            f"so it sets {ALLOW_WEAK_ENV}=1 for this regrade (a real one refuses: run it as root)"
+        )
+        return {ALLOW_WEAK_ENV: "1"}
+
     def regrade_and_return(self) -> None:
         self.say(
             "\n6. the official regrade from the organisation (push times from GitHub), then return"
         )
         self.hub.set_time("2026-11-03T02:00:00Z")
         grades = self.scratch / "grades" / WEEK
-        code = self.cli(
-            "regrade",
-            WEEK,
-            "--course",
-            str(self.course_root),
-            "--roster",
-            str(self.scratch / "roster.csv"),
-            "--repos",
-            ORG,
-            "--deadline",
-            DEADLINE,
-            "--late-policy",
-            str(self.scratch / "late.toml"),
-            "--out",
-            str(grades),
-            "-j",
-            "2",
-        )
+        with _environment(**self.sandbox_for_the_regrade()):
+            code = self.cli(
+                "regrade",
+                WEEK,
+                "--course",
+                str(self.course_root),
+                "--roster",
+                str(self.scratch / "roster.csv"),
+                "--repos",
+                ORG,
+                "--deadline",
+                DEADLINE,
+                "--late-policy",
+                str(self.scratch / "late.toml"),
+                "--out",
+                str(grades),
+                "-j",
+                "2",
+            )
         rows = _gradebook(grades / "gradebook.csv")
         totals = {s: float(rows[s]["total"]) for s in rows}
         carol = rows.get("carol", {})

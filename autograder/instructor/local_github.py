@@ -62,6 +62,7 @@ API_PERMISSIONS = {
 }
 INVITATION_PERMISSIONS = {"read", "triage", "write", "maintain", "admin"}
 DEFAULT_SCOPES = frozenset({"repo", "workflow", "read:org"})
+MAX_BODY_CHARACTERS = 65_536  # GitHub refuses longer bodies of issues, pull requests, comments
 STAFF = ("Course staff", "course-staff@users.noreply.github.com")
 GIT_PATH = re.compile(r"^/([A-Za-z0-9._-]+)/([A-Za-z0-9._-]+?)\.git(/.*)$")
 
@@ -774,6 +775,18 @@ def _field(call: Call, name: str, kind: type = str, required: bool = True) -> An
     if not isinstance(value, kind):
         raise ApiError(
             422, f"Invalid request.\n\nFor '{name}', {value!r} is not a {kind.__name__}."
+        )
+    if name == "body" and len(value) > MAX_BODY_CHARACTERS:  # of an issue, pull request, comment
+        raise ApiError(
+            422,
+            "Validation Failed",
+            [
+                {
+                    "code": "custom",
+                    "field": "body",
+                    "message": f"body is too long (maximum is {MAX_BODY_CHARACTERS} characters)",
+                }
+            ],
         )
     return value
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from autograder.course import CourseError, WeekPaths
 from autograder.github.client import GitHubClient, GitHubError, RateLimited
-from autograder.github.pull_request import upsert_comment
+from autograder.github.pull_request import MAX_COMMENT_BYTES, upsert_comment
 from autograder.instructor import gate, leaks
 from autograder.official import github_endpoints as api
 from autograder.official.distribution import DEFAULT_BRANCH, FEEDBACK_BRANCH
@@ -35,7 +35,6 @@ from autograder.official.outcomes import Changes, Outcome, failure
 from autograder.scoring import references
 
 FEEDBACK = "feedback"
-MAX_BODY_CHARS = 65_000  # GitHub refuses comment and issue bodies over 65,536 characters
 
 
 def marker(week: str, student: str) -> str:
@@ -61,11 +60,10 @@ def leaks_in(paths: WeekPaths, folder: Path) -> list[leaks.Leak]:
     return leaks.scan_tree(folder, secrets)
 
 
-def body_of(week: str, student: str, text: str) -> str:
+def body_of(week: str, student: str, text: str) -> str | None:
+    """The comment's body, or None when it is longer than GitHub takes."""
     body = f"{marker(week, student)}\n{text.rstrip()}\n"
-    if len(body) > MAX_BODY_CHARS:
-        raise CourseError(f"the feedback of {student} is longer than a GitHub comment can be")
-    return body
+    return body if len(body.encode("utf-8")) <= MAX_COMMENT_BYTES else None
 
 
 def return_feedback(
@@ -92,6 +90,12 @@ def return_feedback(
                 outcomes.append(failure(full, student, f"no feedback file {path}", bad_input=True))
                 continue
             body = body_of(week, student, path.read_text(encoding="utf-8"))
+            if body is None:
+                reason = (
+                    f"{path} is over {MAX_COMMENT_BYTES} bytes, more than a GitHub comment takes"
+                )
+                outcomes.append(failure(full, student, reason, bad_input=True))
+                continue
             try:
                 if not looked:
                     number, looked = _feedback_pull_request(client, full), True

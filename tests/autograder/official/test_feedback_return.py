@@ -132,3 +132,25 @@ def test_a_missing_feedback_file_fails_its_row_and_a_dry_run_posts_nothing(
     assert github_course.writes_since(start) == []
     code, out = give_back(github_course, github_course.tmp / "nowhere")
     assert code == 2 and "run the regrade first" in out
+
+
+def test_feedback_longer_than_a_comment_fails_its_row_and_the_others_are_posted(
+    github_course: Course, graded: Path
+) -> None:
+    # 4 bytes a character: under GitHub's 65,536 characters, over the bytes the grader allows
+    (graded / "feedback" / "bob.md").write_text("# week01\n\n" + "🙂" * 20_000 + "\n")
+    code, out = give_back(github_course, graded)
+    assert code == 2 and "bob.md is over 65000 bytes" in out, out
+    assert [marker(WEEK, "carol") in b for b in feedback_comments(github_course, "red")] == [True]
+    assert len(feedback_comments(github_course, "alice")) == 1
+
+
+def test_the_local_github_refuses_a_body_longer_than_githubs_limit(github_course: Course) -> None:
+    from autograder.github.client import GitHubClient, GitHubError
+
+    client = GitHubClient(github_course.staff, github_course.hub.api_url)
+    issue = client.post(f"/repos/{ORG}/{WEEK}-template/issues", {"title": "t", "body": "x"})
+    path = f"/repos/{ORG}/{WEEK}-template/issues/{issue['number']}/comments"
+    assert client.post(path, {"body": "x" * 65_536})["body"] == "x" * 65_536
+    with pytest.raises(GitHubError, match="body is too long"):
+        client.post(path, {"body": "x" * 65_537})

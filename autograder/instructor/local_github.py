@@ -776,7 +776,8 @@ def _field(call: Call, name: str, kind: type = str, required: bool = True) -> An
         raise ApiError(
             422, f"Invalid request.\n\nFor '{name}', {value!r} is not a {kind.__name__}."
         )
-    if name == "body" and len(value) > MAX_BODY_CHARACTERS:  # of an issue, pull request, comment
+    too_long = isinstance(value, str) and len(value) > MAX_BODY_CHARACTERS
+    if name == "body" and too_long:  # of an issue, a pull request, a comment
         raise ApiError(
             422,
             "Validation Failed",

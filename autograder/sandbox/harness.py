@@ -11,7 +11,9 @@ which variants) to probe. The harness
    the next cell still runs;
 2. runs each item's probe in a forked child with its own time limit, so a
    probe that hangs, crashes or exits costs only that item, and state a
-   probe mutates never leaks into the next one;
+   probe mutates never leaks into the next one; in an official run an item
+   that *uses* other names gets their reference implementations in its fork
+   (:func:`install_references`);
 3. writes one frame per cell and per item to the results pipe: plain data in
    the :mod:`autograder.wire.exchange` format, never anything executable.
 
@@ -37,6 +39,7 @@ from autograder.wire import exchange
 from autograder.wire import framing as protocol
 
 CELL_PREFIX = "<cell "
+REFERENCE_CODE_FILENAME = "<reference implementations>"
 PR_SET_CHILD_SUBREAPER = 36
 
 # The harness shares its interpreter with the notebook, which may patch any
@@ -63,6 +66,10 @@ class CellTimeout(BaseException):
 
 class ItemTimeout(BaseException):
     """Raised by SIGALRM when a probe runs past its time limit."""
+
+
+class ReferenceSetupError(Exception):
+    """The reference implementations could not be defined in a probe's fork (a grader set-up error)."""
 
 
 # ----------------------------------------------------------------------------- output
@@ -93,16 +100,20 @@ class Channel:
 # ----------------------------------------------------------------------------- errors
 def describe_error(error: BaseException) -> dict[str, Any]:
     """Type, message and the student's cell/line where it was raised (no grader frames)."""
-    location = ""
+    location, reference = "", ""
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         if frame.filename.startswith(CELL_PREFIX):
             cell = frame.filename[len(CELL_PREFIX) : -1]
             location = f"cell {cell}, line {frame.lineno}"
             break
+        if frame.filename == REFERENCE_CODE_FILENAME:
+            reference = frame.name  # the outermost reference frame: the used function
     try:
         message = str(error)
     except Exception:  # a hostile __str__
         message = ""
+    if reference:  # its message would quote the solution's code: name the function instead
+        message = f"inside {reference}, run from the solution for this item: check what you pass it"
     return {
         "error_type": type(error).__name__[:80],
         "error_message": message[:500],
@@ -447,6 +458,7 @@ def _probe_in_child(
         try:
             if variant is not None:
                 _swap_in(variant, namespace)
+            install_references(namespace, item.uses, _REFERENCE_CODE)
             missing = [name for name in item.requires if name not in namespace]
             if missing:
                 channel.send({**header, "status": "missing", "missing": missing})
@@ -478,6 +490,33 @@ def _probe_in_child(
         )
     except BaseException as error:
         channel.send({**header, "status": "error", **describe_error(error)})
+
+
+# ----------------------------------------------------------------------------- references
+_REFERENCE_CODE: types.CodeType | None = None  # set by main() in official runs only
+
+
+def install_references(
+    namespace: dict[str, Any], uses: tuple[str, ...], reference_code: types.CodeType | None
+) -> None:
+    """Replace each name in ``uses`` by its reference implementation, in this probe's fork only.
+
+    The references are defined in a copy of the notebook's namespace, so they see
+    its imports and data (as the cells left them) and call each other: a reference
+    ``train`` calls the reference ``iterate_minibatches``, not the student's. The
+    student's code reads the used names from ``namespace`` when it runs, so it calls
+    the references. The copy lacks the used names, so that code which does not
+    define one fails here instead of handing back the student's own.
+    """
+    if reference_code is None or not uses:
+        return
+    definitions = {k: v for k, v in namespace.items() if k not in uses}
+    try:
+        exec(reference_code, definitions)
+        substitutes = {name: definitions[name] for name in uses}
+    except Exception as error:
+        raise ReferenceSetupError(f"{type(error).__name__}: {error}"[:300]) from None
+    namespace.update(substitutes)
 
 
 # ----------------------------------------------------------------------------- strays
@@ -559,6 +598,10 @@ def main(results_fd: int) -> None:
     job_frame = _read_job()
     job = job_frame.header
     notebook_bytes, *spec_sources = job_frame.blobs
+    if job.get("reference_code"):  # the last blob: official runs only, private like the hidden spec
+        global _REFERENCE_CODE
+        *spec_sources, reference_code = spec_sources
+        _REFERENCE_CODE = compile(reference_code, REFERENCE_CODE_FILENAME, "exec")
     modules = load_spec_modules(job["specs"], spec_sources)
     items = {}
     for role in ("public", "hidden"):

@@ -62,12 +62,18 @@ MAX_ATTEMPTS = 3
 
 @dataclass
 class HarnessJob:
-    """What to send the harness: the notebook and the spec sources, which items to probe."""
+    """What to send the harness: the notebook and the spec sources, which items to probe.
+
+    ``reference_code`` is the source of the reference implementations that items
+    using other names are probed with (official runs only; private like the
+    hidden spec, see :mod:`autograder.instructor.reference_implementations`).
+    """
 
     notebook: bytes
     specs: list[tuple[str, str, bytes]]  # (role, filename, source)
     items: list[str]
     variants: list[dict[str, Any]] = field(default_factory=list)
+    reference_code: bytes = b""
     # probes run in parallel forks: 2 on a 2-core machine for one submission; a batch
     # that already grades several submissions at once passes 1
     item_workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
@@ -172,8 +178,10 @@ def _spawn(
         "item_workers": job.item_workers,
         "dedicated_uid": uid is not None,
         "already_done": [[k[0], k[1]] for k, v in export.items.items() if v.status != "not_run"],
+        "reference_code": bool(job.reference_code),
     }
-    payload = framing.pack(header, job.notebook, *(source for _, _, source in job.specs))
+    blobs = [job.notebook, *(source for _, _, source in job.specs)]
+    payload = framing.pack(header, *blobs, *([job.reference_code] if job.reference_code else []))
     process = subprocess.Popen(
         [sys.executable, "-I", "-c", BOOT, str(write_fd), PACKAGE_ROOT],
         stdin=subprocess.PIPE,

@@ -2,9 +2,11 @@
 
 The Markdown is what a student reads (PR comment, job summary, terminal):
 a headline with the score, a table of items, then for each item that lost
-points what was expected, what came back and one hint. It never shows a
-grader traceback or a hidden value, and when hidden items remain it says
-so instead of claiming that everything passed.
+points what was expected, what came back and one hint. An item that fails
+while a function it uses fails too says to fix that function first, instead
+of a hint about its own code. It never shows a grader traceback or a hidden
+value, and when hidden items remain it says so instead of claiming that
+everything passed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ def _cell(text: str) -> str:
     text = " ".join(str(text).split())
     text = text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("`", "'")
+
+
+def blocked_note(names: list[str]) -> str:
+    """What an item that uses failing functions says: their names, never a value."""
+    quoted = " and ".join(f"`{_cell(n)}`" for n in names)
+    return f"may fail only because {quoted} {'does' if len(names) == 1 else 'do'}: fix that first"
 
 
 def markdown(results: dict[str, Any], *, marker: bool = False) -> str:
@@ -57,21 +65,25 @@ def markdown(results: dict[str, Any], *, marker: bool = False) -> str:
     lines += [summary, "", "| | item | points | feedback |", "|---|---|---|---|"]
     for t in tests:
         icon = STATUS_ICON.get(t["status"], "")
-        feedback = t["message"] if t["status"] != "passed" else "passed"
+        feedback = _cell(t["message"]) if t["status"] != "passed" else "passed"
+        if t.get("blocked_by"):
+            feedback = f"{blocked_note(t['blocked_by'])}. {feedback}"
         lines.append(
-            f"| {icon} | `{_cell(t['name'])}` | {format_points(t['score'])} / {format_points(t['max_score'])} | {_cell(feedback)} |"
+            f"| {icon} | `{_cell(t['name'])}` | {format_points(t['score'])} / {format_points(t['max_score'])} | {feedback} |"
         )
-    # a hint helps an attempt that went wrong; an untouched stub needs none yet
-    failing = [
-        t
+    # a hint helps an attempt that went wrong; an untouched stub needs none yet, and an
+    # item that fails with a function it uses is pointed at that function instead
+    hints = [
+        f"- `{_cell(t['name'])}`: {blocked_note(t['blocked_by'])}."
+        if t.get("blocked_by")
+        else f"- `{_cell(t['name'])}`: {_cell(t['hint'])}"
         for t in tests
         if t["status"] != "passed"
-        and t.get("hint")
+        and (t.get("hint") or t.get("blocked_by"))
         and not t["message"].startswith("not implemented")
     ]
-    if failing:
-        lines += ["", "### Hints", ""]
-        lines += [f"- `{_cell(t['name'])}`: {_cell(t['hint'])}" for t in failing]
+    if hints:
+        lines += ["", "### Hints", "", *hints]
     notes = results.get("notes") or []
     errors = [c for c in results.get("cells", []) if c.get("error")]
     if notes or errors:

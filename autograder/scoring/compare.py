@@ -4,6 +4,11 @@ Imports nothing that executes notebooks or student code. Anything the
 sandbox sent that is malformed, oversized, missing or of the wrong type
 scores zero for that item with a message; a check that itself fails on odd
 data is contained to its item.
+
+A practice run has no reference implementations to give an item that uses
+another function (``Item.uses``), so :func:`note_failing_uses` marks each
+failing item whose used function fails its own items: the report then says
+to fix that function first.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from autograder.wire import exchange
 from autograder.wire.export import ItemExport, RunExport
 
 PASSED, PARTIAL, FAILED, ERROR = "passed", "partial", "failed", "error"
+NOT_IMPLEMENTED = "not implemented yet"
 
 
 @dataclass
@@ -31,6 +37,8 @@ class ItemResult:
     hidden: bool
     hint: str = ""
     seconds: float = 0.0
+    # the functions this item uses whose own items fail too (practice runs; names, never values)
+    blocked_by: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +50,7 @@ class ItemResult:
             "visibility": "hidden" if self.hidden else "public",
             "hint": self.hint if self.status != PASSED else "",
             "seconds": self.seconds,
+            "blocked_by": list(self.blocked_by),
         }
 
 
@@ -57,6 +66,25 @@ def score_items(
     ]
 
 
+def note_failing_uses(items: list[Item], results: list[ItemResult]) -> None:
+    """Set ``blocked_by`` on each failing item that uses a function whose own items fail.
+
+    A function's own items are those that test it alone (it is the one name
+    they require without only using it): one that fails is evidence that the
+    function is wrong, so the item that uses it may fail only because of it.
+    For runs without reference implementations; ``results`` are ``items``'s, in order.
+    """
+    failing = {r.name for r in results if r.status != PASSED}
+
+    def fails_alone(name: str) -> bool:
+        return any(i.name in failing and set(i.requires) - set(i.uses) == {name} for i in items)
+
+    for item, result in zip(items, results, strict=True):
+        # an untouched stub fails on its own, whatever it uses
+        if result.name in failing and not result.message.startswith(NOT_IMPLEMENTED):
+            result.blocked_by = tuple(name for name in item.uses if fails_alone(name))
+
+
 def score_item(
     item: Item, export: ItemExport | None, references: dict[str, Any], run: RunExport
 ) -> ItemResult:
@@ -64,6 +92,17 @@ def score_item(
         return _result(
             item,
             Outcome(0.0, "no reference output for this item (grader set-up error)"),
+            ERROR,
+            export,
+        )
+    if export is not None and export.error_type == "ReferenceSetupError":
+        return _result(
+            item,
+            Outcome(
+                0.0,
+                "not graded: the solution's version of a function this item uses could not be "
+                "set up (a grader set-up error, not a mistake of yours)",
+            ),
             ERROR,
             export,
         )
@@ -130,7 +169,7 @@ def _error_text(item: Item, export: ItemExport, reveal: bool) -> str:
     if export.status == "crashed":
         return export.error_message
     if export.error_type == "NotImplementedError":
-        return f"not implemented yet (NotImplementedError{where})"
+        return f"{NOT_IMPLEMENTED} (NotImplementedError{where})"
     if export.error_type == "ExportError":
         return f"the returned value cannot be graded: {export.error_message}"
     if not reveal:  # the message may quote hidden inputs

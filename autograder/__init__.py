@@ -20,7 +20,8 @@ Trusted side
   ``github/``       the REST client, the Actions runner, the grade on a PR
 
 The instructor's tools (never copied into a student template)
-  ``instructor/``   authoring, release and its gate, leak scan, publish, demo
+  ``instructor/``   authoring, release and its gate, leak scan, publish, demo,
+                    the reference implementations official runs substitute
   ``official/``     roster, repositories, late policy, regrade, gradebook, shards
 
 Shared

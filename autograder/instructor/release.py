@@ -8,7 +8,7 @@
 2. the solution notebook runs once in the sandbox; every item's probe output
    becomes its reference, and every variant in ``variants.py`` is probed in
    the same run; the code of the names items ``use`` is extracted from the
-   solution notebook (:mod:`autograder.instructor.reference_implementations`)
+   solution notebook (:mod:`autograder.instructor.reference_code`)
    and substituted in that run and the stub's, as in every official run;
 3. the gate: the solution scores full marks; the stub scores zero; each
    wrong variant loses the points of every item it must break, each right
@@ -21,8 +21,9 @@
    score (:mod:`autograder.instructor.mutation_score`) as one more gate step.
 
 ``write_release`` then replaces ``assignments/weekNN`` and the references
-(and reference implementations) in ``solutions/weekNN/references``. ``drift`` compares a fresh build with what
-is committed, so a hand edit to a generated file fails CI.
+(and reference implementations) in ``solutions/weekNN/references``.
+``drift`` compares a fresh build with what is committed, so a hand edit to a
+generated file fails CI.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ from autograder.instructor.mutation_score import (
     judge,
     load_allowlist,
 )
-from autograder.instructor.reference_implementations import reference_implementations, used_names
+from autograder.instructor.reference_code import reference_implementations, used_names
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.supervisor import HarnessJob, run_in_sandbox
 from autograder.scoring import references

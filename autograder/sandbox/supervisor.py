@@ -66,7 +66,7 @@ class HarnessJob:
 
     ``reference_code`` is the source of the reference implementations that items
     using other names are probed with (official runs only; private like the
-    hidden spec, see :mod:`autograder.instructor.reference_implementations`).
+    hidden spec, see :mod:`autograder.instructor.reference_code`).
     """
 
     notebook: bytes

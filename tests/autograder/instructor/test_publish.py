@@ -282,3 +282,11 @@ def test_planted_reference_implementations_are_found(
     (tree / where).write_text(WEEK03.reference_implementations.read_text())
     found = private_material(WEEK03, tree)
     assert any(problem.startswith(where) for problem in found), found
+
+
+def test_no_file_of_the_grader_or_the_library_has_a_private_name() -> None:
+    """Publish and the Classroom 50 adapter refuse private names anywhere in a tree they ship."""
+    shipped = {
+        p.name for package in ("autograder", "course_lib") for p in (ROOT / package).rglob("*")
+    }
+    assert not shipped & publish.PRIVATE_NAMES

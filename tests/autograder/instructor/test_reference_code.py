@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from autograder.course import WeekPaths
-from autograder.instructor.reference_implementations import reference_implementations, used_names
+from autograder.instructor.reference_code import reference_implementations, used_names
 from autograder.instructor.release import write_reference_code
 from autograder.spec import Item, Week, checks
 

@@ -49,7 +49,7 @@ def notebook_statements(notebook: Path) -> tuple[dict[str, Statement], list[Stat
     """(last definition of each name, every import) among the notebook's non-test code cells."""
     definitions: dict[str, Statement] = {}
     imports: list[Statement] = []
-    for index, raw, is_test in code_cells(json.loads(notebook.read_text())):
+    for index, raw, is_test, _ in code_cells(json.loads(notebook.read_text())):
         if is_test:
             continue
         source = strip_magics(raw)

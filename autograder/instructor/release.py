@@ -65,7 +65,7 @@ from autograder.instructor.mutation_score import (
 )
 from autograder.instructor.reference_code import reference_implementations, used_names
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.supervisor import HarnessJob, run_in_sandbox
+from autograder.sandbox.supervisor import HarnessJob, private_item_names, run_in_sandbox
 from autograder.scoring import references
 from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Variant, Week, load_week
 from autograder.wire import exchange
@@ -184,12 +184,14 @@ def run_solution(
     if mutants:
         specs.append(("mutants", MUTANTS_SPEC, mutants_module(mutants)))
         requests += mutant_requests(week, mutants)
+    code = week_reference_code(paths, week).encode()
     job = HarnessJob(
         notebook=paths.solution_notebook.read_bytes(),
         specs=specs,
         items=[i.name for i in week.items],
         variants=requests,
-        reference_code=week_reference_code(paths, week).encode(),
+        private_items=private_item_names(week.items, bool(code)),
+        reference_code=code,
     )
     return run_in_sandbox(
         job, limits=limits, hide=[paths.private_dir / REFERENCES] if paths.private_dir else []
@@ -234,11 +236,13 @@ def mutation_test(
 def run_stub(paths: WeekPaths, week: Week, student_notebook: bytes | None = None) -> RunExport:
     """The untouched student notebook in the sandbox, run as officially (hidden items too)."""
     notebook = paths.notebook.read_bytes() if student_notebook is None else student_notebook
+    code = week_reference_code(paths, week).encode()
     job = HarnessJob(
         notebook,
         _specs(paths, False),
         [i.name for i in week.items],
-        reference_code=week_reference_code(paths, week).encode(),
+        private_items=private_item_names(week.items, bool(code)),
+        reference_code=code,
     )
     return run_in_sandbox(job, hide=private_paths(paths))
 

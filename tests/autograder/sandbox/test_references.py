@@ -15,7 +15,7 @@ import pytest
 from autograder.sandbox import harness
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.supervisor import HarnessJob, run_in_sandbox
-from autograder.wire import exchange
+from autograder.wire import exchange, framing
 from autograder.wire.export import RunExport
 from tests.conftest import make_notebook
 
@@ -62,6 +62,7 @@ def no_batches(xs):
 WRONG = [Variant("batches", no_batches, "no batches at all")]
 """
 ITEMS = ["train", "train.not_isolated", "batches", "train.bad_input"]
+USING = ["train", "train.bad_input"]  # the items that declare uses
 VARIANT_KEY = "wrong:batches:no_batches"
 
 
@@ -82,6 +83,8 @@ def run(reference_code: str) -> RunExport:
             }
         ],
         reference_code=reference_code.encode(),
+        # what private_item_names gives: the reference code is private, so are its users
+        private_items=USING if reference_code else [],
     )
     return run_in_sandbox(job, limits=FAST)
 
@@ -169,6 +172,18 @@ def test_an_official_run_probes_an_item_that_uses_a_name_with_its_reference() ->
     bad = official.items[("train.bad_input", None)]
     assert bad.status == "error" and bad.error_type == "TypeError"
     assert bad.error_message.startswith("inside batches") and "len" not in bad.error_message
+    # the solution's code reached the sandbox only in the private part, after the public probes
+    late = {name for (name, key), e in official.items.items() if key is None and e.after_private}
+    assert late == set(USING)
+
+
+def test_the_reference_code_travels_in_the_private_part_only() -> None:
+    job = HarnessJob(make_notebook(*STUDENT), [("public", "grading.py", SPEC.encode())], ITEMS)
+    job.reference_code, job.private_items = REFERENCE.encode(), USING
+    assert job.has_private_part
+    (private,) = list(framing.FrameReader().feed(job.private_part()))
+    assert private.header["reference_code"] and private.blobs[-1] == REFERENCE.encode()
+    assert private.header["items"] == USING
 
 
 def test_without_reference_code_every_item_runs_the_students_functions() -> None:

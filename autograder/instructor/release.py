@@ -161,9 +161,10 @@ def variant_requests(week: Week) -> list[dict[str, Any]]:
     """Harness requests for every variant: which items to probe with it swapped in.
 
     A right variant is probed on every item that requires its target (it must keep them all). A
-    wrong one only on the items the gate reads for it: those it must break and those of the rules
-    that name it; an item that merely *uses* its target (``Item.uses``) is not probed unless the
-    variant lists it, which keeps weeks whose composite items train models within the run limit.
+    wrong one only on the items the gate reads for it: those it must break, those of the rules
+    that name it and those that only use its target (``Item.uses``: it must cost them nothing);
+    a testing item it need not break is skipped, which keeps weeks whose training items test
+    several rules within the run limit.
     """
     requests = []
     for kind, variants in (("wrong", week.wrong), ("right", week.right)):
@@ -172,6 +173,7 @@ def variant_requests(week: Week) -> list[dict[str, Any]]:
             if kind == "wrong":
                 read = set(gate.must_break(week, variant))
                 read.update(n for r in week.rules if variant.key in r.broken_by for n in r.items)
+                read.update(i.name for i in week.items if variant.target in i.uses)
                 items = [name for name in items if name in read]
             requests.append(
                 {"key": variant_key(kind, variant), "kind": kind, "index": index, "items": items}

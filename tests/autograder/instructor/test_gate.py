@@ -97,11 +97,13 @@ def test_stub_and_solution_steps(notebook: Path) -> None:
 
 
 def test_wrong_variants_are_probed_only_where_the_gate_reads_them() -> None:
-    """A wrong variant of a used function is not probed on an item that only uses it (it runs on
-    the items it must break and on those of its rules); a right one is probed on every item."""
+    """A wrong variant runs on the items it must break, on those of its rules and on those that
+    only use its target (it must cost them nothing), not on another item testing its target; a
+    right one is probed on every item."""
     from autograder.instructor.release import variant_requests
 
     pick = Item("pick", 1, probe=lambda ns: None, check=checks.equal(), requires=("pick",))
+    edge = Item("pick.edge", 1, probe=lambda ns: None, check=checks.equal(), requires=("pick",))
     train = Item(
         "train",
         1,
@@ -113,11 +115,11 @@ def test_wrong_variants_are_probed_only_where_the_gate_reads_them() -> None:
     wrong = Variant("pick", lambda *a: 0, "a planted mistake", breaks=("pick",), label="own")
     ruled = Variant("pick", lambda *a: 0, "a planted mistake", breaks=("pick",), label="ruled")
     right = Variant("pick", lambda *a: 0, "written differently", label="other")
-    week = Week("week99", Path("."), [pick, train], wrong=[wrong, ruled], right=[right])
-    week.rules = [Rule("pick", RULE_TEXT, ("train",), ("pick:ruled",))]
+    week = Week("week99", Path("."), [pick, edge, train], wrong=[wrong, ruled], right=[right])
+    week.rules = [Rule("pick", RULE_TEXT, ("pick.edge",), ("pick:ruled",))]
     probed = {r["key"]: r["items"] for r in variant_requests(week)}
     assert probed == {
-        "wrong:pick:own": ["pick"],
-        "wrong:pick:ruled": ["pick", "train"],
-        "right:pick:other": ["pick", "train"],
+        "wrong:pick:own": ["pick", "train"],
+        "wrong:pick:ruled": ["pick", "pick.edge", "train"],
+        "right:pick:other": ["pick", "pick.edge", "train"],
     }

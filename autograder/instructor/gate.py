@@ -163,24 +163,37 @@ def every_item_broken(week: Week, solution: RunExport, refs: dict[str, Any]) -> 
     )
 
 
+def isolation_witness(week: Week, used: str) -> Variant | None:
+    """The wrong variant of ``used`` that proves the items using it are isolated: the first listed.
+
+    An official run replaces every lookup of a used name with the reference implementation, so
+    the item's result cannot depend on which wrong variant was swapped in: one per used name
+    proves the replacement, and probing every variant of it would re-run each expensive item
+    (a training run) once per variant, past the sandbox's run limit (week 5: 49 variants of the
+    names its four training items use).
+    """
+    return next((v for v in week.wrong if v.target == used), None)
+
+
 def used_mistakes_cost_nothing(
     week: Week, solution: RunExport, refs: dict[str, Any]
 ) -> GateOutcome:
-    """Each item keeps full marks with every wrong variant of a name it only uses swapped in,
-    and every used name has such a variant (else nothing proves the item is isolated)."""
+    """Each item keeps full marks with a wrong variant of each name it only uses swapped in (the
+    :func:`isolation_witness`), and every used name has one (else nothing proves the item is
+    isolated)."""
     name = "a mistake in a used function costs the item nothing"
     pairs = [(item, used) for item in week.items for used in item.uses]
     if not pairs:
         return GateOutcome(name, True, "no item uses another graded name")
     problems = []
     for item, used in pairs:
-        variants = [v for v in week.wrong if v.target == used]
-        if not variants:
+        variant = isolation_witness(week, used)
+        if variant is None:
             problems.append(f"{item.name} uses {used}, but no wrong variant of {used} proves it")
-        for variant in variants:
-            result = variant_results(week, solution, refs, "wrong", variant)[item.name]
-            if result.score < result.max_score:
-                problems.append(f"{item.name} lost points to {variant.key}: {result.message}")
+            continue
+        result = variant_results(week, solution, refs, "wrong", variant)[item.name]
+        if result.score < result.max_score:
+            problems.append(f"{item.name} lost points to {variant.key}: {result.message}")
     detail = "; ".join(problems[:10]) if problems else f"{len(pairs)} (item, used name) pairs"
     return GateOutcome(name, not problems, detail)
 

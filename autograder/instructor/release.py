@@ -162,9 +162,10 @@ def variant_requests(week: Week) -> list[dict[str, Any]]:
 
     A right variant is probed on every item that requires its target (it must keep them all). A
     wrong one only on the items the gate reads for it: those it must break, those of the rules
-    that name it and those that only use its target (``Item.uses``: it must cost them nothing);
-    a testing item it need not break is skipped, which keeps weeks whose training items test
-    several rules within the run limit.
+    that name it and, for the :func:`~autograder.instructor.gate.isolation_witness` of its
+    target, those that only use it (``Item.uses``: it must cost them nothing); the rest are
+    skipped, which keeps weeks whose training items use several graded names within the run
+    limit.
     """
     requests = []
     for kind, variants in (("wrong", week.wrong), ("right", week.right)):
@@ -173,7 +174,8 @@ def variant_requests(week: Week) -> list[dict[str, Any]]:
             if kind == "wrong":
                 read = set(gate.must_break(week, variant))
                 read.update(n for r in week.rules if variant.key in r.broken_by for n in r.items)
-                read.update(i.name for i in week.items if variant.target in i.uses)
+                if variant is gate.isolation_witness(week, variant.target):
+                    read.update(i.name for i in week.items if variant.target in i.uses)
                 items = [name for name in items if name in read]
             requests.append(
                 {"key": variant_key(kind, variant), "kind": kind, "index": index, "items": items}

@@ -97,9 +97,9 @@ def test_stub_and_solution_steps(notebook: Path) -> None:
 
 
 def test_wrong_variants_are_probed_only_where_the_gate_reads_them() -> None:
-    """A wrong variant runs on the items it must break, on those of its rules and on those that
-    only use its target (it must cost them nothing), not on another item testing its target; a
-    right one is probed on every item."""
+    """A wrong variant runs on the items it must break and on those of its rules; the first one
+    of a used name (its isolation witness) also on the items that only use it; a right one is
+    probed on every item."""
     from autograder.instructor.release import variant_requests
 
     pick = Item("pick", 1, probe=lambda ns: None, check=checks.equal(), requires=("pick",))
@@ -120,6 +120,6 @@ def test_wrong_variants_are_probed_only_where_the_gate_reads_them() -> None:
     probed = {r["key"]: r["items"] for r in variant_requests(week)}
     assert probed == {
         "wrong:pick:own": ["pick", "train"],
-        "wrong:pick:ruled": ["pick", "pick.edge", "train"],
+        "wrong:pick:ruled": ["pick", "pick.edge"],
         "right:pick:other": ["pick", "pick.edge", "train"],
     }

@@ -60,6 +60,17 @@ def test_a_used_name_without_a_wrong_variant_proves_nothing_and_is_refused() -> 
     assert not outcome.ok and "no wrong variant of batches" in outcome.detail
 
 
+def test_one_wrong_variant_per_used_name_is_the_witness() -> None:
+    """The official run replaces the used name whatever variant is swapped in: the first wrong
+    variant of it proves the isolation, the others are not read (nor probed on the item)."""
+    also_wrong = Variant("batches", lambda *a: [], "shuffles badly", label="shuffle")
+    spec = week(DROPS_LAST, also_wrong, WRONG_TRAIN)
+    assert gate.isolation_witness(spec, "batches") is DROPS_LAST
+    assert gate.isolation_witness(spec, "loss") is None
+    unprobed = run({**VALUES, ("batches", "wrong:batches:shuffle"): 0})  # not on "train"
+    assert gate.used_mistakes_cost_nothing(spec, unprobed, REFS).ok
+
+
 def test_without_uses_the_step_has_nothing_to_prove() -> None:
     plain = Week("week99", Path("."), [item("batches", ("batches",))], wrong=[DROPS_LAST])
     assert gate.used_mistakes_cost_nothing(plain, ISOLATED, REFS).ok

@@ -87,6 +87,7 @@ def grade_submission(
     """
     if hidden:
         require_official_sandbox()
+    sandbox = isolation().summary()  # raises SandboxUnavailable: a set-up problem, not a record
     started = time.monotonic()
     scope = OFFICIAL if hidden else PRACTICE
     submission: dict[str, Any] = {
@@ -98,7 +99,7 @@ def grade_submission(
         week = load_week_spec(paths, hidden)
         refs, digest = load_week_references(paths, hidden)
         grader["reference_sha256"] = digest
-        grader["sandbox"] = isolation().summary()
+        grader["sandbox"] = sandbox
         items = week.items_for(hidden)
         notes: list[str] = []
         if isinstance(notebook, bytes):

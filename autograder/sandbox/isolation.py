@@ -38,6 +38,7 @@ from pathlib import Path
 from autograder.sandbox import mounts
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.pid_namespace import split_into_namespace
+from autograder.sandbox.reachability import SandboxUnavailable, blocked_paths
 from autograder.sandbox.seccomp import refuse_keyrings
 from autograder.sandbox.strays import RUN_TAG_VARIABLE, tasks_of_uid
 from autograder.sandbox.syscalls import (
@@ -246,6 +247,8 @@ def isolation() -> Isolation:
                 "use shared IPC and see other processes"
             )
             uid = SANDBOX_UID_BASE if os.geteuid() == 0 else None
+            if uid is not None and (blocked := blocked_paths(uid, uid)):
+                raise SandboxUnavailable(blocked[0].explain())
             facts = _probe_mode("weak", uid) or {}
             return Isolation(
                 "weak",
@@ -255,7 +258,7 @@ def isolation() -> Isolation:
                 tuple(notes),
                 keyring_isolated=facts.get("keyring_refused") is True,
             )
-    raise RuntimeError(f"sandbox mode {forced!r} is not available on this machine")
+    raise SandboxUnavailable(f"sandbox mode {forced!r} is not available on this machine")
 
 
 def _namespaced(

@@ -72,11 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from autograder.course import CourseError
+    from autograder.sandbox.reachability import SandboxUnavailable
 
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except CourseError as error:
+    except (CourseError, SandboxUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:

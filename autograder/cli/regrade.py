@@ -72,12 +72,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--yes", action="store_true", help="overwrite an existing gradebook that changes"
     )
     parser.add_argument(
+        "--allow-version-drift",
+        action="store_true",
+        help="grade although numpy, torch, scikit-learn... differ from those that computed the references",
+    )
+    parser.add_argument(
         "--course", type=Path, default=None, help="course repository (default: found from cwd)"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder.course import CourseError, locate_week
+    from autograder.course import REFERENCES, CourseError, locate_week
     from autograder.official.late_policy import LatePolicy, PolicyError
     from autograder.official.regrade import (
         check_changes,
@@ -100,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
     from autograder.grading.submission import require_official_sandbox
 
     require_official_sandbox()  # before cloning anything; grading checks it again
+    _require_reference_environment(paths.private_dir / REFERENCES, args.allow_version_drift)
     try:
         shard = parse_shard(args.shard)
         roster = load_roster(args.roster)
@@ -134,3 +140,27 @@ def run(args: argparse.Namespace) -> int:
     if counts.get("error"):
         return ExitCode.INTERNAL
     return ExitCode.FAILED if counts.get("missing") else ExitCode.OK
+
+
+def _require_reference_environment(directory: Path, allowed: bool) -> None:
+    """Refuse to grade officially with other numeric library versions than the references'."""
+    from autograder.course import CourseError
+    from autograder.scoring import provenance
+
+    recorded = provenance.load(directory)
+    if recorded is None:
+        print(
+            "warning: the references record no provenance; release the week again to record "
+            "which library versions computed them",
+            file=sys.stderr,
+        )
+        return
+    drift = provenance.library_drift(recorded, provenance.environment())
+    if drift and not allowed:
+        raise CourseError(
+            "the references were computed with other library versions: "
+            + "; ".join(drift)
+            + ". Install the course's requirements.lock, or pass --allow-version-drift"
+        )
+    for line in drift:
+        print(f"warning: version drift accepted: {line}", file=sys.stderr)

@@ -15,6 +15,18 @@ student's copy is used), and the notebook is read from git objects with
 ``git cat-file`` at the chosen commit: a symlinked or oversized notebook is
 refused, never followed, so it cannot point at instructor files.
 
+Before anything is graded, the index refuses (:meth:`RepoIndex.check_against`,
+exit 2): repositories of no roster student, and folders that look like a
+student's repository but do not follow the naming rule (``week01_alice``,
+``alice-week01``, ``Week1-alice``), each with the roster name it probably
+belongs to. A ``--repos`` folder that does not exist says so.
+
+A clone that fails because the repository does not exist gives the student
+the status ``missing``; any other failure (an expired token, a network
+error, a timeout) is ``error`` with git's whole message, every credential
+in it replaced by ``***`` (:func:`redacted`), so a bad token never marks a
+class missing.
+
 Commit times: a commit's date is set by the student and can be forged. When
 the repositories come from GitHub, the time GitHub *received* each push
 (the repository activity API) is used instead, and the gradebook's
@@ -29,6 +41,8 @@ row's note says which commits were passed over.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import json
 import os
 import re
 import subprocess
@@ -71,15 +85,36 @@ class RepoIndex:
         None  # student -> (before, after, time)
     )
     auth_header: str | None = None
+    misnamed: dict[str, str] = field(default_factory=dict)  # folder -> the student it looks like
 
     def check_against(self, roster: list[RosterEntry]) -> None:
-        """Refuse (loudly) repositories that belong to nobody on the roster."""
+        """Refuse (loudly) repositories that belong to nobody on the roster, or are misnamed."""
+        problems = []
         if self.unknown:
-            raise CollectError(
+            students = [e.student.lower() for e in roster]
+            named = []
+            for name in sorted(self.unknown)[:20]:
+                close = difflib.get_close_matches(name.lower(), students, n=1, cutoff=0.6)
+                close = close or difflib.get_close_matches(
+                    name.lower().split("-", 1)[-1], students, n=1, cutoff=0.6
+                )
+                named.append(name + (f" (did you mean {close[0]}?)" if close else ""))
+            problems.append(
                 f"{len(self.unknown)} repositories belong to no student on the roster: "
-                + ", ".join(sorted(self.unknown)[:20])
+                + ", ".join(named)
                 + " (add them to the roster, or move them out of the way)"
             )
+        if self.misnamed:
+            problems.append(
+                f"{len(self.misnamed)} folders look like a student's repository but do not follow "
+                "the naming rule <prefix><student>: "
+                + ", ".join(
+                    f"{folder} (probably {who})" for folder, who in sorted(self.misnamed.items())
+                )
+                + " (rename them, or give the path in the roster's repo column)"
+            )
+        if problems:
+            raise CollectError("\n".join(problems))
 
 
 def index_repositories(
@@ -107,11 +142,16 @@ def index_repositories(
                 else child.name
             )
             if prefix and not child.name.startswith(prefix) and name.lower() not in students:
+                who = probable_student(child.name, prefix, students)
+                if who and _is_git_repository(child):
+                    index.misnamed[child.name] = who
                 continue  # not a repository of this assignment
             if name.lower() in students:
                 locations[students[name.lower()]] = str(child.resolve())
             else:
                 index.unknown.append(child.name)
+    elif "://" not in repos and (Path(repos).exists() or "/" in repos or repos.startswith(".")):
+        raise CollectError(f"--repos {repos!r} is not a folder (no such directory here)")
     elif re.match(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$", repos):
         index = _index_organisation(repos, prefix, students, client=client, token=token)
     else:
@@ -130,7 +170,10 @@ def _index_organisation(
     token = token or os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
     if client is None:
         if not token:
-            raise CollectError(f"listing the repositories of {org} needs a token: set GITHUB_TOKEN")
+            raise CollectError(
+                f"--repos {org!r} is no folder here, and listing the repositories of a GitHub "
+                "organisation of that name needs a token: set GITHUB_TOKEN"
+            )
         from autograder.github.client import DEFAULT_API_URL, GitHubClient
 
         client = GitHubClient(token, os.environ.get("GITHUB_API_URL", DEFAULT_API_URL))
@@ -179,6 +222,33 @@ def push_events(client: RestClient, owner: str, name: str) -> list[tuple[str, st
     return events
 
 
+def probable_student(folder: str, prefix: str, students: dict[str, str]) -> str:
+    """The roster student a misnamed folder (``week01_alice``, ``alice-week01``) probably belongs to ("" if none).
+
+    The folder's letters and digits, without those of the prefix (at either
+    end, or its week number written without a leading zero), are one
+    student's; or the folder is a near miss of ``<prefix><student>``.
+    """
+    core = _alnum(folder)
+    stems = {_alnum(prefix), _alnum(re.sub(r"0+(\d)", r"\1", prefix))} - {""}
+    by_core = {_alnum(lower): student for lower, student in students.items()}
+    for stem in stems:
+        for rest in (core.removeprefix(stem), core.removesuffix(stem)):
+            if rest != core and rest in by_core:
+                return by_core[rest]
+    expected = {f"{prefix}{lower}".lower(): student for lower, student in students.items()}
+    close = difflib.get_close_matches(folder.lower(), list(expected), n=1, cutoff=0.85)
+    return expected[close[0]] if close else ""
+
+
+def _alnum(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _is_git_repository(path: Path) -> bool:
+    return (path / ".git").exists() or (path / "HEAD").is_file()
+
+
 # ----------------------------------------------------------------------------- git, read-only
 def _git(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
@@ -211,15 +281,44 @@ def _git(
         return subprocess.CompletedProcess(command, 124, b"", message)
 
 
+NO_REPOSITORY = "no git repository there"
+# What git says when the repository itself is not there (GitHub over https and ssh, a local path).
+_ABSENT = re.compile(
+    r"repository not found|does not appear to be a git repository|repository '[^']*' not found",
+    re.IGNORECASE,
+)
+
+
+def repository_absent(message: str) -> bool:
+    """Whether a failed clone's message says the repository does not exist (else: an error)."""
+    return message == NO_REPOSITORY or bool(_ABSENT.search(message))
+
+
+def redacted(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with credentials replaced by ``***``: user:password in URLs, and each secret given.
+
+    The tokens in ``GITHUB_TOKEN`` / ``GH_TOKEN`` are always among the secrets.
+    """
+    known = [*secrets, os.environ.get("GITHUB_TOKEN", ""), os.environ.get("GH_TOKEN", "")]
+    for secret in sorted({s for s in known if len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    text = re.sub(r"(?i)(authorization:\s*\w+\s+)\S+", r"\1***", text)
+    return re.sub(r"(://)[^/@\s]+@", r"\1***@", text)
+
+
 def clone_bare(
     location: str, dest: Path, auth_header: str | None = None
 ) -> tuple[Path | None, str]:
-    """A bare copy of ``location`` at ``dest``: (path, "") or (None, why it failed)."""
+    """A bare copy of ``location`` at ``dest``: (path, "") or (None, why it failed).
+
+    ``why`` is git's whole message (credentials redacted); :func:`repository_absent`
+    tells a repository that is not there from a clone that failed.
+    """
     source = location
     if not re.match(r"^[a-z+]+://|^[^/]+@[^/]+:", location):
         path = Path(location)
-        if not (path / ".git").exists() and not (path / "HEAD").is_file():
-            return None, "no git repository there"
+        if not _is_git_repository(path):
+            return None, NO_REPOSITORY
         source = path.resolve().as_uri()
     env = {}
     if auth_header:
@@ -230,8 +329,9 @@ def clone_bare(
         }
     done = _git("clone", "--bare", "--quiet", "--no-hardlinks", "--", source, str(dest), env=env)
     if done.returncode != 0:
-        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        return None, (why[-1] if why else "git clone failed")[:200]
+        why = " ".join(done.stderr.decode("utf-8", "replace").split()) or "git clone failed"
+        secrets = [auth_header.split()[-1]] if auth_header else []
+        return None, redacted(why, secrets)[:2000]
     return dest, ""
 
 
@@ -307,6 +407,21 @@ def unusable_dates(commits: list[Commit], shown: int = 3) -> str:
     )
 
 
+def notebook_problem(data: bytes) -> str:
+    """Why ``data`` is not a notebook (invalid JSON, say after a merge conflict), or "" if it is one."""
+    try:
+        doc = json.loads(data)
+    except UnicodeDecodeError as error:
+        return f"the notebook is not UTF-8 text ({error.reason} at byte {error.start})"
+    except json.JSONDecodeError as error:
+        return f"the notebook is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+    except (ValueError, RecursionError) as error:
+        return f"the notebook is not valid JSON: {error}"
+    if not isinstance(doc, dict) or not isinstance(doc.get("cells"), list):
+        return "the file is JSON but not a notebook (no list of cells)"
+    return ""
+
+
 def read_notebook_blob(bare: Path, commit: str, path: str) -> tuple[bytes | None, str]:
     """The notebook at ``commit:path`` from git objects: (bytes, "") or (None, why not)."""
     done = _git("ls-tree", "-z", commit, "--", path, cwd=bare)
@@ -337,7 +452,11 @@ __all__ = [
     "commit_time",
     "history",
     "index_repositories",
+    "notebook_problem",
+    "probable_student",
     "push_events",
     "read_notebook_blob",
+    "redacted",
+    "repository_absent",
     "unusable_dates",
 ]

@@ -41,6 +41,7 @@ from autograder.official.gradebook import (
     GRADED,
     MISSING,
     NO_COMMIT,
+    NOT_SUBMITTED,
     STATUSES,
     UNREADABLE,
     GradebookError,
@@ -51,9 +52,11 @@ from autograder.official.gradebook import (
 from autograder.official.late_policy import Penalty, PolicyError
 
 RUN_META = "run.json"
-SHARD_FILES = ("results", "feedback")  # the per-student folders, each file listed in run.json
+SUBMISSIONS = "submissions"  # the notebook bytes graded, for the similarity report of a merge
+SHARD_FILES = ("results", "feedback", SUBMISSIONS)  # per-student folders, each file in run.json
 TOLERANCE = 1e-6  # a gradebook keeps 6 decimals
-WITHOUT_RECORD = (MISSING, EMPTY, NO_COMMIT, ERROR)  # rows of students nothing was graded for
+# rows of students nothing was graded for
+WITHOUT_RECORD = (MISSING, EMPTY, NOT_SUBMITTED, NO_COMMIT, ERROR)
 
 
 class ShardRefused(CourseError):
@@ -74,6 +77,7 @@ def run_meta(
     shard: str,
     students: list[str],
     files: dict[str, str],
+    inputs: str = "",
 ) -> str:
     """The text of a ``run.json``: what was graded, under which penalty, and each file's digest."""
     meta: dict[str, Any] = {
@@ -84,6 +88,7 @@ def run_meta(
         "shard": shard,
         "students": students,
         "files": files,
+        "inputs": inputs,
         "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
     return json.dumps(meta, indent=2) + "\n"
@@ -129,6 +134,11 @@ def verify_shard(folder: Path, week: str, points: dict[str, float]) -> VerifiedS
                 raise ShardRefused(f"{where}: points without a results record")
         else:
             check_row_against_record(row, _record(record, where), week, points, where)
+        notebook = files.get(f"{SUBMISSIONS}/{row.student}.ipynb")
+        if notebook is not None and file_digest(notebook) != row.sha256:
+            raise ShardRefused(
+                f"{where}: {SUBMISSIONS}/{row.student}.ipynb is not the notebook graded"
+            )
     return VerifiedShard(
         folder,
         rows,
@@ -248,7 +258,9 @@ def _run_meta(folder: Path, week: str) -> dict[str, Any]:
 def _listed_files(folder: Path, meta: dict[str, Any], students: set[str]) -> dict[str, bytes]:
     """Every file under the shard's per-student folders, each listed in run.json with its digest."""
     listed: dict[str, str] = meta["files"]
-    pattern = re.compile(r"^(results/(?P<r>[^/]+)\.json|feedback/(?P<f>[^/]+)\.md)$")
+    pattern = re.compile(
+        r"^(results/(?P<r>[^/]+)\.json|feedback/(?P<f>[^/]+)\.md|submissions/(?P<n>[^/]+)\.ipynb)$"
+    )
     present = {
         f"{sub}/{path.name}"
         for sub in SHARD_FILES
@@ -261,7 +273,7 @@ def _listed_files(folder: Path, meta: dict[str, Any], students: set[str]) -> dic
     files = {}
     for relative, digest in sorted(listed.items()):
         match = pattern.match(relative)
-        if match is None or (match["r"] or match["f"]) not in students:
+        if match is None or (match["r"] or match["f"] or match["n"]) not in students:
             raise ShardRefused(f"{folder}/{RUN_META} lists {relative!r}, no file of its students")
         path = folder / relative
         if path.is_symlink() or not path.is_file():

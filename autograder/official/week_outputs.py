@@ -1,0 +1,98 @@
+"""Write a week's gradebook files from its rows (a regrade, or the merge of its shards).
+
+The files and what is in them: :mod:`autograder.official.gradebook`. The
+same rows, roster and notebooks give the same bytes, so a merged regrade
+equals a single one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.files import write_atomic
+from autograder.official.canvas import canvas_csv, canvas_refusal
+from autograder.official.gradebook import (
+    CANVAS,
+    GRADEBOOK,
+    GRADED,
+    ITEMS_PLOT,
+    PLOT,
+    SIMILARITY,
+    SUMMARY,
+    Row,
+    gradebook_csv,
+)
+from autograder.official.plots import distribution_png, items_png
+from autograder.official.similarity import find_similar, similarity_csv
+from autograder.official.summary import summary_markdown
+from autograder.reporting.untrusted import csv_text
+
+
+@dataclass(frozen=True)
+class Written:
+    """The files written, and what became of ``canvas.csv`` (a sentence)."""
+
+    paths: list[Path]
+    canvas: str
+
+
+def canvas_outcome(
+    rows: list[Row], roster_extra: dict[str, dict[str, str]], header: str | None, week: str
+) -> tuple[bool, str]:
+    """(whether canvas.csv can be written, the sentence saying what it holds or why not)."""
+    refusal = canvas_refusal([row.student for row in rows], roster_extra)
+    if refusal:
+        return False, f"not written: {refusal}"
+    if header:
+        return True, f"written, assignment column {header!r}"
+    return True, (
+        f"written, assignment column {week!r}: Canvas takes a header without '(ID)' for a new "
+        "assignment; pass --canvas-assignment 'Name (ID)' to fill an existing one"
+    )
+
+
+def write_gradebook(
+    out: Path,
+    week: str,
+    rows: list[Row],
+    item_points: dict[str, float],
+    roster_extra: dict[str, dict[str, str]],
+    *,
+    canvas_assignment: str | None = None,
+    policy: str = "",
+    submissions: dict[str, bytes] | None = None,
+    template: bytes | None = None,
+) -> Written:
+    """Write the gradebook files into ``out``.
+
+    ``submissions`` (student -> the notebook bytes graded) and ``template``
+    (the released notebook) make the similarity report; without them it is left out.
+    """
+    names = list(item_points)
+    can_canvas, canvas = canvas_outcome(rows, roster_extra, canvas_assignment, week)
+    similar = None
+    texts = {GRADEBOOK: gradebook_csv(rows, names)}
+    if submissions is not None and template is not None:
+        graded = {row.student for row in rows if row.status == GRADED}
+        similar = find_similar(
+            {s: data for s, data in sorted(submissions.items()) if s in graded}, template
+        )
+        texts[SIMILARITY] = csv_text(similarity_csv(similar))
+    if can_canvas:
+        texts[CANVAS] = canvas_csv(rows, roster_extra, canvas_assignment or week)
+    elif (out / CANVAS).exists() or (out / CANVAS).is_symlink():
+        (out / CANVAS).unlink()  # an old export would be uploaded for this one
+    texts[SUMMARY] = summary_markdown(
+        week, rows, item_points, policy, similar=similar, canvas=canvas
+    )
+    paths = []
+    for name, text in texts.items():
+        write_atomic(out / name, text)
+        paths.append(out / name)
+    write_atomic(out / PLOT, distribution_png(week, rows, sum(item_points.values())))
+    write_atomic(out / ITEMS_PLOT, items_png(week, rows, item_points))
+    return Written([*paths, out / PLOT, out / ITEMS_PLOT], canvas)
+
+
+__all__ = ["Written", "canvas_outcome", "write_gradebook"]

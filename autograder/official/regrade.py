@@ -281,7 +281,9 @@ def inputs_digest(
 
 
 def previous_inputs(out: Path) -> str:
-    """The inputs digest the last regrade into ``out`` recorded ("" if none)."""
+    """The inputs digest the last regrade into ``out`` recorded ("" if none, or its gradebook is gone)."""
+    if not (out / GRADEBOOK).is_file():
+        return ""
     try:
         meta = json.loads((out / RUN_META).read_bytes())
     except (OSError, ValueError):

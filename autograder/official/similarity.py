@@ -30,6 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from autograder.reporting.untrusted import markdown_escaped
+
 IDENTICAL, NORMALISED, SIMILAR = "identical", "normalised", "similar"
 KINDS = (IDENTICAL, NORMALISED, SIMILAR)
 DEFAULT_THRESHOLD = 0.75
@@ -209,7 +211,10 @@ def similarity_markdown(pairs: list[SimilarPair], limit: int = 50) -> list[str]:
     ]
     for pair in pairs[:limit]:
         cells = ", ".join(f"`{c}`" for c in pair.cells) or "-"
-        lines.append(f"| {pair.first}, {pair.second} | {pair.kind} | {pair.score:g} | {cells} |")
+        students = (
+            f"{markdown_escaped(pair.first, limit=100)}, {markdown_escaped(pair.second, limit=100)}"
+        )
+        lines.append(f"| {students} | {pair.kind} | {pair.score:g} | {cells} |")
     if len(pairs) > limit:
         lines.append(f"| ... | {len(pairs) - limit} more pairs in similarity.csv | | |")
     return [*lines, ""]

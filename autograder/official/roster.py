@@ -68,7 +68,7 @@ def roster_spelling(name: str, students: list[str], what: str) -> str:
         return by_lower[name.lower()]
     close = difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=0.6)
     hint = f" (did you mean {' or '.join(by_lower[c] for c in close)}?)" if close else ""
-    raise CollectError(f"{what} name {name!r}, who is not on the roster{hint}")
+    raise CollectError(f"{what} names {name!r}, who is not on the roster{hint}")
 
 
 def roster_spellings(names: list[str], students: list[str], what: str) -> dict[str, str]:
@@ -81,7 +81,7 @@ def roster_spellings(names: list[str], students: list[str], what: str) -> dict[s
             problems.append(str(error))
     spelled = list(out.values())
     twice = sorted({s for s in spelled if spelled.count(s) > 1})
-    problems += [f"{what} name {s} more than once (in different cases)" for s in twice]
+    problems += [f"{what} names {s} more than once (in different cases)" for s in twice]
     if problems:
         raise CollectError("\n  ".join(["the names do not match the roster:", *problems]))
     return out

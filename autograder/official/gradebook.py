@@ -9,7 +9,8 @@ ordering, fixed number formatting):
                       score (before the late multiplier), adjustment (the
                       overrides' points), multiplier, total, max_score,
                       overrides (what the instructor decided, with reasons),
-                      note. Scores are fractional (up to 6 decimals), never
+                      note. A negative adjustment is written ``'-2``, like
+                      any cell starting with ``-``. Scores are fractional (up to 6 decimals), never
                       rounded to 0/1. A row without points (see below) has
                       its item, score and total cells blank, never 0.
 ``canvas.csv``        Canvas's gradebook import (:mod:`autograder.official.canvas`),
@@ -219,8 +220,11 @@ def read_gradebook(path: Path) -> tuple[list[str], list[Row]]:
 
 
 def _parsed(record: dict[str, str], column: str, kind: type, where: str) -> Any:
+    text = record[column]
+    if text.startswith("'-"):  # a negative number (an adjustment), written inert for spreadsheets
+        text = text[1:]
     try:
-        return kind(record[column])
+        return kind(text)
     except ValueError:
         raise GradebookError(f"{where}: {column} {record[column]!r} is not a number") from None
 

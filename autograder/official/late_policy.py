@@ -233,7 +233,7 @@ class LatePolicy:
         if self.take == TAKE_BEST:
             text += ", the better of the last on-time and the last late commit"
         if self.extensions:
-            text += f", {len(self.extensions)} extensions"
+            text += f", {len(self.extensions)} extension(s)"
         return text
 
 

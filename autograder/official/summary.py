@@ -52,7 +52,7 @@ def summary_markdown(
     ]
     late = sum(1 for row in rows if row.late)
     if late:
-        lines += [f"{late} students have commits after their deadline (the `late` column).", ""]
+        lines += [f"{late} student(s) with commits after their deadline (the `late` column).", ""]
     if totals:
         lines += [
             f"Totals of the {len(totals)} students with points (out of {fmt(max_score)}): "

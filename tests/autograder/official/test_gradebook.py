@@ -128,7 +128,7 @@ def test_summary_counts_statuses_and_pass_rates() -> None:
     assert "| `split` | 2 | 1 | 1 | 33.3% |" in text
     assert "| `leak.hidden` | 1 | 1 | 1 | 33.3% |" in text
     assert "- cem: missing (`no repository found for this student`)" in text
-    assert "1 students have commits after their deadline" in text
+    assert "1 student(s) with commits after their deadline" in text
 
 
 def test_plots_are_reproducible_pngs() -> None:

@@ -281,14 +281,19 @@ def inputs_digest(
 
 
 def previous_inputs(out: Path) -> str:
-    """The inputs digest the last regrade into ``out`` recorded ("" if none, or its gradebook is gone)."""
-    if not (out / GRADEBOOK).is_file():
-        return ""
+    """The inputs digest the last regrade into ``out`` recorded.
+
+    "" (so the regrade runs) when there is none, or when ``gradebook.csv`` is
+    no longer the file that regrade wrote (deleted, or edited by hand).
+    """
     try:
         meta = json.loads((out / RUN_META).read_bytes())
+        gradebook = file_digest((out / GRADEBOOK).read_bytes())
     except (OSError, ValueError):
         return ""
-    return str(meta.get("inputs", "")) if isinstance(meta, dict) else ""
+    if not isinstance(meta, dict) or meta.get("gradebook_sha256") != gradebook:
+        return ""
+    return str(meta.get("inputs", ""))
 
 
 def run_regrade(
@@ -509,6 +514,7 @@ def write_outputs(
         students=[row.student for row in result.rows],
         files=files,
         inputs=result.inputs,
+        gradebook_sha256=file_digest((out / GRADEBOOK).read_bytes()),
     )
     write_atomic(out / RUN_META, meta)
     return written

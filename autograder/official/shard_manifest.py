@@ -78,6 +78,7 @@ def run_meta(
     students: list[str],
     files: dict[str, str],
     inputs: str = "",
+    gradebook_sha256: str = "",
 ) -> str:
     """The text of a ``run.json``: what was graded, under which penalty, and each file's digest."""
     meta: dict[str, Any] = {
@@ -89,6 +90,7 @@ def run_meta(
         "students": students,
         "files": files,
         "inputs": inputs,
+        "gradebook_sha256": gradebook_sha256,
         "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
     return json.dumps(meta, indent=2) + "\n"

@@ -125,7 +125,8 @@ class Row:
         """(items + adjustment) x multiplier, never below zero (0 for a row without points)."""
         if not self.has_points:
             return 0.0
-        return round(max(0.0, (sum(self.items.values()) + self.adjustment) * self.multiplier), 6)
+        total = (sum(self.items.values()) + self.adjustment) * self.multiplier
+        return round(0.0 if total < 0 else total, 6)  # a nan stays nan, for the merge to refuse
 
     def shown_total(self) -> str:
         """The total as a gradebook shows it: blank for a row without points."""

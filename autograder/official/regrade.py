@@ -80,7 +80,13 @@ from autograder.official.repositories import (
     unusable_dates,
 )
 from autograder.official.roster import CollectError, RosterEntry
-from autograder.official.shard_manifest import RUN_META, SUBMISSIONS, file_digest, run_meta
+from autograder.official.shard_manifest import (
+    ADJUSTED,
+    RUN_META,
+    SUBMISSIONS,
+    file_digest,
+    run_meta,
+)
 from autograder.official.shards import shard_slice
 from autograder.official.week_outputs import Written, write_gradebook
 from autograder.reporting.markdown import markdown
@@ -447,7 +453,7 @@ def feedback_markdown(
         lines += ["", "Decided by the instructor:", ""]
         lines += [f"- {markdown_escaped(line, limit=500)}" for line in row.overrides.split("; ")]
         if row.adjustment:
-            lines.append(f"- points added in all: {fmt(row.adjustment)}")
+            lines.append(f"- {ADJUSTED.format(fmt(row.adjustment))}")
     if row.status != GRADED:
         lines += ["", f"Why: {markdown_code(row.note, limit=2000)}."]
     elif row.note:

@@ -12,6 +12,7 @@ it merges anything, the merge refuses a shard
 * every number of every row is finite; each item's score lies in
   [0, the item's points]; ``max_score`` is the week's; ``days_late`` is one
   the penalty allows and the multiplier is the one it gives for those days;
+* a row's adjustment (the overrides' points) is the one its feedback states;
 * each row agrees with its results record: same week, the record's item
   scores (each within its bounds) are the row's, the status, commit and
   notebook digest match; a row without a record scores nothing.
@@ -55,6 +56,7 @@ RUN_META = "run.json"
 SUBMISSIONS = "submissions"  # the notebook bytes graded, for the similarity report of a merge
 SHARD_FILES = ("results", "feedback", SUBMISSIONS)  # per-student folders, each file in run.json
 TOLERANCE = 1e-6  # a gradebook keeps 6 decimals
+ADJUSTED = "points added in all: {}"  # how a student's feedback states the overrides' adjustment
 # rows of students nothing was graded for
 WITHOUT_RECORD = (MISSING, EMPTY, NOT_SUBMITTED, NO_COMMIT, ERROR)
 
@@ -136,6 +138,11 @@ def verify_shard(folder: Path, week: str, points: dict[str, float]) -> VerifiedS
                 raise ShardRefused(f"{where}: points without a results record")
         else:
             check_row_against_record(row, _record(record, where), week, points, where)
+        feedback = files.get(f"feedback/{row.student}.md", b"").decode("utf-8", "replace")
+        if row.adjustment and ADJUSTED.format(fmt(row.adjustment)) not in feedback:
+            raise ShardRefused(f"{where}: adjustment {fmt(row.adjustment)} is not its feedback's")
+        if row.adjustment and not row.has_points:
+            raise ShardRefused(f"{where}: an adjustment on a row without points")
         notebook = files.get(f"{SUBMISSIONS}/{row.student}.ipynb")
         if notebook is not None and file_digest(notebook) != row.sha256:
             raise ShardRefused(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from autograder.official.overrides import load_overrides
 from autograder.official.regrade import check_changes, previous_inputs, run_regrade, write_outputs
 from autograder.official.repositories import index_repositories
 from autograder.official.roster import load_roster
+from autograder.official.shard_manifest import ShardRefused, verify_shard
 from tests.autograder.official.test_canvas import CanvasImport
 from tests.autograder.official.test_collection import CONFLICTED
 from tests.autograder.official.test_regrade import (
@@ -96,6 +98,10 @@ def week(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     paths: dict[str, Any] = make_week(root)
     paths["code"] = cli(regrade_args(paths))
     return paths
+
+
+def tmp_path_of(week: dict[str, Any]) -> Path:
+    return Path(week["out"]).parent
 
 
 def rows_of(out: Path) -> dict[str, Any]:
@@ -178,6 +184,13 @@ def test_the_same_regrade_again_says_nothing_changed(
     assert cli(regrade_args(week)) == 0
     assert "nothing changed since the last regrade" in capsys.readouterr().out
     assert {p.name: p.read_bytes() for p in week["out"].iterdir() if p.is_file()} == before
+    assert previous_inputs(week["out"])
+    edited = tmp_path_of(week) / "edited"
+    shutil.copytree(week["out"], edited)
+    (edited / GRADEBOOK).write_text(
+        (edited / GRADEBOOK).read_text().replace(",23,0,1,23,", ",22,0,1,22,", 1)
+    )
+    assert previous_inputs(edited) == "", "a gradebook edited by hand is graded again, never kept"
 
 
 def test_overrides_are_applied_shown_and_audited(week: dict[str, Any], tmp_path: Path) -> None:
@@ -228,6 +241,13 @@ def test_overrides_are_applied_shown_and_audited(week: dict[str, Any], tmp_path:
         table = {r["student"]: r for r in csv.DictReader(stream)}
     assert table["goodlate"]["overrides"] == "lateness waived: documented illness"
     assert table["partial"]["adjustment"] == "'-2" and table["partial"]["total"] == "10"  # inert
+    verify_shard(out, "week01", points)  # an overridden regrade is a shard the merge accepts
+    text = (out / GRADEBOOK).read_text()
+    forged = text.replace(",'-2,1,10,23,", ",3,1,15,23,")
+    assert forged != text
+    (out / GRADEBOOK).write_text(forged)
+    with pytest.raises(ShardRefused, match="partial: adjustment 3 is not its feedback's"):
+        verify_shard(out, "week01", points)
     again = tmp_path / "commit.toml"
     again.write_text(f'[correct]\ncommit = "{first_commit[:10]}"\n')
     earlier = run_regrade(

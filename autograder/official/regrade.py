@@ -384,7 +384,9 @@ def run_regrade(
         override = overrides.get(row.student)
         if override is not None:
             _apply_override(row, override, points)
-        feedback[row.student] = feedback_markdown(paths.name, row, record, override)
+        feedback[row.student] = feedback_markdown(
+            paths.name, row, record, override, compared=item.on_time is not None
+        )
     return Regrade([p.row for p in prepared], records, feedback, notebooks=notebooks, inputs=inputs)
 
 
@@ -428,7 +430,12 @@ def _apply_override(row: Row, override: Override, points: dict[str, float]) -> N
 
 
 def feedback_markdown(
-    week: str, row: Row, record: Record | None, override: Override | None = None
+    week: str,
+    row: Row,
+    record: Record | None,
+    override: Override | None = None,
+    *,
+    compared: bool = False,
 ) -> str:
     """The per-student feedback: which commit was graded, lateness, overrides, then the report."""
     lines = [
@@ -443,6 +450,11 @@ def feedback_markdown(
     if row.late and row.days_late:
         lines.append(
             f"Submitted {row.days_late} day(s) late: the total is multiplied by {fmt(row.multiplier)}."
+        )
+    elif row.late and compared:
+        lines.append(
+            "Your last commit was after your deadline: it was graded too, and the better "
+            "total (the late one after its penalty) counts."
         )
     elif row.late and not (override and override.waive_late):
         lines.append("Commits after your deadline were not graded.")

@@ -187,6 +187,9 @@ def _index_organisation(
     for repo in listed:
         name = str(repo.get("name", ""))
         if not name.startswith(prefix):
+            who = probable_student(name, prefix, students)
+            if who:
+                index.misnamed[name] = who
             continue
         student = name[len(prefix) :]
         if student.lower() not in students:
@@ -236,9 +239,18 @@ def probable_student(folder: str, prefix: str, students: dict[str, str]) -> str:
         for rest in (core.removeprefix(stem), core.removesuffix(stem)):
             if rest != core and rest in by_core:
                 return by_core[rest]
-    expected = {f"{prefix}{lower}".lower(): student for lower, student in students.items()}
+    # a near miss, with the same numbers: week02-alice is another week's, not a misnamed week01-alice
+    expected = {
+        f"{prefix}{lower}".lower(): student
+        for lower, student in students.items()
+        if _numbers(f"{prefix}{lower}") == _numbers(folder)
+    }
     close = difflib.get_close_matches(folder.lower(), list(expected), n=1, cutoff=0.85)
     return expected[close[0]] if close else ""
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", text)]
 
 
 def _alnum(text: str) -> str:

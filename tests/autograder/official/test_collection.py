@@ -141,7 +141,14 @@ def repo_at(path: Path) -> Path:
 
 def test_misnamed_repositories_are_listed_with_the_student_they_belong_to(tmp_path: Path) -> None:
     repos = tmp_path / "repos"
-    for name in ("week01-carol", "week01_alice", "bob-week01", "Week1-dave", "notes"):
+    for name in (
+        "week01-carol",
+        "week01_alice",
+        "bob-week01",
+        "Week1-dave",
+        "notes",
+        "week02-alice",
+    ):
         repo_at(repos / name)
     (repos / "week01_eve").mkdir()  # not a repository: ignored
     students = load_roster(roster(tmp_path, "alice", "bob", "carol", "dave", "eve"))
@@ -150,7 +157,19 @@ def test_misnamed_repositories_are_listed_with_the_student_they_belong_to(tmp_pa
     with pytest.raises(CollectError, match=r"week01_alice \(probably alice\)"):
         index.check_against(students)
     assert probable_student("week01-alicee", "week01-", {"alice": "alice"}) == "alice"
+    assert probable_student("week02-alice", "week01-", {"alice": "alice"}) == "", "another week's"
     assert probable_student("project", "week01-", {"alice": "alice"}) == ""
+
+
+def test_a_misnamed_repository_of_an_organisation_is_listed(tmp_path: Path) -> None:
+    from tests.autograder.official.test_regrade import FakeGitHub
+
+    students = load_roster(roster(tmp_path, "alice", "bob"))
+    client = FakeGitHub(["week01-alice", "week01_bob", "week02-bob", "course-infra"], {})
+    index = index_repositories(students, "course", "week01-", client=client)
+    assert index.misnamed == {"week01_bob": "bob"} and list(index.locations) == ["alice"]
+    with pytest.raises(CollectError, match=r"week01_bob \(probably bob\)"):
+        index.check_against(students)
 
 
 def test_an_unknown_repository_names_the_near_roster_student(tmp_path: Path) -> None:

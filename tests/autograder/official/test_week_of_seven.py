@@ -141,6 +141,8 @@ def test_a_corrupt_notebook_gets_one_note_and_no_per_item_report(week: dict[str,
     assert feedback.count("not valid JSON") == 1 and "split_indices" not in feedback
     assert "Hint" not in feedback and "hint" not in feedback
     assert "**Total: 0 / 23** (status: unreadable)" in feedback
+    good = (week["out"] / "feedback" / "goodlate.md").read_text()
+    assert "it was graded too, and the better total" in good and "were not graded" not in good
     missing = (week["out"] / "feedback" / "norepo.md").read_text()
     assert "**Total: none** (status: missing)" in missing
 

@@ -15,6 +15,8 @@ ordering, fixed number formatting):
                       its item, score and total cells blank, never 0.
 ``canvas.csv``        Canvas's gradebook import (:mod:`autograder.official.canvas`),
                       written only when the roster identifies every student.
+``moodle.csv``        Moodle's CSV grade import (:mod:`autograder.official.moodle`),
+                      written only when the roster has every student's email.
 ``similarity.csv``    pairs of similar submissions (:mod:`autograder.official.similarity`).
 ``summary.md``        counts per status, mean and median, per-item pass rates,
                       the overrides, the similar pairs, links to the plots.
@@ -72,7 +74,7 @@ HEAD = [
     "notebook_sha256",
 ]
 TAIL = ["score", "adjustment", "multiplier", "total", "max_score", "overrides", "note"]
-GRADEBOOK, CANVAS, SUMMARY = "gradebook.csv", "canvas.csv", "summary.md"
+GRADEBOOK, CANVAS, MOODLE, SUMMARY = "gradebook.csv", "canvas.csv", "moodle.csv", "summary.md"
 PLOT, ITEMS_PLOT, SIMILARITY = "distribution.png", "items.png", "similarity.csv"
 
 

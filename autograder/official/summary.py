@@ -35,8 +35,9 @@ def summary_markdown(
     *,
     similar: list[SimilarPair] | None = None,
     canvas: str = "",
+    moodle: str = "",
 ) -> str:
-    """The text of ``summary.md``; ``canvas`` says what became of ``canvas.csv``."""
+    """The text of ``summary.md``; ``canvas`` and ``moodle`` say what became of those exports."""
     counts = Counter(row.status for row in rows)
     graded = [row for row in rows if row.status == GRADED]
     totals = [row.total for row in rows if row.has_points]
@@ -74,9 +75,11 @@ def summary_markdown(
     blank = [row for row in rows if not row.has_points]
     lines += ["", "## Exports", ""]
     lines.append(f"- canvas.csv: {canvas}." if canvas else "- canvas.csv: not written.")
+    if moodle:
+        lines.append(f"- moodle.csv: {moodle}.")
     lines.append(
         "- Rule: a row with points (graded, unreadable) exports its total; every other "
-        "status is blank in gradebook.csv and canvas.csv, never 0"
+        "status is blank in gradebook.csv and canvas.csv (left out of moodle.csv), never 0"
         + (
             ": "
             + ", ".join(f"{markdown_escaped(r.student, limit=100)} ({r.status})" for r in blank)

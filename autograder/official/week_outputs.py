@@ -17,12 +17,14 @@ from autograder.official.gradebook import (
     GRADEBOOK,
     GRADED,
     ITEMS_PLOT,
+    MOODLE,
     PLOT,
     SIMILARITY,
     SUMMARY,
     Row,
     gradebook_csv,
 )
+from autograder.official.moodle import moodle_csv, moodle_refusal
 from autograder.official.plots import distribution_png, items_png
 from autograder.official.similarity import find_similar, similarity_csv
 from autograder.official.summary import summary_markdown
@@ -83,8 +85,17 @@ def write_gradebook(
         texts[CANVAS] = canvas_csv(rows, roster_extra, canvas_assignment or week)
     elif (out / CANVAS).exists() or (out / CANVAS).is_symlink():
         (out / CANVAS).unlink()  # an old export would be uploaded for this one
+    moodle_problem = moodle_refusal([row.student for row in rows], roster_extra)
+    if not moodle_problem:
+        texts[MOODLE] = moodle_csv(rows, roster_extra, week)
+        left_out = sum(1 for row in rows if not row.has_points)
+        moodle = f"written, grade column {week!r}; the {left_out} rows without points are left out"
+    else:
+        moodle = f"not written: {moodle_problem}"
+        if (out / MOODLE).exists() or (out / MOODLE).is_symlink():
+            (out / MOODLE).unlink()
     texts[SUMMARY] = summary_markdown(
-        week, rows, item_points, policy, similar=similar, canvas=canvas
+        week, rows, item_points, policy, similar=similar, canvas=canvas, moodle=moodle
     )
     paths = []
     for name, text in texts.items():

@@ -13,6 +13,7 @@ from autograder.official.gradebook import (
     CANVAS,
     GRADEBOOK,
     ITEMS_PLOT,
+    MOODLE,
     PLOT,
     SUMMARY,
     GradebookError,
@@ -122,8 +123,8 @@ def test_summary_counts_statuses_and_pass_rates() -> None:
     assert "![distribution of the totals, mean and median marked](distribution.png)" in text
     assert "[items.png](items.png)" in text
     assert (
-        "every other status is blank in gradebook.csv and canvas.csv, never 0: cem (missing), dia (error)."
-        in text
+        "every other status is blank in gradebook.csv and canvas.csv (left out of moodle.csv), "
+        "never 0: cem (missing), dia (error)." in text
     )
     assert "| `split` | 2 | 1 | 1 | 33.3% |" in text
     assert "| `leak.hidden` | 1 | 1 | 1 | 33.3% |" in text
@@ -180,6 +181,34 @@ def test_write_gradebook_writes_its_files_and_canvas_only_with_ids(tmp_path: Pat
     )
     assert (tmp_path / CANVAS).is_file() and "'Week 1 (42)'" in written.canvas
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary files left"
+
+
+def test_moodle_gets_only_rows_with_points_because_it_clears_a_grade_on_a_blank(
+    tmp_path: Path,
+) -> None:
+    emails = {r.student: {"email": f"{r.student}@uni.example"} for r in rows()}
+    written = write_gradebook(tmp_path, "week01", rows(), POINTS, emails)
+    with (tmp_path / MOODLE).open() as stream:
+        table = list(csv.reader(stream))
+    assert table == [
+        ["Email address", "week01"],
+        ["ana@uni.example", "4.5"],
+        ["ben@uni.example", "1.466666"],
+        ["eva@uni.example", "0"],
+    ]
+    assert not [cells for cells in table if cells[1] in ("", "-")], "Moodle would clear a grade"
+    assert (
+        "moodle.csv: written, grade column 'week01'; the 2 rows without points are left out."
+        in (tmp_path / SUMMARY).read_text()
+    )
+    assert written.canvas.startswith("not written")
+    del emails["ana"]
+    write_gradebook(tmp_path, "week01", rows(), POINTS, emails)
+    assert not (tmp_path / MOODLE).exists()
+    assert (
+        "moodle.csv: not written: 1 roster students have no email: ana."
+        in (tmp_path / SUMMARY).read_text()
+    )
 
 
 def test_differences_name_every_changed_student() -> None:

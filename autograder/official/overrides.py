@@ -22,6 +22,9 @@ feedback, in the gradebook's ``overrides`` column, and listed in
 * an item's adjustment keeps the item within [0, its points]; the total's
   is added as it is (a bonus may pass the maximum); both count before the
   late multiplier, and the total never goes below zero;
+* a chosen commit is judged by the late policy like any other; one later
+  than the policy reaches counts as late as it allows (under ``cutoff``: no
+  penalty); ``waive_late`` grades it with none;
 * adjustments apply to a row with points (``graded``, ``unreadable``); on
   any other row they are listed as not applied;
 * every adjustment and a waived lateness needs a reason; a name not on the

@@ -178,6 +178,10 @@ def prepare(
     verdict = policy.judge(student, chosen.time if chosen else None, later)
     if override.waive_late:
         verdict = Verdict(verdict.cutoff, verdict.late, 0, 1.0)
+    elif override.commit and verdict.days_late > policy.penalty.max_days:
+        # a chosen commit later than the policy reaches is as late as it allows (cutoff: no penalty)
+        days = policy.penalty.max_days
+        verdict = Verdict(verdict.cutoff, True, days, policy.penalty.multiplier(days))
     row.late = verdict.late
     dates = unusable_dates(commits)  # the student's metadata never makes the row an error
     if chosen is None or chosen.time is None:

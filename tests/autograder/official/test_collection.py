@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -285,3 +287,37 @@ def test_a_clone_that_cannot_connect_is_an_error_not_missing(tmp_path: Path, tok
     item = prepared(tmp_path, f"http://user:{token}@127.0.0.1:1/course/week01-ana.git")
     assert item.row.status == ERROR and token not in item.row.note
     assert "127.0.0.1" in item.row.note, "git's message, not a summary of it"
+
+
+def test_an_override_commit_is_graded_and_judged_by_the_policy(tmp_path: Path) -> None:
+    from autograder.official.overrides import Override
+    from tests.autograder.official.test_regrade import AFTER
+
+    repo = tmp_path / "ana"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, {"week01.ipynb": notebooks()["correct"]}, BEFORE)
+    commit(repo, {"week01.ipynb": notebooks()["partial"]}, AFTER)
+    late_sha = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    template = hashlib.sha256(WEEK.notebook.read_bytes()).hexdigest()
+    index = RepoIndex({"ana": str(repo)})
+    penalty = tmp_path / "late.toml"
+    penalty.write_text('policy = "penalty"\npenalty_per_day = 0.25\nmax_late_days = 3\n')
+    for policy, days, multiplier in (
+        (LatePolicy.load(DEADLINE), 0, 1.0),  # cutoff: the instructor's choice costs nothing
+        (LatePolicy.load(DEADLINE, penalty), 1, 0.75),  # penalty: one started day late
+    ):
+        (tmp_path / "w").mkdir(exist_ok=True)
+        chosen = prepare(
+            WEEK, RosterEntry("ana"), index, policy, tmp_path / "w", 23.0,
+            Override("ana", commit=late_sha[:8]), template,
+        )  # fmt: skip
+        shutil.rmtree(tmp_path / "w")
+        assert chosen.row.commit == late_sha and chosen.row.status == GRADED
+        assert (chosen.row.days_late, chosen.row.multiplier, chosen.row.late) == (
+            days,
+            multiplier,
+            True,
+        )

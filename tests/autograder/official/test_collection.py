@@ -321,3 +321,42 @@ def test_an_override_commit_is_graded_and_judged_by_the_policy(tmp_path: Path) -
             multiplier,
             True,
         )
+
+
+def test_an_override_notebook_path_is_the_one_graded(tmp_path: Path) -> None:
+    from autograder.official.overrides import Override
+
+    repo = tmp_path / "ana"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, {"my_week01.ipynb": notebooks()["correct"]}, BEFORE)
+    template = hashlib.sha256(WEEK.notebook.read_bytes()).hexdigest()
+    index = RepoIndex({"ana": str(repo)})
+    args = (WEEK, RosterEntry("ana"), index, LatePolicy.load(DEADLINE))
+    (tmp_path / "a").mkdir()
+    assert prepare(*args, tmp_path / "a", 23.0, None, template).row.status == UNREADABLE
+    (tmp_path / "b").mkdir()
+    chosen = prepare(
+        *args, tmp_path / "b", 23.0, Override("ana", notebook="my_week01.ipynb"), template
+    )
+    assert chosen.row.status == GRADED and chosen.submission.notebook == notebooks()["correct"]
+
+
+def test_nothing_changed_unless_forced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = repo_at(tmp_path / "repos" / "week01-ana")
+    commit(repo, {"week01.ipynb": WEEK.notebook.read_bytes()}, BEFORE)  # nothing to run: cheap
+    out = tmp_path / "out"
+    args = [
+        "regrade", "week01", "--course", str(ROOT), "--roster", str(roster(tmp_path, "ana")),
+        "--repos", str(tmp_path / "repos"), "--deadline", DEADLINE, "--out", str(out),
+    ]  # fmt: skip
+    assert cli(args) == 0 and "canvas.csv: not written: the roster has no identifying" in (
+        capsys.readouterr().out
+    )
+    meta = (out / "run.json").read_text()
+    assert cli(args) == 0 and "nothing changed" in capsys.readouterr().out
+    assert (out / "run.json").read_text() == meta, "nothing written"
+    assert cli([*args, "--force"]) == 0 and "wrote gradebook.csv" in capsys.readouterr().out
+    (tmp_path / "late.toml").write_text("grace_minutes = 5\n")
+    assert cli([*args, "--late-policy", str(tmp_path / "late.toml")]) == 0
+    assert "nothing changed" not in capsys.readouterr().out, "a new policy is a change"

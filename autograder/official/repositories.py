@@ -3,29 +3,30 @@
 Where a student's repository comes from (in this order):
 
 1. the roster's ``repo`` column: a local path or a git URL;
-2. ``--repos DIR``: ``DIR/<prefix><student>`` or ``DIR/<student>`` (local clones);
-3. ``--repos URL_TEMPLATE`` with ``{student}``, e.g.
+2. ``--repos DIR``: ``DIR/<prefix><owner>`` or ``DIR/<owner>`` (local clones);
+3. ``--repos URL_TEMPLATE`` with ``{student}`` (filled with the owner), e.g.
    ``https://github.com/my-course/week01-{student}.git``;
 4. ``--repos ORG`` (a GitHub organisation, needs ``GITHUB_TOKEN``): the
-   organisation's repositories named ``<prefix><student>``.
+   organisation's repositories named ``<prefix><owner>``.
 
-Every repository is first copied into a **bare** clone in the grader's
-work folder (``git clone --bare``, so no hook, config or work tree of the
-student's copy is used), and the notebook is read from git objects with
-``git cat-file`` at the chosen commit: a symlinked or oversized notebook is
-refused, never followed, so it cannot point at instructor files.
-
-Before anything is graded, the index refuses (:meth:`RepoIndex.check_against`,
-exit 2): repositories of no roster student, and folders that look like a
-student's repository but do not follow the naming rule (``week01_alice``,
-``alice-week01``, ``Week1-alice``), each with the roster name it probably
-belongs to. A ``--repos`` folder that does not exist says so.
+The owner is the student, or their team (the roster's ``team`` column): the
+naming rule of :mod:`autograder.official.naming`, the one ``distribute``
+creates repositories with. A name of the week that belongs to nobody on the
+roster, or a misspelt one (``week01_alice``, ``alice-week01``, ``Week1-alice``,
+``week01-alcie``: listed with the name it was probably meant to have), stops
+the regrade with the list. A ``--repos`` folder that does not exist says so.
 
 A clone that fails because the repository does not exist gives the student
 the status ``missing``; any other failure (an expired token, a network
 error, a timeout) is ``error`` with git's whole message, every credential
 in it replaced by ``***`` (:func:`redacted`), so a bad token never marks a
 class missing.
+
+Every repository is first copied into a **bare** clone in the grader's
+work folder (``git clone --bare``, so no hook, config or work tree of the
+student's copy is used), and the notebook is read from git objects with
+``git cat-file`` at the chosen commit: a symlinked or oversized notebook is
+refused, never followed, so it cannot point at instructor files.
 
 Commit times: a commit's date is set by the student and can be forged. When
 the repositories come from GitHub, the time GitHub *received* each push
@@ -41,7 +42,6 @@ row's note says which commits were passed over.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import os
 import re
@@ -52,6 +52,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from autograder.files import MAX_NOTEBOOK_BYTES
+from autograder.github.git_auth import git_auth_env
+from autograder.official import naming
 from autograder.official.roster import CollectError, RosterEntry
 
 GIT_TIMEOUT = 300
@@ -85,36 +87,15 @@ class RepoIndex:
         None  # student -> (before, after, time)
     )
     auth_header: str | None = None
-    misnamed: dict[str, str] = field(default_factory=dict)  # folder -> the student it looks like
 
     def check_against(self, roster: list[RosterEntry]) -> None:
-        """Refuse (loudly) repositories that belong to nobody on the roster, or are misnamed."""
-        problems = []
+        """Refuse (loudly) repositories that belong to nobody on the roster."""
         if self.unknown:
-            students = [e.student.lower() for e in roster]
-            named = []
-            for name in sorted(self.unknown)[:20]:
-                close = difflib.get_close_matches(name.lower(), students, n=1, cutoff=0.6)
-                close = close or difflib.get_close_matches(
-                    name.lower().split("-", 1)[-1], students, n=1, cutoff=0.6
-                )
-                named.append(name + (f" (did you mean {close[0]}?)" if close else ""))
-            problems.append(
+            raise CollectError(
                 f"{len(self.unknown)} repositories belong to no student on the roster: "
-                + ", ".join(named)
+                + ", ".join(sorted(self.unknown)[:20])
                 + " (add them to the roster, or move them out of the way)"
             )
-        if self.misnamed:
-            problems.append(
-                f"{len(self.misnamed)} folders look like a student's repository but do not follow "
-                "the naming rule <prefix><student>: "
-                + ", ".join(
-                    f"{folder} (probably {who})" for folder, who in sorted(self.misnamed.items())
-                )
-                + " (rename them, or give the path in the roster's repo column)"
-            )
-        if problems:
-            raise CollectError("\n".join(problems))
 
 
 def index_repositories(
@@ -126,34 +107,26 @@ def index_repositories(
     token: str | None = None,
 ) -> RepoIndex:
     """Find each roster student's repository in ``repos`` (see the module docstring)."""
-    students = {e.student.lower(): e.student for e in roster}
-    locations: dict[str, str] = {}
-    index = RepoIndex(locations)
+    owners = {a.owner.lower(): a for a in naming.assignees(roster)}
+    index = RepoIndex({})
     if "{student}" in repos:
-        locations.update({s: repos.format(student=s) for s in students.values()})
+        for assignee in owners.values():
+            _place(index, assignee, repos.format(student=assignee.owner))
     elif Path(repos).is_dir():
-        folder = Path(repos)
-        for child in sorted(folder.iterdir()):
+        for child in sorted(Path(repos).iterdir()):
             if not child.is_dir() or child.name.startswith("."):
                 continue
-            name = (
-                child.name[len(prefix) :]
-                if prefix and child.name.startswith(prefix)
-                else child.name
-            )
-            if prefix and not child.name.startswith(prefix) and name.lower() not in students:
-                who = probable_student(child.name, prefix, students)
-                if who and _is_git_repository(child):
-                    index.misnamed[child.name] = who
-                continue  # not a repository of this assignment
-            if name.lower() in students:
-                locations[students[name.lower()]] = str(child.resolve())
+            owner = naming.owner_in_name(child.name, prefix, owners)
+            if owner is None and child.name.lower() in owners:
+                owner = child.name.lower()  # DIR/<owner> without the prefix
+            if owner is not None:
+                _place(index, owners[owner], str(child.resolve()))
             else:
-                index.unknown.append(child.name)
+                _note_stranger(index, child.name, prefix, owners)
     elif "://" not in repos and (Path(repos).exists() or "/" in repos or repos.startswith(".")):
         raise CollectError(f"--repos {repos!r} is not a folder (no such directory here)")
     elif re.match(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$", repos):
-        index = _index_organisation(repos, prefix, students, client=client, token=token)
+        index = _index_organisation(repos, prefix, owners, client=client, token=token)
     else:
         raise CollectError(
             f"--repos {repos!r} is not a folder, a URL template with {{student}}, or an organisation"
@@ -164,8 +137,30 @@ def index_repositories(
     return index
 
 
+def _place(index: RepoIndex, assignee: naming.Assignee, location: str) -> None:
+    for member in assignee.members:
+        index.locations[member.student] = location
+
+
+def _note_stranger(
+    index: RepoIndex, name: str, prefix: str, owners: dict[str, naming.Assignee]
+) -> None:
+    """A repository of the week that is nobody's, or a misnamed one, is listed; others are not ours."""
+    meant = naming.misnamed_owner(name, prefix, owners)
+    if meant is not None:
+        right = naming.repository_name(prefix, owners[meant].owner)
+        index.unknown.append(f"{name} (misnamed: {right}?)")
+    elif naming.of_this_week(name, prefix):
+        index.unknown.append(name)
+
+
 def _index_organisation(
-    org: str, prefix: str, students: dict[str, str], *, client: RestClient | None, token: str | None
+    org: str,
+    prefix: str,
+    owners: dict[str, naming.Assignee],
+    *,
+    client: RestClient | None,
+    token: str | None,
 ) -> RepoIndex:
     token = token or os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
     if client is None:
@@ -184,31 +179,30 @@ def _index_organisation(
         listed = list(client.paginate(f"/orgs/{org}/repos", {"per_page": 100, "type": "all"}))
     except Exception as error:  # the API said no (token, organisation name): a usage problem
         raise CollectError(f"cannot list the repositories of {org}: {error}") from error
+    template = naming.template_name(prefix).lower()
     for repo in listed:
         name = str(repo.get("name", ""))
-        if not name.startswith(prefix):
-            who = probable_student(name, prefix, students)
-            if who:
-                index.misnamed[name] = who
+        owner = naming.owner_in_name(name, prefix, owners)
+        if owner is None:
+            if not repo.get("is_template") and name.lower() != template:
+                _note_stranger(index, name, prefix, owners)
             continue
-        student = name[len(prefix) :]
-        if student.lower() not in students:
-            index.unknown.append(name)
-            continue
-        student = students[student.lower()]
-        index.locations[student] = str(
-            repo.get("clone_url") or f"https://github.com/{org}/{name}.git"
+        _place(
+            index,
+            owners[owner],
+            str(repo.get("clone_url") or f"https://github.com/{org}/{name}.git"),
         )
-        assert index.pushes is not None
         try:
-            index.pushes[student] = push_events(client, org, name)
+            events = push_events(client, org, name)
         except Exception:  # no activity for this repository: its rows say time_source "commit"
             continue
+        assert index.pushes is not None
+        for member in owners[owner].members:
+            index.pushes[member.student] = events
     if token:
-        import base64
+        from autograder.github.git_auth import basic_auth_header
 
-        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-        index.auth_header = f"Authorization: Basic {basic}"
+        index.auth_header = basic_auth_header(token)
     return index
 
 
@@ -223,38 +217,6 @@ def push_events(client: RestClient, owner: str, name: str) -> list[tuple[str, st
         ).astimezone(dt.UTC)
         events.append((str(activity.get("before", "")), str(activity["after"]), when))
     return events
-
-
-def probable_student(folder: str, prefix: str, students: dict[str, str]) -> str:
-    """The roster student a misnamed folder (``week01_alice``, ``alice-week01``) probably belongs to ("" if none).
-
-    The folder's letters and digits, without those of the prefix (at either
-    end, or its week number written without a leading zero), are one
-    student's; or the folder is a near miss of ``<prefix><student>``.
-    """
-    core = _alnum(folder)
-    stems = {_alnum(prefix), _alnum(re.sub(r"0+(\d)", r"\1", prefix))} - {""}
-    by_core = {_alnum(lower): student for lower, student in students.items()}
-    for stem in stems:
-        for rest in (core.removeprefix(stem), core.removesuffix(stem)):
-            if rest != core and rest in by_core:
-                return by_core[rest]
-    # a near miss, with the same numbers: week02-alice is another week's, not a misnamed week01-alice
-    expected = {
-        f"{prefix}{lower}".lower(): student
-        for lower, student in students.items()
-        if _numbers(f"{prefix}{lower}") == _numbers(folder)
-    }
-    close = difflib.get_close_matches(folder.lower(), list(expected), n=1, cutoff=0.85)
-    return expected[close[0]] if close else ""
-
-
-def _numbers(text: str) -> list[int]:
-    return [int(n) for n in re.findall(r"\d+", text)]
-
-
-def _alnum(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 def _is_git_repository(path: Path) -> bool:
@@ -332,13 +294,7 @@ def clone_bare(
         if not _is_git_repository(path):
             return None, NO_REPOSITORY
         source = path.resolve().as_uri()
-    env = {}
-    if auth_header:
-        env = {
-            "GIT_CONFIG_COUNT": "1",
-            "GIT_CONFIG_KEY_0": "http.extraHeader",
-            "GIT_CONFIG_VALUE_0": auth_header,
-        }
+    env = git_auth_env(auth_header) if auth_header else {}
     done = _git("clone", "--bare", "--quiet", "--no-hardlinks", "--", source, str(dest), env=env)
     if done.returncode != 0:
         why = " ".join(done.stderr.decode("utf-8", "replace").split()) or "git clone failed"
@@ -465,7 +421,6 @@ __all__ = [
     "history",
     "index_repositories",
     "notebook_problem",
-    "probable_student",
     "push_events",
     "read_notebook_blob",
     "redacted",

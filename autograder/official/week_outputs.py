@@ -54,6 +54,18 @@ def canvas_outcome(
     )
 
 
+def _one_per_repository(rows: list[Row], submissions: dict[str, bytes]) -> dict[str, bytes]:
+    """Label -> notebook of each graded repository: a team's members share one (``dave+erin``).
+
+    Teammates hand in the same notebook by design; they are one submission, not a similar pair.
+    """
+    members: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        if row.status == GRADED and row.student in submissions:
+            members.setdefault((row.repo or row.student, row.sha256), []).append(row.student)
+    return {"+".join(names): submissions[names[0]] for names in members.values()}
+
+
 def write_gradebook(
     out: Path,
     week: str,
@@ -76,10 +88,7 @@ def write_gradebook(
     similar = None
     texts = {GRADEBOOK: gradebook_csv(rows, names)}
     if submissions is not None and template is not None:
-        graded = {row.student for row in rows if row.status == GRADED}
-        similar = find_similar(
-            {s: data for s, data in sorted(submissions.items()) if s in graded}, template
-        )
+        similar = find_similar(_one_per_repository(rows, submissions), template)
         texts[SIMILARITY] = csv_text(similarity_csv(similar))
     if can_canvas:
         texts[CANVAS] = canvas_csv(rows, roster_extra, canvas_assignment or week)

@@ -268,3 +268,26 @@ def test_formulas_from_the_roster_and_notes_are_inert_in_every_csv() -> None:
     for text in (gradebook_csv(hostile, list(POINTS)), canvas_csv(hostile, extra, "+week01 (1)")):
         for cells in csv.reader(io.StringIO(text)):
             assert not [c for c in cells if c[:1] in "=+-@" and c[:1]], cells
+
+
+def test_teammates_sharing_a_repository_are_one_submission_not_a_similar_pair(
+    tmp_path: Path,
+) -> None:
+    from autograder.course import locate_week
+    from autograder.official.gradebook import SIMILARITY
+    from tests.conftest import ROOT
+
+    week = locate_week("week01", ROOT)
+    solution, template = week.solution_notebook.read_bytes(), week.notebook.read_bytes()
+    import hashlib
+
+    sha = hashlib.sha256(solution).hexdigest()
+    team = [
+        Row(s, "graded", 4.5, {"split": 2.0}, repo=repo, sha256=sha)
+        for s, repo in (("dave", "week01-pair"), ("erin", "week01-pair"), ("zed", "week01-zed"))
+    ]
+    notebooks = {row.student: solution for row in team}
+    write_gradebook(tmp_path, "week01", team, POINTS, {}, submissions=notebooks, template=template)
+    with (tmp_path / SIMILARITY).open() as stream:
+        pairs = [(r["first"], r["second"], r["kind"]) for r in csv.DictReader(stream)]
+    assert pairs == [("dave+erin", "zed", "identical")]

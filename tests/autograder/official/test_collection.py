@@ -377,3 +377,25 @@ def test_nothing_changed_unless_forced(tmp_path: Path, capsys: pytest.CaptureFix
     (tmp_path / "late.toml").write_text("grace_minutes = 5\n")
     assert cli([*args, "--late-policy", str(tmp_path / "late.toml")]) == 0
     assert "nothing changed" not in capsys.readouterr().out, "a new policy is a change"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--overrides", "{tmp}/overrides.toml"], "names 'Karol', who is not on the roster"),
+        (["--canvas-assignment", "Week 1"], "'Assignment Name (ID)' form"),
+        (["--repos", "{tmp}/clones"], "is not a folder"),
+    ],
+)
+def test_the_cli_refuses_bad_inputs_with_exit_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    repo_at(tmp_path / "repos" / "week01-carol")
+    (tmp_path / "overrides.toml").write_text('[Karol]\nnote = "x"\n')
+    out = tmp_path / "out"
+    args = [
+        "regrade", "week01", "--course", str(ROOT), "--roster", str(roster(tmp_path, "carol")),
+        "--repos", str(tmp_path / "repos"), "--deadline", DEADLINE, "--out", str(out),
+    ]  # fmt: skip
+    assert cli([*args, *(e.format(tmp=tmp_path) for e in extra)]) == 2
+    assert message in capsys.readouterr().err and not out.exists()

@@ -184,13 +184,13 @@ def prepare(
         verdict = Verdict(verdict.cutoff, True, days, policy.penalty.multiplier(days))
     row.late = verdict.late
     dates = unusable_dates(commits)  # the student's metadata never makes the row an error
-    if chosen is None or chosen.time is None:
+    if chosen is None or (chosen.time is None and not override.commit):
         cutoff_text = policy.cutoff_for(student).isoformat()
         row.status, row.note = NO_COMMIT, _joined(f"no commit at or before {cutoff_text}", dates)
         return Prepared(entry, row, verdict=verdict)
     row.commit, row.commit_time, row.time_source = (
         chosen.sha,
-        chosen.time.isoformat(),
+        chosen.time.isoformat() if chosen.time else "",  # an override's commit may have no date
         chosen.source,
     )
     row.days_late, row.multiplier = verdict.days_late, verdict.multiplier
@@ -373,7 +373,7 @@ def run_regrade(
     feedback, notebooks = {}, {}
     for item in prepared:
         row = item.row
-        if item.on_time is not None and item.submission is not None:
+        if item.on_time is not None:
             _take_the_better(item, records)
         record = records.get(row.student)
         if record is not None:
@@ -396,14 +396,16 @@ def run_regrade(
 
 def _take_the_better(item: Prepared, records: dict[str, Record]) -> None:
     """take = "best": keep the last on-time commit when it beats the late one after its penalty."""
-    assert item.on_time is not None and item.submission is not None
+    assert item.on_time is not None
     commit, submission = item.on_time
     row = item.row
-    late = records.get(row.student)
+    late = records.get(row.student)  # None: the late commit holds the template (not submitted)
     on_time = records.pop(submission.label, None)
-    if late is None or on_time is None or on_time.get("status") != "graded":
+    if on_time is None or on_time.get("status") != "graded":
         return
-    late_total = float(late.get("score", 0.0)) * row.multiplier
+    if late is not None and late.get("status") != "graded":
+        return  # the grader failed on the late one: its error row says to regrade
+    late_total = float(late.get("score", 0.0)) * row.multiplier if late else 0.0
     if float(on_time.get("score", 0.0)) <= late_total:
         row.note = _joined(row.note, f"the last on-time commit {commit.sha[:12]} scored less")
         return
@@ -417,8 +419,10 @@ def _take_the_better(item: Prepared, records: dict[str, Record]) -> None:
         commit.source,
     )
     row.days_late, row.multiplier = 0, 1.0
+    late_problem = "" if row.status == GRADED else f"the late commit: {row.note}"
+    row.status = GRADED
     row.note = _joined(
-        row.note,
+        late_problem or row.note,
         f"the last on-time commit scored {fmt(float(on_time.get('score', 0.0)))}, more than the "
         f"late one after its penalty ({fmt(round(late_total, 6))}): it is graded (take = best)",
     )

@@ -263,3 +263,34 @@ def test_overrides_are_applied_shown_and_audited(week: dict[str, Any], tmp_path:
             WEEK, roster, index, policy, overrides=load_overrides(again, students, points),
             progress=False, say=lambda _: None, grader=replay(records),
         )  # fmt: skip
+
+
+def test_take_best_keeps_good_on_time_work_over_a_broken_or_reverted_late_commit(
+    week: dict[str, Any], tmp_path: Path
+) -> None:
+    nb = notebooks()
+    repos = tmp_path / "repos"
+    for student, late in (("broken", CONFLICTED), ("reverted", nb["blank"])):
+        repo = repos / f"week01-{student}"
+        repo.mkdir(parents=True)
+        git(repo, "init", "-q", "-b", "main")
+        commit(repo, {"week01.ipynb": nb["correct"]}, BEFORE)
+        commit(repo, {"week01.ipynb": late}, AFTER)
+    roster_path = tmp_path / "roster.csv"
+    roster_path.write_text("student\nbroken\nreverted\n")
+    policy = tmp_path / "late.toml"
+    policy.write_text(POLICY.split("[extensions]")[0])
+    roster = load_roster(roster_path)
+    records = {p.stem: json.loads(p.read_text()) for p in (week["out"] / "results").glob("*.json")}
+    result = run_regrade(
+        WEEK, roster, index_repositories(roster, str(repos), "week01-"),
+        LatePolicy.load(DEADLINE, policy), progress=False, say=lambda _: None,
+        grader=replay(records),
+    )  # fmt: skip
+    rows = {r.student: r for r in result.rows}
+    for student in ("broken", "reverted"):
+        row = rows[student]
+        assert (row.status, row.shown_total(), row.days_late) == ("graded", "23", 0), row
+        assert row.commit_time.startswith(BEFORE[:10]) and "take = best" in row.note
+    assert "the late commit: the notebook is not valid JSON" in rows["broken"].note
+    assert "released template" in rows["reverted"].note

@@ -76,7 +76,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--canvas-assignment",
         default=None,
-        metavar="'NAME (ID)'",
+        metavar="HEADER",
         help="canvas.csv's assignment header, as Canvas exports it, e.g. 'Week 1 (12345)'",
     )
     parser.add_argument(

@@ -189,7 +189,7 @@ ITEMS = [
         "MinMaxScaler.hidden",
         2,
         probe=lambda ns: probe_scaler(
-            ns, "MinMaxScaler", *_scaler_data(4, np.uint8), feature_range=(-1.0, 1.0)
+            ns, "MinMaxScaler", *_scaler_data(6, np.uint8), feature_range=(-1.0, 1.0)
         ),
         check=check_scaler("MinMaxScaler", ("feature_range",)),
         requires=("MinMaxScaler",),

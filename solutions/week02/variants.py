@@ -97,8 +97,11 @@ class KNNWithLoops:
     def __init__(self, k=3):
         self.k = k
 
+    def _neighbours(self):
+        return self.k
+
     def fit(self, X, y):
-        if self.k < 1 or self.k > len(X):
+        if self._neighbours() < 1 or self._neighbours() > len(X):
             raise ValueError("k out of range")
         self.X_ = np.asarray(X, dtype=float)
         self.y_ = np.asarray(y)
@@ -110,15 +113,20 @@ class KNNWithLoops:
         d = np.sqrt(((self.X_ - np.asarray(x, dtype=float)) ** 2).sum(axis=1)).tolist()
         return sorted(range(len(d)), key=lambda i: (d[i], -i if later_first else i))
 
+    later_first = False  # equal distances: the smaller training index first
+
+    def _vote(self, votes):
+        """Equal votes: the smallest label."""
+        top = max(votes.values())
+        return min(label for label, count in votes.items() if count == top)
+
     def predict(self, X):
         if not hasattr(self, "X_"):
             raise RuntimeError("call fit before predict")
         out = []
         for x in np.asarray(X, dtype=float):
-            order = self._order(x)
-            votes = Counter(self.y_[i].item() for i in order[: self.k])
-            top = max(votes.values())
-            out.append(min(label for label, count in votes.items() if count == top))
+            order = self._order(x, self.later_first)
+            out.append(self._vote(Counter(self.y_[i].item() for i in order[: self._neighbours()])))
         return np.array(out, dtype=self.y_.dtype)
 
 
@@ -143,31 +151,15 @@ class KNNWithLexsort(KNNWithLoops):
 class KNNLargestLabelWins(KNNWithLoops):
     """Wrong: vote ties go to the largest label."""
 
-    def predict(self, X):
-        if not hasattr(self, "X_"):
-            raise RuntimeError("call fit first")
-        out = []
-        for x in np.asarray(X, dtype=float):
-            order = self._order(x)
-            votes = Counter(self.y_[i].item() for i in order[: self.k])
-            top = max(votes.values())
-            out.append(max(label for label, count in votes.items() if count == top))
-        return np.array(out, dtype=self.y_.dtype)
+    def _vote(self, votes):
+        top = max(votes.values())
+        return max(label for label, count in votes.items() if count == top)
 
 
 class KNNLargerIndexFirst(KNNWithLoops):
     """Wrong: among equal distances the later training point comes first."""
 
-    def predict(self, X):
-        if not hasattr(self, "X_"):
-            raise RuntimeError("call fit first")
-        out = []
-        for x in np.asarray(X, dtype=float):
-            order = self._order(x, later_first=True)
-            votes = Counter(self.y_[i].item() for i in order[: self.k])
-            top = max(votes.values())
-            out.append(min(label for label, count in votes.items() if count == top))
-        return np.array(out, dtype=self.y_.dtype)
+    later_first = True
 
 
 class KNNOneTooMany(KNNWithLoops):
@@ -505,6 +497,9 @@ class TreeWithNodeTable:
     def _limit(self):
         return self.max_depth
 
+    def _goes_left(self, value, threshold):
+        return value <= threshold
+
     def fit(self, X, y):
         X, y = np.asarray(X, dtype=float), np.asarray(y)
         self.classes_ = np.unique(y)
@@ -543,9 +538,8 @@ class TreeWithNodeTable:
         for x in np.asarray(X, dtype=float):
             node = 0
             while self._feature[node] >= 0:
-                node = self._children[node][
-                    0 if x[self._feature[node]] <= self._threshold[node] else 1
-                ]
+                goes_left = self._goes_left(x[self._feature[node]], self._threshold[node])
+                node = self._children[node][0 if goes_left else 1]
             out.append(self._label[node])
         return np.array(out, dtype=self.classes_.dtype)
 
@@ -854,15 +848,8 @@ class KNNClassesInOrderSeen(KNNWithLoops):
         self.classes_ = np.array(list(dict.fromkeys(np.asarray(y).tolist())))
         return self
 
-    def predict(self, X):
-        if not hasattr(self, "X_"):
-            raise RuntimeError("call fit first")
-        out = []
-        for x in np.asarray(X, dtype=float):
-            order = self._order(x)
-            votes = Counter(self.y_[i].item() for i in order[: self.k])
-            out.append(max(self.classes_.tolist(), key=lambda c: votes.get(c, 0)))
-        return np.array(out, dtype=self.y_.dtype)
+    def _vote(self, votes):
+        return max(self.classes_.tolist(), key=lambda c: votes.get(c, 0))
 
 
 class KNNSklearnNotFitted(KNNWithLoops):
@@ -889,22 +876,8 @@ class KNNRenamesK(KNNWithLoops):
     def __init__(self, k=3):
         self.n_neighbors = k
 
-    def fit(self, X, y):
-        if not 1 <= self.n_neighbors <= len(X):
-            raise ValueError("k out of range")
-        self.X_, self.y_ = np.asarray(X, dtype=float), np.asarray(y)
-        self.classes_ = np.unique(self.y_)
-        return self
-
-    def predict(self, X):
-        if not hasattr(self, "X_"):
-            raise RuntimeError("call fit before predict")
-        out = []
-        for x in np.asarray(X, dtype=float):
-            votes = Counter(self.y_[i].item() for i in self._order(x)[: self.n_neighbors])
-            top = max(votes.values())
-            out.append(min(label for label, count in votes.items() if count == top))
-        return np.array(out, dtype=self.y_.dtype)
+    def _neighbours(self):
+        return self.n_neighbors
 
 
 class KNNFake(KNNWithLoops):
@@ -1162,18 +1135,8 @@ class TreeNestedTuples:
 class TreeStrictLess(TreeWithNodeTable):
     """Wrong: predict goes left only when x[feature] < threshold (the text: <=)."""
 
-    def predict(self, X):
-        if not hasattr(self, "classes_"):
-            raise RuntimeError("fit the tree before predicting")
-        out = []
-        for x in np.asarray(X, dtype=float):
-            node = 0
-            while self._feature[node] >= 0:
-                node = self._children[node][
-                    0 if x[self._feature[node]] < self._threshold[node] else 1
-                ]
-            out.append(self._label[node])
-        return np.array(out, dtype=self.classes_.dtype)
+    def _goes_left(self, value, threshold):
+        return value < threshold
 
 
 class TreeMostCommonLeaves(TreeWithNodeTable):

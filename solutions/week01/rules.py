@@ -178,6 +178,12 @@ RULES = [
     ),
     Rule(
         "Standardizer",
+        "everything `fit` stores ends in `_` (private helpers may start with `_`)",
+        STANDARDIZER,
+        _keys("Standardizer", "StandardizerStoresCount"),
+    ),
+    Rule(
+        "Standardizer",
         "and **returns `self`**",
         STANDARDIZER,
         _keys("Standardizer", "StandardizerNoSelf"),
@@ -237,6 +243,12 @@ RULES = [
         "`data_min_`, `data_max_` for `MinMaxScaler`",
         MINMAX,
         _keys("MinMaxScaler", "MinMaxOtherNames"),
+    ),
+    Rule(
+        "MinMaxScaler",
+        "`fit` leaves what `__init__` stored as it was",
+        ("MinMaxScaler.hidden",),
+        _keys("MinMaxScaler", "MinMaxFitConvertsRange"),
     ),
     Rule(
         "MinMaxScaler",

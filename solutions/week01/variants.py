@@ -690,6 +690,15 @@ class StandardizerOwnFitTransform(StandardizerOwnError):
             return (X - self.mean_) / X.std(axis=0)
 
 
+class StandardizerStoresCount(StandardizerOwnError):
+    """Wrong: right numbers, but fit also stores n_samples, a fitted attribute without the trailing _."""
+
+    def fit(self, X):
+        super().fit(X)
+        self.n_samples = len(X)
+        return self
+
+
 class StandardizerFake(StandardizerOwnError):
     """Wrong (fakes its results): zero means, unit scales, all-zero output of the right shape."""
 
@@ -817,6 +826,14 @@ class MinMaxNoSelf(MinMaxOwnError):
     def fit_transform(self, X):
         self.fit(X)
         return self.transform(X)
+
+
+class MinMaxFitConvertsRange(MinMaxOwnError):
+    """Wrong: right numbers, but fit replaces feature_range by a tuple of floats (what __init__ stored)."""
+
+    def fit(self, X):
+        self.feature_range = tuple(float(v) for v in self.feature_range)
+        return super().fit(X)
 
 
 class MinMaxFake(MinMaxOwnError):
@@ -1072,6 +1089,7 @@ WRONG = [
         "fit_transform by hand",
         breaks=("Standardizer.hidden",),
     ),
+    Variant("Standardizer", StandardizerStoresCount, "n_samples without _", breaks=STANDARDIZER),
     Variant("Standardizer", StandardizerFake, "fakes: zeros", breaks=STANDARDIZER),
     Variant("MinMaxScaler", MinMaxForgetsMin, "forgets the minimum", breaks=MINMAX),
     Variant("MinMaxScaler", MinMaxClips, "clips new values", breaks=("MinMaxScaler.hidden",)),
@@ -1097,6 +1115,12 @@ WRONG = [
     ),
     Variant("MinMaxScaler", MinMaxOtherNames, "min_ and max_", breaks=MINMAX),
     Variant("MinMaxScaler", MinMaxNoSelf, "fit returns None", breaks=MINMAX),
+    Variant(
+        "MinMaxScaler",
+        MinMaxFitConvertsRange,
+        "fit replaces feature_range",
+        breaks=("MinMaxScaler.hidden",),
+    ),
     Variant("MinMaxScaler", MinMaxFake, "fakes: every value lo", breaks=MINMAX),
     Variant("scale_splits", scale_splits_on_everything, "fits on all splits", breaks=SCALE_SPLITS),
     Variant("scale_splits", scale_splits_each_separately, "refits per split", breaks=SCALE_SPLITS),

@@ -337,6 +337,12 @@ RULES = [
     ),
     Rule(
         "TreeClassifier",
+        "`fit` returns `self` and never changes those arguments",
+        TREE_CONTRACT,
+        _keys("TreeClassifier", "TreeFloatMaxDepth", "TreeFitReturnsNone"),
+    ),
+    Rule(
+        "TreeClassifier",
         "in an attribute whose name ends in `_` (such as `tree_`) or starts with `_`",
         TREE_CONTRACT,
         _keys("TreeClassifier", "TreeNodesWithoutUnderscore"),

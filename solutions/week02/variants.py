@@ -1181,6 +1181,14 @@ class TreeLeavesCountsNodes(TreeWithNodeTable):
         return self
 
 
+class TreeFloatMaxDepth(TreeWithNodeTable):
+    """Wrong: fit turns max_depth into a float (None would mean unlimited): it changes an argument."""
+
+    def fit(self, X, y):
+        self.max_depth = float("inf") if self.max_depth is None else float(self.max_depth)
+        return super().fit(X, y)
+
+
 class TreeFake(TreeWithNodeTable):
     """Wrong (fakes its results): predicts the majority label, reports a full tree of depth max_depth."""
 
@@ -1589,6 +1597,7 @@ WRONG = [
     ),
     Variant("TreeClassifier", TreeDepthCountsLevels, "depth_ counts levels", breaks=TREE),
     Variant("TreeClassifier", TreeLeavesCountsNodes, "n_leaves_ counts nodes", breaks=TREE),
+    Variant("TreeClassifier", TreeFloatMaxDepth, "fit changes max_depth", breaks=TREE_CONTRACT),
     Variant("TreeClassifier", TreeFake, "fakes: majority label, full depth", breaks=TREE),
     Variant("inertia", inertia_mean, "mean, not sum", breaks=("inertia", "inertia.hidden")),
     Variant(

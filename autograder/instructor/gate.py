@@ -18,6 +18,9 @@ release can never disagree about what "released" means.
                                         that loses points on an item that exercises it
 9. :func:`no_private_material`          no solution line, hidden test, hidden
                                         spec line or hidden value in the tree
+10. :func:`mutation_score_reached`      (``release --mutants`` only) the items kill
+                                        the solution's mutants: killed / non-equivalent
+                                        at or above the target, the allowlist up to date
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograder.course import REFERENCES, WeekPaths
 from autograder.instructor import leaks
@@ -34,6 +37,9 @@ from autograder.scoring.compare import ItemResult, score_items
 from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Variant, Week
 from autograder.wire import exchange
 from autograder.wire.export import RunExport
+
+if TYPE_CHECKING:  # mutation_score builds on this module's variant keys
+    from autograder.instructor.mutation_score import MutationScore
 
 
 @dataclass(frozen=True)
@@ -236,6 +242,24 @@ def no_private_material(paths: WeekPaths, tree: Path, hidden_refs: dict[str, Any
         )
     )
     return GateOutcome("no private material in the student tree", not found, detail)
+
+
+def mutation_score_reached(score: MutationScore, target: float) -> GateOutcome:
+    """The week's mutation score is at least ``target``, every mutant ran, and the allowlist of
+    equivalent mutants holds only mutants that exist and survive."""
+    problems = list(score.problems)
+    if score.not_run:
+        problems.append(f"{len(score.not_run)} mutants were not run (the run stopped early)")
+    if stale := score.stale_entries():
+        problems.append(f"allowlisted but no longer generated, remove: {', '.join(stale[:5])}")
+    if wrong := score.wrongly_allowlisted():
+        problems.append(f"allowlisted as equivalent but killed, remove: {', '.join(wrong[:5])}")
+    if score.score < target:
+        survivors = ", ".join(v.mutant.id for v in score.survivors[:5])
+        more = ", ..." if len(score.survivors) > 5 else ""
+        problems.append(f"below the target of {target:.0%}; survivors: {survivors}{more}")
+    detail = "; ".join([score.summary(), *problems])
+    return GateOutcome(f"mutation score of at least {target:.0%}", not problems, detail)
 
 
 def run_gate(

@@ -420,6 +420,18 @@ def _flush_output() -> None:
             stream.flush()
 
 
+def _swap_in(variant: Any, namespace: dict[str, Any]) -> None:
+    """Put a variant's implementation of its target in the namespace (in the probe's process).
+
+    A variant given by source (a mutant of the solution) is run in the
+    namespace, as the cell it replaces was, so it sees the notebook's names.
+    """
+    if variant.source:
+        exec(compile(variant.source, f"{CELL_PREFIX}variant>", "exec"), namespace)
+    else:
+        namespace[variant.target] = variant.impl
+
+
 def _probe_in_child(
     item: Any,
     namespace: dict[str, Any],
@@ -434,7 +446,7 @@ def _probe_in_child(
         _set_timer(signal.ITIMER_REAL, timeout)
         try:
             if variant is not None:
-                namespace[variant.target] = variant.impl
+                _swap_in(variant, namespace)
             missing = [name for name in item.requires if name not in namespace]
             if missing:
                 channel.send({**header, "status": "missing", "missing": missing})
@@ -554,10 +566,13 @@ def main(results_fd: int) -> None:
             for item in modules[role].ITEMS:
                 items[item.name] = item
     variants = {}
-    if "variants" in modules:
-        for kind, attribute in (("wrong", "WRONG"), ("right", "RIGHT")):
-            for index, variant in enumerate(getattr(modules["variants"], attribute, [])):
-                variants[(kind, index)] = variant
+    for role, kind, attribute in (
+        ("variants", "wrong", "WRONG"),
+        ("variants", "right", "RIGHT"),
+        ("mutants", "mutant", "MUTANTS"),  # generated mutants of the solution
+    ):
+        for index, variant in enumerate(getattr(modules.get(role), attribute, [])):
+            variants[(kind, index)] = variant
     channel.send({"type": "hello", "python": sys.version.split()[0], "pid": os.getpid()})
 
     try:

@@ -64,7 +64,7 @@ class Mutant:
     target: str
     operator: str
     label: str  # "<operator>-<digest>": stable across edits elsewhere in the notebook
-    cell: int  # the code cell's number (1-based, as in the harness's messages)
+    cell: int  # the cell's position in the notebook (1-based, as in the harness's messages)
     line: int  # line in that cell
     original: str  # the source line as written
     mutated: str  # the same line mutated ("pass" for a dropped statement)
@@ -130,7 +130,8 @@ def generate_mutants(notebook: Path, week: Week, only: Sequence[str] = ()) -> li
         )
     wanted = set(only or graded)
     mutants: list[Mutant] = []
-    for number, (_, source, is_test) in enumerate(code_cells(json.loads(notebook.read_text())), 1):
+    for index, source, is_test, _ in code_cells(json.loads(notebook.read_text())):
+        number = index + 1  # as Jupyter and the harness's messages number the cell
         regions = solution_regions(source)
         if is_test or not regions:
             continue

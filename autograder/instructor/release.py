@@ -175,6 +175,7 @@ def run_solution(
         specs=specs,
         items=[i.name for i in week.items],
         variants=requests,
+        private_items=[i.name for i in week.items if i.hidden],
     )
     return run_in_sandbox(
         job, limits=limits, hide=[paths.private_dir / REFERENCES] if paths.private_dir else []
@@ -219,7 +220,12 @@ def mutation_test(
 def run_stub(paths: WeekPaths, week: Week, student_notebook: bytes | None = None) -> RunExport:
     """The untouched student notebook in the sandbox, with every item (hidden ones too)."""
     notebook = paths.notebook.read_bytes() if student_notebook is None else student_notebook
-    job = HarnessJob(notebook, _specs(paths, False), [i.name for i in week.items])
+    job = HarnessJob(
+        notebook,
+        _specs(paths, False),
+        [i.name for i in week.items],
+        private_items=[i.name for i in week.items if i.hidden],
+    )
     return run_in_sandbox(job, hide=private_paths(paths))
 
 

@@ -36,6 +36,7 @@ from autograder.spec.probes import attempt
 # (n, fractions) per case; the label says what the rule is, so a failure names it.
 SPLIT_SIZE_CASES = {
     "a very small n": (7, (0.5, 0.25, 0.25)),
+    "n = 1 (the smallest positive integer)": (1, (0.5, 0.25, 0.25)),
     "a zero test fraction (an empty test split)": (10, (0.8, 0.2, 0.0)),
     "fractions summing to 1 within 1e-8 (accept them)": (20, (0.5, 0.3, 0.2 + 5e-9)),
 }
@@ -137,7 +138,24 @@ def constant_and_ties() -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
+def constant_tied_with_uncorrelated() -> tuple[np.ndarray, np.ndarray]:
+    """A constant column (0) and a column with correlation exactly 0 (1): the two tie at 0, so the
+    constant one, with the smaller index, comes first; column 2 is strongly correlated. The centred
+    values of y and column 1 are +-0.5 over 16 rows (norm 2, a power of two), so every product and
+    partial sum a correct formula forms is exact (also a fused dot, as scipy's pearsonr uses) and
+    the zero is computed exactly, not as a rounding residue of either sign."""
+    y = np.tile([1.0, 1.0, 0.0, 0.0], 4)
+    uncorrelated = np.tile([1.0, 0.0], 8)
+    correlated = np.tile([3.0, 2.0, 0.0, 1.0], 4)
+    X = np.column_stack([np.full(16, 4.0), uncorrelated, correlated])
+    return X, y
+
+
 HIDDEN_FEATURE_CASES = {
+    "a constant column tied at correlation 0 with an uncorrelated one, k = all columns": (
+        *constant_tied_with_uncorrelated(),
+        3,
+    ),
     "a constant column and a tiny shifted one, k=5": (*shifted_columns(), 5),
     "a tie at the k-th place": (*tied_columns(4), 3),
     "a constant first column and two ties, k = all columns": (*constant_and_ties(), 8),

@@ -309,7 +309,7 @@ RULES = [
         "select_top_features",
         "A constant column has correlation 0.",
         ("select_top_features.hidden",),
-        _keys("select_top_features", "select_statistics_unguarded"),
+        _keys("select_top_features", "select_statistics_unguarded", "select_constant_as_nan"),
     ),
     # ------------------------------------------------------------------ leakage_experiment
     Rule(

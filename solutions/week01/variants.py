@@ -913,6 +913,14 @@ def select_statistics_unguarded(X, y, k):
     return sorted(range(X.shape[1]), key=lambda j: (-r[j], j))[:k]
 
 
+def select_constant_as_nan(X, y, k):
+    """Wrong: np.corrcoef unguarded, so a constant column gets nan (sorted last), not correlation 0."""
+    X = np.asarray(X, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.abs([np.corrcoef(X[:, j], y)[0, 1] for j in range(X.shape[1])])
+    return np.argsort(-r, kind="stable")[:k]
+
+
 def select_with_statistics(X, y, k):
     """Right: statistics.correlation in pure Python, with the constant column guarded."""
     import statistics
@@ -1150,6 +1158,12 @@ WRONG = [
         "select_top_features",
         select_statistics_unguarded,
         "statistics.correlation raises on a constant column",
+        breaks=("select_top_features.hidden",),
+    ),
+    Variant(
+        "select_top_features",
+        select_constant_as_nan,
+        "a constant column's correlation is nan, sorted last",
         breaks=("select_top_features.hidden",),
     ),
     Variant("select_top_features", select_fake, "fakes: first k columns", breaks=SELECT),

@@ -465,6 +465,12 @@ def check_best_split(got: Any, ref: Any, reveal: bool) -> Outcome:
                     "is no gain), so best_split must return None",
                 )
             continue
+        if g is None:
+            return Outcome(
+                0.0,
+                f"{case}: best_split returned None, but a split gains more than 1e-12 here (a sample "
+                "goes left when x <= threshold)",
+            )
         if not isinstance(g, list) or len(g) != 3:
             return Outcome(
                 0.0, f"{case}: expected a (feature, threshold, gain) tuple, got {type(g).__name__}"
@@ -527,10 +533,22 @@ ON_THRESHOLD = (
 )
 
 
+# Two values one ulp apart: the midpoint threshold rounds onto the smaller value, 1.0, so the training points
+# equal to it go left when fit splits them with x <= threshold (as predict does).
+ONE_ULP = np.nextafter(1.0, 2.0)
+ON_ROUNDED_THRESHOLD = (
+    np.array([[1.0], [ONE_ULP], [1.0], [ONE_ULP]]),
+    np.array([0, 1, 0, 1]),
+    np.array([[1.0], [ONE_ULP], [0.5], [2.0]]),
+    None,
+)
+
+
 def probe_tree_edges(ns: dict[str, Any]) -> dict[str, Any]:
     return {
         "a single leaf with tied labels": probe_tree(ns, TIED_LEAF, (0,)),
         "test points on the threshold": probe_tree(ns, ON_THRESHOLD, (1,)),
+        "training points on the threshold": probe_tree(ns, ON_ROUNDED_THRESHOLD, (1,)),
     }
 
 
@@ -816,6 +834,10 @@ ITEMS = [
                 ),
                 "test points on the threshold": tree_check(
                     "a row goes left when x[feature] <= threshold, so a point on the threshold goes left"
+                ),
+                "training points on the threshold": tree_check(
+                    "fit splits the training rows as predict does: left when x[feature] <= threshold "
+                    "(two values one ulp apart have a midpoint equal to the smaller one)"
                 ),
             }
         ),

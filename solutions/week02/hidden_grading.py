@@ -54,6 +54,7 @@ def then(first: Any, second: Any) -> Any:
 def probe_distances_hidden(ns: dict[str, Any], name: str) -> dict[str, Any]:
     rng = np.random.default_rng(21)
     X = rng.uniform(-5, 5, size=(12, 10))
+    X32 = rng.uniform(-5, 5, size=(6, 4)).astype(np.float32)
     function = ns[name]
     return {
         "to_itself": np.asarray(
@@ -63,6 +64,9 @@ def probe_distances_hidden(ns: dict[str, Any], name: str) -> dict[str, Any]:
             function(np.array([[0, 0], [3, 4]]), np.array([[6, 8], [0, 0], [-3, -4]]))
         ),
         "single_pair": np.asarray(function(X[:1], X[1:2])),
+        # float32 inputs (the text: the result is float64): converted to float64 before any arithmetic, the
+        # diagonal is 0 within 1e-7; squares rounded to float32 leave 1e-6 there, 1e-3 after the root
+        "float32 inputs, to themselves": np.asarray(function(X32, X32)),
     }
 
 
@@ -152,24 +156,37 @@ def check_knn_edges(got: Any, ref: Any, reveal: bool) -> Outcome:
 
 
 # ----------------------------------------------------------------------------- cross-validation
+TWO_FOLDS = "two folds (the smallest n_folds allowed)"
+
+
 def probe_kfold_edges(ns: dict[str, Any]) -> dict[str, Any]:
     kfold = ns["kfold_indices"]
     return {
         "one fold": attempt(kfold, 10, 1, 0),
         "more folds than samples": attempt(kfold, 4, 5, 0),
+        TWO_FOLDS: attempt(probe_kfold, ns, 9, 2, 4),
     }
 
 
 def check_kfold_edges(got: Any, ref: Any, reveal: bool) -> Outcome:
+    got = got if isinstance(got, dict) else {}
     for case in ("one fold", "more folds than samples"):
-        outcome = checks.raises("ValueError")(
-            got.get(case, {}) if isinstance(got, dict) else {}, None, reveal
-        )
+        outcome = checks.raises("ValueError")(got.get(case, {}), None, reveal)
         if not outcome.passed:
             return Outcome(
                 0.0, f"{case}: kfold_indices must raise ValueError unless 2 <= n_folds <= n"
             )
-    return Outcome(1.0, "invalid fold counts refused")
+    two = got.get(TWO_FOLDS)
+    if not isinstance(two, dict) or "value" not in two:
+        return Outcome(
+            0.0,
+            f"{TWO_FOLDS}: 2 <= n_folds <= n holds, so kfold_indices must return the folds, but it "
+            f"{checks.what_happened(two)}",
+        )
+    outcome = check_kfold(two["value"], ref[TWO_FOLDS]["value"], reveal)
+    if not outcome.passed:
+        return Outcome(0.0, f"{TWO_FOLDS}: {outcome.message}", outcome.detail)
+    return Outcome(1.0, "invalid fold counts refused, two folds accepted")
 
 
 # ----------------------------------------------------------------------------- trees
@@ -198,7 +215,13 @@ def split_cases() -> list[tuple[np.ndarray, np.ndarray]]:
         np.column_stack([np.repeat([1.0, 2.0], [3, 6]), np.full(9, 4.0)]),
         np.array([0, 1, 2, 0, 0, 1, 1, 2, 2]),
     )
-    return [wine_rows(0), wine_rows(1), constant, pure, proportions]
+    # feature 1 is feature 0 negated: the same partitions with the children swapped, so the best gains
+    # tie exactly; computed in the other order, feature 1's is 3e-17 larger (within 1e-12): feature 0 wins
+    x = np.arange(8.0)
+    mirrored = (np.column_stack([x, -x]), np.array([1, 2, 0, 1, 0, 1, 2, 1]))
+    # two values one ulp apart: their midpoint rounds onto the smaller, 1.0, which goes left (<=)
+    one_ulp = (np.array([[1.0], [np.nextafter(1.0, 2.0)], [1.0]]), np.array([0, 1, 0]))
+    return [wine_rows(0), wine_rows(1), constant, pure, proportions, mirrored, one_ulp]
 
 
 @cache
@@ -562,7 +585,7 @@ ITEMS = [
         check=then(check_best_split, check_split_oracle),
         requires=("best_split", "gini_impurity"),
         uses=("gini_impurity",),
-        hint="return None when no split has a gain above 1e-12.",
+        hint="return None when no split has a gain above 1e-12; on gains within 1e-12 keep the earlier split; a sample goes left when x <= threshold.",
     ),
     Item(
         "TreeClassifier.hidden",

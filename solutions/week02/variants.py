@@ -434,7 +434,16 @@ def best_split_cumulative(X, y):
     return int(f), float(t), float(gain)
 
 
-def _scan(X, y, *, threshold_of, weighted=True, later_wins=False, none_when_useless=True):
+def _scan(
+    X,
+    y,
+    *,
+    threshold_of,
+    weighted=True,
+    later_wins=False,
+    none_when_useless=True,
+    goes_left=np.less_equal,
+):
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     n, parent = len(y), gini_with_counter(y)
     best, best_gain = None, 1e-12 if none_when_useless else -1.0
@@ -442,7 +451,7 @@ def _scan(X, y, *, threshold_of, weighted=True, later_wins=False, none_when_usel
         values = np.unique(X[:, f])
         for a, b in itertools.pairwise(values):
             t = threshold_of(a, b)
-            left = X[:, f] <= t
+            left = goes_left(X[:, f], t)
             nl = int(left.sum())
             if weighted:
                 gain = (
@@ -474,6 +483,16 @@ def best_split_last_wins(X, y):
     return _scan(X, y, threshold_of=lambda a, b: (a + b) / 2, later_wins=True)
 
 
+def best_split_no_tie_margin(X, y):
+    """Wrong: replaces the best on any larger gain, so a tie computed 3e-17 larger goes to the later one."""
+    return _scan(X, y, threshold_of=lambda a, b: (a + b) / 2)
+
+
+def best_split_strict_left(X, y):
+    """Wrong: a sample goes left only when x < threshold (the text: <=)."""
+    return _scan(X, y, threshold_of=lambda a, b: (a + b) / 2, goes_left=np.less)
+
+
 def best_split_never_none(X, y):
     """Wrong: returns a zero-gain split instead of None."""
     return _scan(X, y, threshold_of=lambda a, b: (a + b) / 2, none_when_useless=False)
@@ -500,6 +519,9 @@ class TreeWithNodeTable:
     def _goes_left(self, value, threshold):
         return value <= threshold
 
+    def _left_rows(self, column, threshold):
+        return column <= threshold
+
     def fit(self, X, y):
         X, y = np.asarray(X, dtype=float), np.asarray(y)
         self.classes_ = np.unique(y)
@@ -525,7 +547,7 @@ class TreeWithNodeTable:
                 continue
             f, t, _ = split
             self._feature[node], self._threshold[node] = f, t
-            go_left = X[rows, f] <= t
+            go_left = self._left_rows(X[rows, f], t)
             stack.append((rows[~go_left], d + 1, node, 1))
             stack.append((rows[go_left], d + 1, node, 0))
         self.depth_, self.n_leaves_ = depth, leaves
@@ -909,6 +931,13 @@ def kfold_rejects_leave_one_out(n, n_folds, seed):
     return [(np.concatenate(pieces[:i] + pieces[i + 1 :]), pieces[i]) for i in range(n_folds)]
 
 
+def kfold_rejects_two_folds(n, n_folds, seed):
+    """Wrong: 2 < n_folds instead of 2 <= n_folds (refuses two folds)."""
+    if not 2 < n_folds <= n:
+        raise ValueError("bad n_folds")
+    return kfold_indices_reference(n, n_folds, seed)
+
+
 def kfold_float_indices(n, n_folds, seed):
     """Wrong: float arrays of indices."""
     return [
@@ -1137,6 +1166,13 @@ class TreeStrictLess(TreeWithNodeTable):
 
     def _goes_left(self, value, threshold):
         return value < threshold
+
+
+class TreeStrictLessInFit(TreeWithNodeTable):
+    """Wrong: fit sends a training row left only when x[feature] < threshold (predict uses <=)."""
+
+    def _left_rows(self, column, threshold):
+        return column < threshold
 
 
 class TreeMostCommonLeaves(TreeWithNodeTable):
@@ -1490,6 +1526,12 @@ WRONG = [
         "n_folds = n refused",
         breaks=("kfold_indices.leave_one_out",),
     ),
+    Variant(
+        "kfold_indices",
+        kfold_rejects_two_folds,
+        "n_folds = 2 refused",
+        breaks=("kfold_indices.edge_cases",),
+    ),
     Variant("kfold_indices", kfold_float_indices, "float indices", breaks=KFOLD),
     Variant("kfold_indices", kfold_fake, "fakes: fixed permutation", breaks=KFOLD),
     Variant("select_k", select_k_by_test, "k chosen on the test set"),
@@ -1551,6 +1593,18 @@ WRONG = [
         "a gain of 5.6e-17 counts",
         breaks=("best_split.hidden",),
     ),
+    Variant(
+        "best_split",
+        best_split_no_tie_margin,
+        "no 1e-12 margin on ties",
+        breaks=("best_split.hidden",),
+    ),
+    Variant(
+        "best_split",
+        best_split_strict_left,
+        "left when x < threshold",
+        breaks=("best_split.hidden",),
+    ),
     Variant("best_split", best_split_float_feature, "a float feature index", breaks=SPLIT),
     Variant("best_split", best_split_fake, "fakes: feature 0 at its mean", breaks=SPLIT),
     Variant(
@@ -1585,6 +1639,12 @@ WRONG = [
     ),
     Variant(
         "TreeClassifier", TreeStrictLess, "left when x < threshold", breaks=("TreeClassifier",)
+    ),
+    Variant(
+        "TreeClassifier",
+        TreeStrictLessInFit,
+        "fit splits rows with x < threshold",
+        breaks=("TreeClassifier",),
     ),
     Variant(
         "TreeClassifier",

@@ -125,7 +125,7 @@ def make_course(root: Path) -> tuple[Path, Path, dict[str, tuple[str, float]]]:
     for i in range(6):
         plan.append((f"blank{i}", [({name: nb["blank"]}, BEFORE)], ("not-submitted", 0.0)))
     for i in range(3):
-        plan.append((f"partial{i}", [({name: nb["partial"]}, BEFORE)], ("graded", 12.0)))
+        plan.append((f"partial{i}", [({name: nb["partial"]}, BEFORE)], ("graded", 13.0)))
     for i in range(2):
         plan.append(
             (f"onebug{i}", [({name: nb["one_bug"]}, BEFORE)], ("graded", -1.0))

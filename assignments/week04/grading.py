@@ -644,8 +644,9 @@ ITEMS = [
         1,
         probe=lambda ns: probe_affine_backward(ns, 1, 4, 5, 3),
         check=check_triple(("dx", "dw", "db")),
+        # not `uses`: the cache's format is the student's choice, so the backward pass is probed with
+        # the student's own forward (a wrong forward value does not reach it: the cache holds x and w)
         requires=("affine_backward", "affine_forward"),
-        uses=("affine_forward",),
         hint="dx = dout @ w.T, dw = x.T @ dout, db = dout summed over the batch (axis 0), shaped like x, w and b.",
     ),
     Item(
@@ -661,8 +662,7 @@ ITEMS = [
         1,
         probe=lambda ns: probe_relu_backward(ns, 3, (4, 5)),
         check=layer_check,
-        requires=("relu_backward", "relu_forward"),
-        uses=("relu_forward",),
+        requires=("relu_backward", "relu_forward"),  # not `uses`: the cache is the student's format
         hint="dx = dout where x > 0, and 0 where x <= 0 (also at exactly 0).",
     ),
     Item(

@@ -75,8 +75,7 @@ ITEMS = [
         1,
         probe=lambda ns: probe_affine_backward(ns, 11, 9, 2, 6),
         check=check_triple(("dx", "dw", "db")),
-        requires=("affine_backward", "affine_forward"),
-        uses=("affine_forward",),
+        requires=("affine_backward", "affine_forward"),  # the cache is the student's format
         hint="db sums dout over the batch axis.",
     ),
     Item(
@@ -92,8 +91,7 @@ ITEMS = [
         1,
         probe=lambda ns: probe_relu_backward(ns, 13, (2, 3, 4)),
         check=layer_check,
-        requires=("relu_backward", "relu_forward"),
-        uses=("relu_forward",),
+        requires=("relu_backward", "relu_forward"),  # the cache is the student's format
         hint="any shape; zero gradient where the input is <= 0.",
     ),
     Item(

@@ -1,8 +1,9 @@
 """Week 4 variants: wrong answers that must lose points, right ones written differently that must not.
 
-A variant replaces one name in the solution's namespace. The network's items
-call the layer functions by name, so a wrong layer also breaks the network's
-items; ``breaks`` lists the items each wrong variant must fail. Each graded
+A variant replaces one name in the solution's namespace. A wrong variant must
+lose points on the items that *test* its target (``breaks``), never on an item
+that only *uses* it (``Item.uses``): an official run probes such an item with
+the reference implementation of the used name. Each graded
 name has a ``Fake*``/``fake_*`` variant that returns made-up results of the
 right shape and type without doing the work: every item must resist it. Which
 stated rule each variant breaks is in ``rules.py``.
@@ -704,7 +705,11 @@ NET_FORWARD = ("TwoLayerNet.scores", *NET_ITEMS)
 INIT_ITEMS = ("TwoLayerNet.init", "TwoLayerNet.init.hidden")
 VALUE_RANDOM = ("Value", "Value.hidden")
 VALUE_ALL = (*VALUE_RANDOM, "Value.shared_nodes", "Value.edge_cases.hidden")
-TRAIN_ITEMS = ("train_two_layer", "train_two_layer.hidden")
+SOFTMAX_ITEMS = (
+    "softmax_cross_entropy",
+    "softmax_cross_entropy.stable",
+    "softmax_cross_entropy.hidden",
+)
 
 
 def _layer(name: str) -> tuple[str, str]:
@@ -755,7 +760,7 @@ WRONG = [
         "affine_forward",
         affine_forward_no_bias,
         "no bias",
-        breaks=(*_layer("affine_forward"), *NET_FORWARD),
+        breaks=_layer("affine_forward"),
     ),
     Variant("affine_forward", affine_forward_float32, "float32", breaks=_layer("affine_forward")),
     Variant(
@@ -768,19 +773,19 @@ WRONG = [
         "affine_forward",
         fake_affine_forward,
         "zeros",
-        breaks=(*_layer("affine_forward"), *NET_FORWARD),
+        breaks=_layer("affine_forward"),
     ),
     Variant(
         "affine_backward",
         affine_backward_mean_bias,
         "db averaged",
-        breaks=(*_layer("affine_backward"), *NET_ITEMS),
+        breaks=_layer("affine_backward"),
     ),
     Variant(
         "affine_backward",
         affine_backward_scaled_dw,
         "dw divided by N",
-        breaks=(*_layer("affine_backward"), *NET_ITEMS),
+        breaks=_layer("affine_backward"),
     ),
     Variant(
         "affine_backward",
@@ -792,17 +797,13 @@ WRONG = [
         "affine_backward",
         fake_affine_backward,
         "zeros",
-        breaks=(*_layer("affine_backward"), *NET_ITEMS),
+        breaks=_layer("affine_backward"),
     ),
-    Variant(
-        "relu_forward", relu_forward_leaky, "leaky", breaks=(*_layer("relu_forward"), *NET_FORWARD)
-    ),
+    Variant("relu_forward", relu_forward_leaky, "leaky", breaks=_layer("relu_forward")),
     Variant(
         "relu_forward", relu_forward_flattens, "flattens to 2-D", breaks=("relu_forward.hidden",)
     ),
-    Variant(
-        "relu_forward", fake_relu_forward, "zeros", breaks=(*_layer("relu_forward"), *NET_FORWARD)
-    ),
+    Variant("relu_forward", fake_relu_forward, "zeros", breaks=_layer("relu_forward")),
     Variant(
         "relu_backward", relu_backward_at_zero, "gradient at 0", breaks=_layer("relu_backward")
     ),
@@ -810,11 +811,9 @@ WRONG = [
         "relu_backward",
         relu_backward_no_mask,
         "no mask",
-        breaks=(*_layer("relu_backward"), *NET_ITEMS),
+        breaks=_layer("relu_backward"),
     ),
-    Variant(
-        "relu_backward", fake_relu_backward, "zeros", breaks=(*_layer("relu_backward"), *NET_ITEMS)
-    ),
+    Variant("relu_backward", fake_relu_backward, "zeros", breaks=_layer("relu_backward")),
     Variant(
         "softmax_cross_entropy",
         softmax_ce_unstable,
@@ -837,13 +836,13 @@ WRONG = [
         "softmax_cross_entropy",
         softmax_ce_summed_gradient,
         "gradient not divided by N",
-        breaks=("softmax_cross_entropy", "softmax_cross_entropy.stable", *NET_ITEMS),
+        breaks=("softmax_cross_entropy", "softmax_cross_entropy.stable"),
     ),
     Variant(
         "softmax_cross_entropy",
         softmax_ce_summed_loss,
         "loss summed, not averaged",
-        breaks=("softmax_cross_entropy", "softmax_cross_entropy.stable", *NET_ITEMS),
+        breaks=("softmax_cross_entropy", "softmax_cross_entropy.stable"),
     ),
     Variant(
         "softmax_cross_entropy",
@@ -855,7 +854,7 @@ WRONG = [
             "softmax_cross_entropy.hidden",
         ),
     ),
-    Variant("softmax_cross_entropy", fake_softmax_ce, "ln(C) and zeros"),
+    Variant("softmax_cross_entropy", fake_softmax_ce, "ln(C) and zeros", breaks=SOFTMAX_ITEMS),
     Variant("TwoLayerNet", NetW2First, "W2 drawn first", breaks=INIT_ITEMS),
     Variant("TwoLayerNet", NetIgnoresScale, "weight_scale ignored", breaks=INIT_ITEMS),
     Variant("TwoLayerNet", NetRandomBiases, "random biases", breaks=INIT_ITEMS),
@@ -867,7 +866,7 @@ WRONG = [
     Variant(
         "TwoLayerNet", NetScoresWithoutBias, "scores without b2", breaks=("TwoLayerNet.scores",)
     ),
-    Variant("TwoLayerNet", FakeNet, "zeros and ln(C)"),
+    Variant("TwoLayerNet", FakeNet, "zeros and ln(C)", breaks=(*INIT_ITEMS, *NET_FORWARD)),
     Variant("train_two_layer", train_updates_a_copy, "never updates the network"),
     Variant("train_two_layer", train_gradient_ascent, "gradient ascent"),
     Variant("train_two_layer", train_under_trained, "one epoch at lr 0.05"),

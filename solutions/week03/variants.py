@@ -118,8 +118,7 @@ def softmax_naive_python_math(W, X, y):
 
 def softmax_log_of_probabilities(W, X, y):
     """Right: the loss is the log of the (stable) probabilities, less precise than log-sum-exp, with
-    the scores used only where a probability is too small for a float; a NumPy float64 loss.
-    (Its rounding made finite differences of its own loss miss the gradient by 2.4e-7.)"""
+    the scores used only where a probability is too small for a normal float; a NumPy float64 loss."""
     s = X @ W
     s = s - s.max(axis=1, keepdims=True)
     e = np.exp(s)
@@ -135,7 +134,10 @@ def softmax_log_of_probabilities(W, X, y):
 
 
 def softmax_log_of_underflowing_probability(W, X, y):
-    """Wrong: -log(p_y) even where p_y underflows to 0 (an infinite loss for scores in the thousands)."""
+    """Wrong: -log(p_y) even where p_y underflows to 0 (an infinite loss for scores in the thousands).
+    Where no p_y reaches 0 it is right (the review's case: on softmax_loss_vectorized.hidden the log of
+    a subnormal p_y makes finite differences of this loss miss its correct gradient by 2.4e-7, which the
+    old check refused)."""
     s = X @ W
     s = s - s.max(axis=1, keepdims=True)
     p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)

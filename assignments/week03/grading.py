@@ -565,19 +565,8 @@ def check_gd_counting(cases: dict[str, dict[str, Any]]) -> Any:
             if problem is None:
                 continue
             calls = got.get("calls", {}).get(label)
-            expected = sorted(
-                [
-                    [None, GD_CALL["lr"], GD_CALL["epochs"], GD_CALL["seed"], GD_CALL["n_classes"]],
-                    [
-                        GD_CALL["batch_size"],
-                        GD_CALL["lr"],
-                        GD_CALL["epochs"],
-                        GD_CALL["seed"],
-                        GD_CALL["n_classes"],
-                    ],
-                ],
-                key=str,
-            )
+            stated = [GD_CALL[k] for k in ("lr", "epochs", "seed", "n_classes")]
+            expected = sorted([[size, *stated] for size in (None, GD_CALL["batch_size"])], key=str)
             if isinstance(calls, list) and sorted(calls, key=str) != expected:
                 return Outcome(
                     0.0,

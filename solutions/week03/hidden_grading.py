@@ -57,6 +57,7 @@ def probe_minibatch_edges(ns):
         )
         for case, size in BAD_BATCH_SIZES.items()
     }
+    out["single_samples"] = [[xb, yb] for xb, yb in ns["iterate_minibatches"](X, y, 1, 0)]
     out["one_batch"] = [[xb, yb] for xb, yb in ns["iterate_minibatches"](X, y, 5, 0)]
     out["too_big"] = [[xb, yb] for xb, yb in ns["iterate_minibatches"](X, y, 8, 0)]
     return out
@@ -72,6 +73,16 @@ def check_minibatch_edges(got, ref, reveal):
                 "a batch_size that is not a positive integer (0, negative, or not whole) must raise "
                 f"ValueError, but it {checks.what_happened(got.get(case))}",
             )
+    singles = got.get("single_samples")
+    if (
+        not isinstance(singles, list)
+        or len(singles) != 5
+        or any(not isinstance(b, list) or len(b) != 2 or len(b[1]) != 1 for b in singles)
+        or sorted(int(b[1][0]) for b in singles) != list(range(5))
+    ):
+        return Outcome(
+            0.0, "batch_size=1 is a positive integer: the epoch is n batches of one sample each"
+        )
     for case in ("one_batch", "too_big"):
         batches = got.get(case)
         if (

@@ -202,6 +202,12 @@ RULES = [
         ("iterate_minibatches.edge_cases",),
         ("iterate_minibatches:minibatches_only_zero_refused",),
     ),
+    Rule(
+        "iterate_minibatches",
+        "`batch_size` must be a positive integer",  # so 1 is accepted: n batches of one sample
+        ("iterate_minibatches.edge_cases",),
+        ("iterate_minibatches:minibatches_refuses_one",),
+    ),
     # ------------------------------------------------------------------ average_minibatch_gradient
     Rule(
         "average_minibatch_gradient",

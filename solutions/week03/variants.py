@@ -419,6 +419,20 @@ def minibatches_only_zero_refused(X, y, batch_size, seed):
         yield X[rows], y[rows]
 
 
+def minibatches_refuses_one(X, y, batch_size, seed):
+    """Wrong: takes a batch of one sample for no mini-batch and refuses batch_size=1."""
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, int | np.integer)
+        or batch_size <= 1
+    ):
+        raise ValueError("batch_size must be at least 2")
+    order = np.random.default_rng(seed).permutation(len(y))
+    for start in range(0, len(y), batch_size):
+        rows = order[start : start + batch_size]
+        yield X[rows], y[rows]
+
+
 def fake_minibatches(X, y, batch_size, seed):
     """Wrong (fake): batches of the right sizes, all cut from the first rows, nothing shuffled."""
     for start in range(0, len(y), batch_size):
@@ -912,6 +926,12 @@ WRONG = [
         "iterate_minibatches",
         minibatches_only_zero_refused,
         "a negative batch_size accepted",
+        breaks=("iterate_minibatches.edge_cases",),
+    ),
+    Variant(
+        "iterate_minibatches",
+        minibatches_refuses_one,
+        "batch_size=1 refused",
         breaks=("iterate_minibatches.edge_cases",),
     ),
     Variant(

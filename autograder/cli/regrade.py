@@ -72,6 +72,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--yes", action="store_true", help="overwrite an existing gradebook that changes"
     )
     parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="start every sandbox cold instead of forking it from a warm template",
+    )
+    parser.add_argument(
         "--course", type=Path, default=None, help="course repository (default: found from cwd)"
     )
 
@@ -114,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
             shard=shard,
             workers=args.jobs,
             cache=not args.no_cache,
+            warm=not args.cold,
             say=lambda line: print(line, file=sys.stderr),
         )
     except (CollectError, PolicyError) as error:

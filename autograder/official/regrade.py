@@ -178,6 +178,7 @@ def run_regrade(
     progress: bool = True,
     say: Say = print,
     grader: Grader = grade_one,
+    warm: bool = True,
 ) -> Regrade:
     """Grade this shard's students (see the module docstring); write nothing."""
     index.check_against(roster)
@@ -203,7 +204,15 @@ def run_regrade(
     submissions = [p.submission for p in prepared if p.submission is not None]
     bar = ProgressBar(len(submissions)) if progress and submissions else None
     records = grade_batch(
-        paths, submissions, hidden=True, workers=workers, cache=cache, progress=bar, grader=grader
+        paths,
+        submissions,
+        hidden=True,
+        workers=workers,
+        cache=cache,
+        progress=bar,
+        grader=grader,
+        warm=warm,
+        say=say,
     )
     feedback = {}
     for item in prepared:

@@ -126,7 +126,7 @@ def _grade_many(paths: Any, args: argparse.Namespace) -> int:
         workers=args.jobs,
         progress=ProgressBar(len(submissions)),
         warm=not args.cold,
-        say=None if args.quiet else lambda line: print(line, file=sys.stderr),
+        say=lambda line: print(line, file=sys.stderr),
     )
     stems = _unique_stems(args.notebooks)
     for notebook, stem in zip(args.notebooks, stems, strict=True):

@@ -282,6 +282,7 @@ def grade_batch(
     labels = [s.label for s in submissions]
     if len(set(labels)) != len(labels):
         raise ValueError("submission labels must be unique")
+    isolation()  # a sandbox that cannot run here stops the batch before it starts
     # Group identical notebooks (see the module docstring); None notebooks are cheap and never grouped.
     leaders: dict[str, Submission] = {}
     follower_of: dict[str, str] = {}

@@ -3,11 +3,24 @@
 Where a student's repository comes from (in this order):
 
 1. the roster's ``repo`` column: a local path or a git URL;
-2. ``--repos DIR``: ``DIR/<prefix><student>`` or ``DIR/<student>`` (local clones);
-3. ``--repos URL_TEMPLATE`` with ``{student}``, e.g.
+2. ``--repos DIR``: ``DIR/<prefix><owner>`` or ``DIR/<owner>`` (local clones);
+3. ``--repos URL_TEMPLATE`` with ``{student}`` (filled with the owner), e.g.
    ``https://github.com/my-course/week01-{student}.git``;
 4. ``--repos ORG`` (a GitHub organisation, needs ``GITHUB_TOKEN``): the
-   organisation's repositories named ``<prefix><student>``.
+   organisation's repositories named ``<prefix><owner>``.
+
+The owner is the student, or their team (the roster's ``team`` column): the
+naming rule of :mod:`autograder.official.naming`, the one ``distribute``
+creates repositories with. A name of the week that belongs to nobody on the
+roster, or a misspelt one (``week01_alice``, ``alice-week01``, ``Week1-alice``,
+``week01-alcie``: listed with the name it was probably meant to have), stops
+the regrade with the list. A ``--repos`` folder that does not exist says so.
+
+A clone that fails because the repository does not exist gives the student
+the status ``missing``; any other failure (an expired token, a network
+error, a timeout) is ``error`` with git's whole message, every credential
+in it replaced by ``***`` (:func:`redacted`), so a bad token never marks a
+class missing.
 
 Every repository is first copied into a **bare** clone in the grader's
 work folder (``git clone --bare``, so no hook, config or work tree of the
@@ -29,6 +42,7 @@ row's note says which commits were passed over.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import subprocess
@@ -38,6 +52,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from autograder.files import MAX_NOTEBOOK_BYTES
+from autograder.github.git_auth import git_auth_env
+from autograder.official import naming
 from autograder.official.roster import CollectError, RosterEntry
 
 GIT_TIMEOUT = 300
@@ -91,29 +107,26 @@ def index_repositories(
     token: str | None = None,
 ) -> RepoIndex:
     """Find each roster student's repository in ``repos`` (see the module docstring)."""
-    students = {e.student.lower(): e.student for e in roster}
-    locations: dict[str, str] = {}
-    index = RepoIndex(locations)
+    owners = {a.owner.lower(): a for a in naming.assignees(roster)}
+    index = RepoIndex({})
     if "{student}" in repos:
-        locations.update({s: repos.format(student=s) for s in students.values()})
+        for assignee in owners.values():
+            _place(index, assignee, repos.format(student=assignee.owner))
     elif Path(repos).is_dir():
-        folder = Path(repos)
-        for child in sorted(folder.iterdir()):
+        for child in sorted(Path(repos).iterdir()):
             if not child.is_dir() or child.name.startswith("."):
                 continue
-            name = (
-                child.name[len(prefix) :]
-                if prefix and child.name.startswith(prefix)
-                else child.name
-            )
-            if prefix and not child.name.startswith(prefix) and name.lower() not in students:
-                continue  # not a repository of this assignment
-            if name.lower() in students:
-                locations[students[name.lower()]] = str(child.resolve())
+            owner = naming.owner_in_name(child.name, prefix, owners)
+            if owner is None and child.name.lower() in owners:
+                owner = child.name.lower()  # DIR/<owner> without the prefix
+            if owner is not None:
+                _place(index, owners[owner], str(child.resolve()))
             else:
-                index.unknown.append(child.name)
+                _note_stranger(index, child.name, prefix, owners)
+    elif "://" not in repos and (Path(repos).exists() or "/" in repos or repos.startswith(".")):
+        raise CollectError(f"--repos {repos!r} is not a folder (no such directory here)")
     elif re.match(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$", repos):
-        index = _index_organisation(repos, prefix, students, client=client, token=token)
+        index = _index_organisation(repos, prefix, owners, client=client, token=token)
     else:
         raise CollectError(
             f"--repos {repos!r} is not a folder, a URL template with {{student}}, or an organisation"
@@ -124,13 +137,38 @@ def index_repositories(
     return index
 
 
+def _place(index: RepoIndex, assignee: naming.Assignee, location: str) -> None:
+    for member in assignee.members:
+        index.locations[member.student] = location
+
+
+def _note_stranger(
+    index: RepoIndex, name: str, prefix: str, owners: dict[str, naming.Assignee]
+) -> None:
+    """A repository of the week that is nobody's, or a misnamed one, is listed; others are not ours."""
+    meant = naming.misnamed_owner(name, prefix, owners)
+    if meant is not None:
+        right = naming.repository_name(prefix, owners[meant].owner)
+        index.unknown.append(f"{name} (misnamed: {right}?)")
+    elif naming.of_this_week(name, prefix):
+        index.unknown.append(name)
+
+
 def _index_organisation(
-    org: str, prefix: str, students: dict[str, str], *, client: RestClient | None, token: str | None
+    org: str,
+    prefix: str,
+    owners: dict[str, naming.Assignee],
+    *,
+    client: RestClient | None,
+    token: str | None,
 ) -> RepoIndex:
     token = token or os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
     if client is None:
         if not token:
-            raise CollectError(f"listing the repositories of {org} needs a token: set GITHUB_TOKEN")
+            raise CollectError(
+                f"--repos {org!r} is no folder here, and listing the repositories of a GitHub "
+                "organisation of that name needs a token: set GITHUB_TOKEN"
+            )
         from autograder.github.client import DEFAULT_API_URL, GitHubClient
 
         client = GitHubClient(token, os.environ.get("GITHUB_API_URL", DEFAULT_API_URL))
@@ -141,28 +179,30 @@ def _index_organisation(
         listed = list(client.paginate(f"/orgs/{org}/repos", {"per_page": 100, "type": "all"}))
     except Exception as error:  # the API said no (token, organisation name): a usage problem
         raise CollectError(f"cannot list the repositories of {org}: {error}") from error
+    template = naming.template_name(prefix).lower()
     for repo in listed:
         name = str(repo.get("name", ""))
-        if not name.startswith(prefix):
+        owner = naming.owner_in_name(name, prefix, owners)
+        if owner is None:
+            if not repo.get("is_template") and name.lower() != template:
+                _note_stranger(index, name, prefix, owners)
             continue
-        student = name[len(prefix) :]
-        if student.lower() not in students:
-            index.unknown.append(name)
-            continue
-        student = students[student.lower()]
-        index.locations[student] = str(
-            repo.get("clone_url") or f"https://github.com/{org}/{name}.git"
+        _place(
+            index,
+            owners[owner],
+            str(repo.get("clone_url") or f"https://github.com/{org}/{name}.git"),
         )
-        assert index.pushes is not None
         try:
-            index.pushes[student] = push_events(client, org, name)
+            events = push_events(client, org, name)
         except Exception:  # no activity for this repository: its rows say time_source "commit"
             continue
+        assert index.pushes is not None
+        for member in owners[owner].members:
+            index.pushes[member.student] = events
     if token:
-        import base64
+        from autograder.github.git_auth import basic_auth_header
 
-        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-        index.auth_header = f"Authorization: Basic {basic}"
+        index.auth_header = basic_auth_header(token)
     return index
 
 
@@ -177,6 +217,10 @@ def push_events(client: RestClient, owner: str, name: str) -> list[tuple[str, st
         ).astimezone(dt.UTC)
         events.append((str(activity.get("before", "")), str(activity["after"]), when))
     return events
+
+
+def _is_git_repository(path: Path) -> bool:
+    return (path / ".git").exists() or (path / "HEAD").is_file()
 
 
 # ----------------------------------------------------------------------------- git, read-only
@@ -211,27 +255,51 @@ def _git(
         return subprocess.CompletedProcess(command, 124, b"", message)
 
 
+NO_REPOSITORY = "no git repository there"
+# What git says when the repository itself is not there (GitHub over https and ssh, a local path).
+_ABSENT = re.compile(
+    r"repository not found|does not appear to be a git repository|repository '[^']*' not found",
+    re.IGNORECASE,
+)
+
+
+def repository_absent(message: str) -> bool:
+    """Whether a failed clone's message says the repository does not exist (else: an error)."""
+    return message == NO_REPOSITORY or bool(_ABSENT.search(message))
+
+
+def redacted(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with credentials replaced by ``***``: user:password in URLs, and each secret given.
+
+    The tokens in ``GITHUB_TOKEN`` / ``GH_TOKEN`` are always among the secrets.
+    """
+    known = [*secrets, os.environ.get("GITHUB_TOKEN", ""), os.environ.get("GH_TOKEN", "")]
+    for secret in sorted({s for s in known if len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    text = re.sub(r"(?i)(authorization:\s*\w+\s+)\S+", r"\1***", text)
+    return re.sub(r"(://)[^/@\s]+@", r"\1***@", text)
+
+
 def clone_bare(
     location: str, dest: Path, auth_header: str | None = None
 ) -> tuple[Path | None, str]:
-    """A bare copy of ``location`` at ``dest``: (path, "") or (None, why it failed)."""
+    """A bare copy of ``location`` at ``dest``: (path, "") or (None, why it failed).
+
+    ``why`` is git's whole message (credentials redacted); :func:`repository_absent`
+    tells a repository that is not there from a clone that failed.
+    """
     source = location
     if not re.match(r"^[a-z+]+://|^[^/]+@[^/]+:", location):
         path = Path(location)
-        if not (path / ".git").exists() and not (path / "HEAD").is_file():
-            return None, "no git repository there"
+        if not _is_git_repository(path):
+            return None, NO_REPOSITORY
         source = path.resolve().as_uri()
-    env = {}
-    if auth_header:
-        env = {
-            "GIT_CONFIG_COUNT": "1",
-            "GIT_CONFIG_KEY_0": "http.extraHeader",
-            "GIT_CONFIG_VALUE_0": auth_header,
-        }
+    env = git_auth_env(auth_header) if auth_header else {}
     done = _git("clone", "--bare", "--quiet", "--no-hardlinks", "--", source, str(dest), env=env)
     if done.returncode != 0:
-        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        return None, (why[-1] if why else "git clone failed")[:200]
+        why = " ".join(done.stderr.decode("utf-8", "replace").split()) or "git clone failed"
+        secrets = [auth_header.split()[-1]] if auth_header else []
+        return None, redacted(why, secrets)[:2000]
     return dest, ""
 
 
@@ -307,6 +375,21 @@ def unusable_dates(commits: list[Commit], shown: int = 3) -> str:
     )
 
 
+def notebook_problem(data: bytes) -> str:
+    """Why ``data`` is not a notebook (invalid JSON, say after a merge conflict), or "" if it is one."""
+    try:
+        doc = json.loads(data)
+    except UnicodeDecodeError as error:
+        return f"the notebook is not UTF-8 text ({error.reason} at byte {error.start})"
+    except json.JSONDecodeError as error:
+        return f"the notebook is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+    except (ValueError, RecursionError) as error:
+        return f"the notebook is not valid JSON: {error}"
+    if not isinstance(doc, dict) or not isinstance(doc.get("cells"), list):
+        return "the file is JSON but not a notebook (no list of cells)"
+    return ""
+
+
 def read_notebook_blob(bare: Path, commit: str, path: str) -> tuple[bytes | None, str]:
     """The notebook at ``commit:path`` from git objects: (bytes, "") or (None, why not)."""
     done = _git("ls-tree", "-z", commit, "--", path, cwd=bare)
@@ -337,7 +420,10 @@ __all__ = [
     "commit_time",
     "history",
     "index_repositories",
+    "notebook_problem",
     "push_events",
     "read_notebook_blob",
+    "redacted",
+    "repository_absent",
     "unusable_dates",
 ]

@@ -22,6 +22,7 @@ from typing import Any
 from tests.conftest import ROOT
 from tests.hostile.cases import light_notebook
 from tests.hostile.conftest import COLD, WARM, current_start
+from tests.hostile.other_user import as_user
 
 COMPANION = "zz-warm-companion"
 
@@ -112,10 +113,11 @@ def _grade_in(
         env["AUTOGRADER_SANDBOX_MODE"] = mode
     if user is not None:
         keep = {k: env[k] for k in ("AUTOGRADER_SANDBOX_MODE", "AUTOGRADER_ALLOW_WEAK") if k in env}
-        command = ["runuser", "-u", user, "--", "env", "-i", "HOME=/tmp", "PATH=/usr/bin:/bin"]
-        command += [f"{k}={v}" for k, v in keep.items()]
-        command += [sys.executable, "-m", "autograder", "grade", week, *paths, "--out", str(out)]
-        command += flags
+        inner = ["env", "-i", "HOME=/tmp", "PATH=/usr/bin:/bin"]
+        inner += [f"{k}={v}" for k, v in keep.items()]
+        inner += [sys.executable, "-m", "autograder", "grade", week, *paths, "--out", str(out)]
+        inner += flags
+        command = as_user(user, inner)
     # cwd: `python -m autograder` imports the grader under test from there
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env

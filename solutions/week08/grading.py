@@ -235,10 +235,27 @@ def check_vae(got: Any, ref: Any, reveal: bool) -> Outcome:
         )
     if got.get("latent") != ref["latent"]:
         return Outcome(0.0, "store the latent size as self.latent = latent")
+    encoded, expected = got.get("encode"), ref["encode"]
+    if (
+        isinstance(encoded, list)
+        and len(encoded) == 2
+        and TENSOR(encoded[::-1], expected, reveal).passed
+    ):
+        return Outcome(0.0, "mu and logvar are swapped: the first latent columns are mu")
+    decoded = checks.as_array(got.get("decode"))
+    if (
+        decoded is not None
+        and decoded.shape == np.shape(ref["decode"])
+        and TENSOR(
+            decoded, 1.0 / (1.0 + np.exp(-np.asarray(ref["decode"], dtype=np.float64))), reveal
+        ).passed
+    ):
+        return Outcome(
+            0.0, "decode returns probabilities: return the decoder's logits (no sigmoid)"
+        )
     causes = {
-        "encode": "encode returns (mu, logvar): the first latent columns of the encoder's output "
-        "are mu",
-        "decode": "decode returns the decoder's logits (no sigmoid)",
+        "encode": "encode returns (mu, logvar), the two halves of self.encoder(x), mu first",
+        "decode": "decode returns self.decoder(z), its logits",
         "forward": "forward returns (logits, mu, logvar), the logits decoding "
         "reparameterize(mu, logvar, eps)",
     }

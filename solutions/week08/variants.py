@@ -593,12 +593,13 @@ def train_small_model(images, epochs, seed):
 
 
 class _ReportsItsOwnResults(VAEWithSplit):
-    """A model whose forward hands back a sharpened copy of its input: a near-perfect
-    reconstruction with mu = logvar = 0 (no KL), whatever its weights."""
+    """A model whose forward hands back its input as logits: the best reconstruction there is,
+    with mu = logvar = 0 (no KL), whatever its weights (13.6 nats per held-out image)."""
 
     def forward(self, x, eps):
         zeros = torch.zeros(x.shape[0], self.latent)
-        return 12.0 * (2.0 * x - 1.0), zeros, zeros
+        x = x.clamp(1e-4, 1 - 1e-4)
+        return torch.log(x) - torch.log1p(-x), zeros, zeros
 
 
 def train_faked(images, epochs, seed):

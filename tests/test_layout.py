@@ -93,8 +93,15 @@ RULES = [
         for module in STUDENT_TEMPLATE
     ],
 ]
-# the child may import the boundary formats and nothing else of the grader
-HARNESS_MAY_IMPORT = ("autograder.sandbox.harness", "autograder.sandbox", "autograder", WIRE)
+# the child may import the boundary formats and nothing else of the grader (but the
+# standard-library-only reading of its own process tree)
+HARNESS_MAY_IMPORT = (
+    "autograder.sandbox.harness",
+    "autograder.sandbox.process_tree",
+    "autograder.sandbox",
+    "autograder",
+    WIRE,
+)
 
 
 def module_files(root: Path) -> dict[str, Path]:

@@ -386,6 +386,4 @@ def test_devcontainer_installs_the_course_and_a_kernel() -> None:
     assert (
         "__NOTEBOOK__" in config["customizations"]["codespaces"]["openFiles"]
     )  # filled in by publish
-    requirements = (folder / "requirements.txt").read_text().split()
-    assert {"ipykernel>=6.29", "numpy>=1.26"} <= set(requirements)
-    assert any(r.startswith("torch==") for r in requirements)
+    assert not (folder / "requirements.txt").exists(), "publish writes it from requirements.lock"

@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from autograder.course import WEEK_META, CourseError, locate_week
     from autograder.grading.submission import grade_submission
-    from autograder.reporting.markdown import markdown
+    from autograder.reporting.text import report_text
 
     meta_path = args.dir / WEEK_META
     if not meta_path.is_file():
@@ -39,5 +39,5 @@ def run(args: argparse.Namespace) -> int:
     paths = locate_week(week, args.dir)
     notebook = args.notebook or paths.notebook
     results = grade_submission(paths, notebook, hidden=False)
-    print(markdown(results.as_dict()), end="")
+    print(report_text(results.as_dict()), end="")  # a terminal renders no Markdown
     return results.exit_code

@@ -69,6 +69,7 @@ def _grade_one(paths: Any, args: argparse.Namespace) -> int:
     from autograder.grading.submission import grade_submission
     from autograder.reporting.markdown import markdown
     from autograder.reporting.points import format_points
+    from autograder.reporting.text import report_text
     from autograder.scoring.results import results_json
 
     hide = [p.resolve().parent for p in (args.json, args.markdown) if p is not None]
@@ -78,15 +79,14 @@ def _grade_one(paths: Any, args: argparse.Namespace) -> int:
     record = results.as_dict()
     if args.json:
         write_atomic(args.json, results_json(record))
-    report = markdown(record)
     if args.markdown:
-        write_atomic(args.markdown, report)
+        write_atomic(args.markdown, markdown(record))
     if args.quiet:
         print(
             f"{args.week}: {format_points(results.score)}/{format_points(results.max_score)} points"
         )
     else:
-        print(report, end="")
+        print(report_text(record), end="")  # a terminal renders no Markdown
     if results.status == "error":
         print(json.dumps({"error": results.error}), flush=True)
     return results.exit_code

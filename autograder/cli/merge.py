@@ -1,9 +1,13 @@
 """Merge the gradebooks of a sharded regrade (``regrade --shard K/N``) into one.
 
 Refuses (exit 1) when the shards and the roster disagree: a student with no
-row, a student graded twice, a row of a student not on the roster, or shards
-of another week. The merged files are byte-for-byte what a single unsharded
-regrade writes.
+row, a student graded twice, a row of a student not on the roster. Refuses
+(exit 2, naming the shard, the student and the field) a shard that fails
+verification: another week, a score outside its item's bounds, a multiplier
+the late policy cannot give, a number that is not finite, a row that is not
+what its results record says, a file that is not the one its ``run.json``
+lists. Nothing is written when it refuses. The merged files are
+byte-for-byte what a single unsharded regrade writes.
 
 Example:
   python -m autograder merge week01 --roster roster.csv --out grades/week01 shard-1 shard-2 shard-3

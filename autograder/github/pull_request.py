@@ -2,7 +2,10 @@
 
 A pull request carries at most one grader comment, recognised by a hidden
 HTML marker (:data:`autograder.reporting.markdown.COMMENT_MARKER`), so ten
-pushes leave one comment (updated), not ten.
+pushes leave one comment (updated), not ten. The comment is fitted to
+GitHub's size limit and the job summary to the runner's, each cut at a line
+with a note saying where the whole report is (the job summary; the results
+record for the summary itself).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 from autograder.github.actions import (
+    MAX_SUMMARY_BYTES,
     ActionsEnv,
     append_summary,
     emit,
@@ -19,10 +23,14 @@ from autograder.github.actions import (
 )
 from autograder.github.client import GitHubClient, GitHubError, repo_path
 from autograder.reporting.formats import classroom
-from autograder.reporting.markdown import COMMENT_MARKER, markdown
+from autograder.reporting.markdown import COMMENT_MARKER, fit, markdown
 from autograder.reporting.points import format_points
 
-MAX_COMMENT_CHARS = 65_000  # GitHub rejects bodies over 65,536 characters
+# GitHub rejects bodies over 65,536 characters; counted in UTF-8 bytes, which
+# are never fewer than characters however GitHub counts them
+MAX_COMMENT_BYTES = 65_000
+IN_THE_SUMMARY = "the whole report is in the job summary of the workflow run"
+IN_THE_RECORD = "the whole report is in the results record of the workflow run"
 
 
 def upsert_comment(
@@ -36,11 +44,8 @@ def upsert_comment(
     """
     if marker not in body:
         body = f"{marker}\n{body}"
-    if len(body) > MAX_COMMENT_CHARS:
-        body = (
-            body[: MAX_COMMENT_CHARS - 80]
-            + "\n\n… (report truncated; the full report is in the job summary)\n"
-        )
+    if len(body.encode("utf-8")) > MAX_COMMENT_BYTES:  # a last resort: reports come fitted
+        body = fit([], body.splitlines(), [], MAX_COMMENT_BYTES, IN_THE_SUMMARY)
     for comment in client.issue_comments(repo, number):
         if marker in (comment.get("body") or ""):
             if comment.get("body") == body:
@@ -62,8 +67,9 @@ def report_to_github(
 ) -> list[str]:
     """Job summary, step outputs, the Points notice and the PR comment; returns what happened to comments."""
     actions = ActionsEnv.from_env(env)
-    text = markdown(record)
-    append_summary(actions, text)
+    append_summary(
+        actions, markdown(record, limit=MAX_SUMMARY_BYTES - 1024, elsewhere=IN_THE_RECORD)
+    )
     runner = classroom.runner_result(record)
     for name, value in (
         ("result", classroom.encode(runner)),
@@ -98,9 +104,9 @@ def report_to_github(
         return done
     make = client_factory or (lambda token, url: GitHubClient(token, url))
     client = make(actions.token, actions.api_url)
-    body = markdown(record, marker=True)
-    if actions.run_url:
-        body += f"\n<sub>[workflow run]({actions.run_url})</sub>\n"
+    link = f"\n<sub>[workflow run]({actions.run_url})</sub>\n" if actions.run_url else ""
+    limit = MAX_COMMENT_BYTES - len(link.encode("utf-8"))
+    body = markdown(record, marker=True, limit=limit, elsewhere=IN_THE_SUMMARY) + link
     try:
         number = pull_request_number(actions, actions.event())
         if number is not None:

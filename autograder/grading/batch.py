@@ -6,6 +6,18 @@ goes wrong (the grader raises, a worker dies) that submission still gets a
 record, with ``status: "error"`` (exit code 3 for that one) and the reason,
 so a batch never loses a student.
 
+A worker that dies (killed, out of memory) breaks its pool, and the pool
+stops its other workers: the submissions that had not started go to a fresh
+pool, and each that had started is graded again alone, in a fresh worker of
+its own, so that a second death is its own. A submission whose own worker
+dies that way too gets its own ``error`` row; the others are unaffected.
+
+Where a submission's processes survived its clean-up (weak mode as an
+ordinary user, which has neither a PID namespace nor a uid of its own), the
+batch grades nothing more on this machine, and every submission left gets an
+``error`` row that says why, rather than a silent zero from a run the stray
+disturbed.
+
 Cache: identical notebook bytes graded against identical references give
 identical records, so within one batch a notebook is graded once per
 SHA-256 and its record is copied for the other submissions (with their own
@@ -20,18 +32,30 @@ import datetime as dt
 import functools
 import hashlib
 import multiprocessing
+import os
+import shutil
 import sys
+import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 from autograder import __version__
 from autograder.course import WeekPaths
 from autograder.exit_codes import ExitCode
-from autograder.grading.submission import grade_submission
+from autograder.grading.submission import STRAYS_SURVIVED, grade_submission
 from autograder.sandbox.limits import Limits
 from autograder.scoring.compare import ItemResult
 from autograder.scoring.references import load_week_references
@@ -225,30 +249,137 @@ def grade_batch(
 
     if workers > 1 and grader is grade_one:
         grader = grade_one_serial_items
+    halted: list[str] = []  # why the batch stopped grading, once it did
+
+    def finish_or_halt(submission: Submission, record: Record) -> None:
+        if record.get("grader", {}).get(STRAYS_SURVIVED) and not halted:
+            halted.append(
+                f"not graded: processes of submission {submission.label!r} survived its "
+                "clean-up, so this machine grades no more submissions under this uid "
+                "(grade in the strict or userns sandbox)"
+            )
+        finish(submission, record)
+
+    def halt_reason() -> str | None:
+        return halted[0] if halted else None
+
     if workers <= 1 or len(todo) <= 1:
         for submission in todo:
-            finish(submission, _safe_grade(grader, paths, submission, hidden, limits))
+            reason = halt_reason()
+            record = (
+                error_record(paths.name, submission, hidden, reason)
+                if reason
+                else _safe_grade(grader, paths, submission, hidden, limits)
+            )
+            finish_or_halt(submission, record)
     else:
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures: dict[Future[Record], Submission] = {
-                pool.submit(_safe_grade, grader, paths, s, hidden, limits): s for s in todo
-            }
-            pending = dict(futures)
-            from concurrent.futures import FIRST_COMPLETED, wait
-
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    submission = pending.pop(future)
-                    try:
-                        record = future.result()
-                    except Exception as error:  # the worker died: still one record
-                        record = error_record(
-                            paths.name, submission, hidden, f"the grading worker failed: {error!r}"
-                        )
-                    finish(submission, record)
+        _WorkerPools(paths, hidden, limits, grader, workers, finish_or_halt, halt_reason).grade(
+            todo
+        )
     return {label: records[label] for label in labels}
+
+
+def _mark_started_then_grade(
+    marks: str,
+    index: int,
+    grader: Grader,
+    paths: WeekPaths,
+    submission: Submission,
+    hidden: bool,
+    limits: Limits | None,
+) -> Record:
+    """Runs in a worker: leave a mark (a file, no lock a dying worker could hold), then grade."""
+    Path(marks, str(index)).touch()
+    return _safe_grade(grader, paths, submission, hidden, limits)
+
+
+@dataclass
+class _WorkerPools:
+    """Grades submissions in worker processes; a dying worker costs no other submission."""
+
+    paths: WeekPaths
+    hidden: bool
+    limits: Limits | None
+    grader: Grader
+    workers: int
+    finish: Callable[[Submission, Record], None]
+    halt_reason: Callable[[], str | None]
+
+    def grade(self, todo: list[Submission]) -> None:
+        shared = list(range(len(todo)))
+        lock = threading.Lock()
+        while shared:
+            shared, suspects = self._pool(todo, shared, self.workers)
+            # each submission that was running when a worker died, again alone:
+            # a death there is its own
+            with ThreadPoolExecutor(max_workers=self.workers) as threads:
+                alone = [threads.submit(self._pool, todo, [i], 1, lock) for i in suspects]
+                for index in (i for future in alone for part in future.result() for i in part):
+                    died = error_record(
+                        self.paths.name,
+                        todo[index],
+                        self.hidden,
+                        "the grading worker died on this submission, and again when it was "
+                        "graded alone in a fresh worker (killed, or out of memory)",
+                    )
+                    self._finish(todo[index], died, lock)
+
+    def _pool(
+        self,
+        todo: list[Submission],
+        indices: list[int],
+        workers: int,
+        lock: threading.Lock | None = None,
+    ) -> tuple[list[int], list[int]]:
+        """Grade ``indices`` in one pool: (not started, started) of those a broken pool lost."""
+        reason = self.halt_reason()
+        if reason:
+            for index in indices:
+                record = error_record(self.paths.name, todo[index], self.hidden, reason)
+                self._finish(todo[index], record, lock)
+            return [], []
+        marks = tempfile.mkdtemp(prefix="autograder-batch-")
+        lost: list[int] = []
+        context = multiprocessing.get_context("forkserver")
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures: dict[Future[Record], int] = {}
+                for index in indices:
+                    args = (self.grader, self.paths, todo[index], self.hidden, self.limits)
+                    futures[pool.submit(_mark_started_then_grade, marks, index, *args)] = index
+                pending = set(futures)
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        index = futures[future]
+                        try:
+                            record = future.result()
+                        except BrokenProcessPool:
+                            lost.append(index)
+                            continue
+                        except Exception as error:  # cannot happen: _safe_grade returns a record
+                            record = error_record(self.paths.name, todo[index], self.hidden, error)
+                        self._finish(todo[index], record, lock)
+                        if self.halt_reason():
+                            for other in pending:
+                                other.cancel()
+                    pending = {f for f in pending if not f.cancelled()}
+                for future, index in futures.items():
+                    if future.cancelled():
+                        reason = self.halt_reason() or "not graded: the batch stopped"
+                        record = error_record(self.paths.name, todo[index], self.hidden, reason)
+                        self._finish(todo[index], record, lock)
+            started = set(os.listdir(marks))
+        finally:
+            shutil.rmtree(marks, ignore_errors=True)
+        return [i for i in lost if str(i) not in started], [i for i in lost if str(i) in started]
+
+    def _finish(self, submission: Submission, record: Record, lock: threading.Lock | None) -> None:
+        if lock is None:
+            self.finish(submission, record)
+        else:
+            with lock:
+                self.finish(submission, record)
 
 
 def copied(record: Record, submission: Submission, leader: str) -> Record:

@@ -21,14 +21,18 @@ from autograder.course import CourseError, WeekPaths
 from autograder.files import read_notebook
 from autograder.sandbox.isolation import isolation
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.strays import StraysSurvived
 from autograder.sandbox.supervisor import HarnessJob, run_in_sandbox
 from autograder.scoring.compare import ItemResult, score_items
 from autograder.scoring.references import load_week_references
 from autograder.scoring.results import OFFICIAL, PRACTICE, Results
 from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, load_week_spec
-from autograder.wire.export import RunExport
+from autograder.wire.export import SHORT_MESSAGE_CHARS, RunExport
+from autograder.wire.text import first_line
 
 ALLOW_WEAK_ENV = "AUTOGRADER_ALLOW_WEAK"
+MAX_CELL_ERRORS_LISTED = 20  # the record lists these; the others are counted in a note
+STRAYS_SURVIVED = "strays_survived"  # in ``grader``: this machine must not grade on (see batch)
 
 
 def require_official_sandbox() -> None:
@@ -115,25 +119,30 @@ def grade_submission(
             submission["sha256"] = hashlib.sha256(data).hexdigest()
             submission["bytes"] = len(data)
             job = HarnessJob(
-                notebook=data, specs=spec_sources(paths, hidden), items=[i.name for i in items]
+                notebook=data,
+                specs=spec_sources(paths, hidden),
+                items=[i.name for i in items],
+                private_items=[i.name for i in items if i.hidden],
             )
             if item_workers is not None:
                 job.item_workers = item_workers
             run = run_in_sandbox(job, limits=limits, hide=private_paths(paths, hide))
             tests = score_items(items, run, refs)
             results = Results(paths.name, scope, tests, submission, grader)
-            results.cells = [
-                {"number": c.number, "error": c.error, "seconds": c.seconds}
-                for c in run.cells
-                if c.error
-            ]
+            results.cells = cell_errors(run)
             results.notes = _run_notes(run)
+            if run.stray_processes:
+                grader[STRAYS_SURVIVED] = run.stray_processes
         if not hidden:
             meta_hidden = paths.meta().get("hidden", {})
             results.hidden_pending = {
                 "items": int(meta_hidden.get("items", 0)),
                 "points": float(meta_hidden.get("points", 0.0)),
             }
+    except StraysSurvived as error:  # the machine, not this submission: graded nowhere here
+        results = Results(paths.name, scope, [], submission, grader, status="error")
+        results.error = f"not graded: {error}"
+        grader[STRAYS_SURVIVED] = True
     except Exception as error:
         results = Results(paths.name, scope, [], submission, grader, status="error")
         results.error = f"{type(error).__name__}: {error}"
@@ -155,6 +164,25 @@ def _unreadable(
     return Results(week, scope, tests, submission, grader, notes=[why])
 
 
+def cell_errors(run: RunExport) -> list[dict[str, Any]]:
+    """The record's list of cells that raised: the first few, each its error type and one short
+    line (every cell listed ran before any hidden spec was in the sandbox)."""
+    return [
+        {
+            "number": c.number,
+            "execution_count": c.execution_count,
+            "error": {
+                "error_type": c.error["error_type"],
+                "error_message": first_line(c.error["error_message"], SHORT_MESSAGE_CHARS),
+                "location": c.error["location"],
+            },
+            "seconds": c.seconds,
+        }
+        for c in run.cells
+        if c.error
+    ][:MAX_CELL_ERRORS_LISTED]
+
+
 def _run_notes(run: RunExport) -> list[str]:
     notes = []
     if run.notebook_error:
@@ -163,8 +191,19 @@ def _run_notes(run: RunExport) -> list[str]:
         notes.append(f"{reason}; it was skipped and the rest was graded without it")
     if run.fatal:
         notes.append(run.fatal)
+    listed = min(MAX_CELL_ERRORS_LISTED, sum(1 for c in run.cells if c.error))
+    if run.cells_failed > listed:
+        notes.append(
+            f"{run.cells_failed} of {run.cells_run} cells raised an error; "
+            f"only the first {listed} are listed"
+        )
     if run.output_bytes > 1 << 20:
         notes.append(
             f"the notebook printed {run.output_bytes / 2**20:.0f} MiB of output; only the end was kept"
+        )
+    if run.stray_processes:
+        notes.append(
+            f"{run.stray_processes} processes of this submission outlived grading; "
+            "no further submission is graded under this uid"
         )
     return notes

@@ -17,7 +17,12 @@ release can never disagree about what "released" means.
                                         quoted from it and broken by a wrong variant
                                         that loses points on an item that exercises it
 9. :func:`no_private_material`          no solution line, hidden test, hidden
-                                        spec line or hidden value in the tree
+                                        spec line or hidden value (as a value, at
+                                        its check's tolerance) in the tree, and no
+                                        image the week does not allow
+10. :func:`mutation_score_reached`      (``release --mutants`` only) the items kill
+                                        the solution's mutants: killed / non-equivalent
+                                        at or above the target, the allowlist up to date
 """
 
 from __future__ import annotations
@@ -25,15 +30,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograder.course import REFERENCES, WeekPaths
 from autograder.instructor import leaks
 from autograder.scoring import references
 from autograder.scoring.compare import ItemResult, score_items
-from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Item, Variant, Week
+from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Item, Variant, Week, load_week_spec
 from autograder.wire import exchange
 from autograder.wire.export import RunExport
+
+if TYPE_CHECKING:  # mutation_score builds on this module's variant keys
+    from autograder.instructor.mutation_score import MutationScore
 
 
 @dataclass(frozen=True)
@@ -201,13 +209,16 @@ def every_rule_exercised(
     return GateOutcome(name, not problems, detail)
 
 
-def week_secrets(paths: WeekPaths, hidden_refs: dict[str, Any], tree: Path) -> leaks.Secrets:
+def week_secrets(
+    paths: WeekPaths, hidden_refs: dict[str, Any], tree: Path, week: Week | None = None
+) -> leaks.Secrets:
     """What must not reach the student ``tree``: solution and hidden-test lines, hidden spec lines,
-    hidden values.
+    hidden values (numbers judged by their items' checks: ``week``, loaded when not given).
 
     What the tree shows anyway is not a secret: a string its public
     references hold too (a label, a built-in exception's name), and a line
     of the ``course_lib`` it ships (the library every week hands out).
+    Images are allowed only as the week's ``allowed_images.txt`` lists them.
     """
     assert paths.private_dir is not None
     source = json.loads(paths.solution_notebook.read_text())
@@ -229,23 +240,51 @@ def week_secrets(paths: WeekPaths, hidden_refs: dict[str, Any], tree: Path) -> l
     except exchange.ExchangeError:
         public_refs = {}
     public = "\n".join([leaks.public_text(source, public_spec), *leaks.strings_in(public_refs)])
-    leaks.hidden_value_secrets(hidden_refs, secrets, public)
+    secrets.strings = leaks.hidden_strings(hidden_refs, public)
+    week = week or load_week_spec(paths, hidden=True)
+    checks = {item.name: item.check for item in week.items}
+    secrets.numbers = leaks.hidden_numbers(hidden_refs, checks)
+    secrets.arrays = leaks.hidden_arrays(hidden_refs)
+    secrets.allowed_images, secrets.allow_list_problems = leaks.allowed_images(
+        paths.private_dir / leaks.ALLOWED_IMAGES
+    )
     return secrets
 
 
-def no_private_material(paths: WeekPaths, tree: Path, hidden_refs: dict[str, Any]) -> GateOutcome:
+def no_private_material(
+    paths: WeekPaths, tree: Path, hidden_refs: dict[str, Any], week: Week | None = None
+) -> GateOutcome:
     """Scan every file of the student ``tree`` (see :func:`week_secrets`)."""
-    secrets = week_secrets(paths, hidden_refs, tree)
+    secrets = week_secrets(paths, hidden_refs, tree, week)
     found = leaks.scan_tree(tree, secrets)
     detail = (
         "; ".join(str(f) for f in found[:10])
         if found
         else (
-            f"{len(secrets.lines)} private lines, {len(secrets.value_strings)} hidden values, "
-            f"{len(secrets.arrays)} hidden arrays: none found"
+            f"{len(secrets.lines)} private lines, {len(secrets.strings)} hidden strings, "
+            f"{len(secrets.numbers)} hidden numbers, {len(secrets.arrays)} hidden arrays, "
+            f"{len(secrets.allowed_images)} allowed images: none found"
         )
     )
     return GateOutcome("no private material in the student tree", not found, detail)
+
+
+def mutation_score_reached(score: MutationScore, target: float) -> GateOutcome:
+    """The week's mutation score is at least ``target``, every mutant ran, and the allowlist of
+    equivalent mutants holds only mutants that exist and survive."""
+    problems = list(score.problems)
+    if score.not_run:
+        problems.append(f"{len(score.not_run)} mutants were not run (the run stopped early)")
+    if stale := score.stale_entries():
+        problems.append(f"allowlisted but no longer generated, remove: {', '.join(stale[:5])}")
+    if wrong := score.wrongly_allowlisted():
+        problems.append(f"allowlisted as equivalent but killed, remove: {', '.join(wrong[:5])}")
+    if score.score < target:
+        survivors = ", ".join(v.mutant.id for v in score.survivors[:5])
+        more = ", ..." if len(score.survivors) > 5 else ""
+        problems.append(f"below the target of {target:.0%}; survivors: {survivors}{more}")
+    detail = "; ".join([score.summary(), *problems])
+    return GateOutcome(f"mutation score of at least {target:.0%}", not problems, detail)
 
 
 def run_gate(
@@ -270,5 +309,5 @@ def run_gate(
     outcomes += [right_variant_keeps_full_marks(week, solution, refs, v) for v in week.right]
     outcomes.append(every_item_broken(week, solution, refs))
     outcomes.append(every_rule_exercised(week, solution, refs, tree / f"{paths.name}.ipynb"))
-    outcomes.append(no_private_material(paths, tree, hidden_refs))
+    outcomes.append(no_private_material(paths, tree, hidden_refs, week))
     return outcomes

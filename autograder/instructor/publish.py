@@ -5,7 +5,9 @@ The template holds, at its root: the week's released files from
 ``references/`` with the PUBLIC references only), the ``autograder`` and
 ``course_lib`` packages (so ``python -m autograder check`` works there), and
 everything in ``autograder/templates/student/`` (README, ``.gitignore``, the
-student grading workflow, the devcontainer). In those template files the
+student grading workflow, the devcontainer), and the course's
+``requirements.lock`` as ``.devcontainer/requirements.txt``: the exact
+environment the references were computed in. In those template files the
 placeholders ``__WEEK__``, ``__NOTEBOOK__`` and ``__TITLE__`` are filled in.
 
 Nothing comes from ``solutions/``, nor from the grader's instructor-only
@@ -38,6 +40,8 @@ from autograder.spec import HIDDEN_SPEC
 PACKAGE = Path(__file__).resolve().parent.parent
 STUDENT_TEMPLATE = PACKAGE / "templates" / "student"
 PLACEHOLDERS = ("__WEEK__", "__NOTEBOOK__", "__TITLE__")
+LOCK = "requirements.lock"
+STUDENT_REQUIREMENTS = Path(".devcontainer") / "requirements.txt"
 PRIVATE_NAMES = {
     HIDDEN_SPEC,
     "variants.py",
@@ -81,6 +85,7 @@ def build_template(paths: WeekPaths, out: Path, course_root: Path) -> Template:
         shutil.copytree(PACKAGE, out / "autograder", ignore=_package_ignore)
         shutil.copytree(course_root / "course_lib", out / "course_lib", ignore=SKIP)
         _copy_student_files(paths, out)
+        _copy_lock(course_root, out)
         problems = private_material(paths, out)
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
@@ -99,6 +104,16 @@ def _package_ignore(directory: str, names: list[str]) -> set[str]:
     if Path(directory).resolve() == PACKAGE:
         skipped.update(n for n in names if n in INSTRUCTOR_ONLY)
     return skipped
+
+
+def _copy_lock(course_root: Path, out: Path) -> None:
+    """The course's requirements.lock is the student's environment: Codespaces, laptop, workflow."""
+    lock = course_root / LOCK
+    if not lock.is_file():
+        raise PublishError(f"{lock} is missing: run `nox -s lock` in the course repository")
+    target = out / STUDENT_REQUIREMENTS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(lock, target)
 
 
 def _copy_student_files(paths: WeekPaths, out: Path) -> None:

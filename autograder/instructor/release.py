@@ -12,7 +12,11 @@
    wrong variant loses the points of every item it must break, each right
    variant keeps them, every item is broken by some wrong variant; no
    solution line, hidden test, hidden spec line or hidden reference value is
-   anywhere in the student tree.
+   anywhere in the student tree;
+4. when asked (``release --mutants``), mutation testing: generated mutants of
+   the solution's graded names, a sample within a time budget probed item by
+   item in one more sandbox run of the solution, and the week's mutation
+   score (:mod:`autograder.instructor.mutation_score`) as one more gate step.
 
 ``write_release`` then replaces ``assignments/weekNN`` and the references in
 ``solutions/weekNN/references``. ``drift`` compares a fresh build with what
@@ -21,13 +25,14 @@ is committed, so a hand edit to a generated file fails CI.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +43,24 @@ from autograder.course import REFERENCES, WEEK_META, WeekPaths
 from autograder.grading.submission import private_paths
 from autograder.instructor import gate
 from autograder.instructor.gate import GateOutcome, variant_key
+from autograder.instructor.mutants import (
+    MUTANTS_SPEC,
+    Mutant,
+    MutationPlan,
+    generate_mutants,
+    mutant_cost,
+    mutant_requests,
+    mutants_module,
+    sample_mutants,
+)
+from autograder.instructor.mutation_score import (
+    ALLOWLIST,
+    TARGET,
+    MutationScore,
+    judge,
+    load_allowlist,
+)
+from autograder.sandbox.limits import Limits
 from autograder.sandbox.supervisor import HarnessJob, run_in_sandbox
 from autograder.scoring import references
 from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Variant, Week, load_week
@@ -62,6 +85,7 @@ class ReleaseBuild:
     hidden_refs: dict[str, Any]
     outcomes: list[GateOutcome] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    mutation: MutationScore | None = None  # with ``release --mutants``
 
     @property
     def ok(self) -> bool:
@@ -132,21 +156,76 @@ def variant_requests(week: Week) -> list[dict[str, Any]]:
     return requests
 
 
-def run_solution(paths: WeekPaths, week: Week, *, with_variants: bool = True) -> RunExport:
-    """The solution notebook in the sandbox: every item, plus every variant if asked."""
+def run_solution(
+    paths: WeekPaths,
+    week: Week,
+    *,
+    with_variants: bool = True,
+    mutants: Sequence[Mutant] = (),
+    limits: Limits | None = None,
+) -> RunExport:
+    """The solution notebook in the sandbox: every item, plus every variant if asked, plus ``mutants``."""
+    specs = _specs(paths, with_variants)
+    requests = variant_requests(week) if with_variants else []
+    if mutants:
+        specs.append(("mutants", MUTANTS_SPEC, mutants_module(mutants)))
+        requests += mutant_requests(week, mutants)
     job = HarnessJob(
         notebook=paths.solution_notebook.read_bytes(),
-        specs=_specs(paths, with_variants),
+        specs=specs,
         items=[i.name for i in week.items],
-        variants=variant_requests(week) if with_variants else [],
+        variants=requests,
+        private_items=[i.name for i in week.items if i.hidden],
     )
-    return run_in_sandbox(job, hide=[paths.private_dir / REFERENCES] if paths.private_dir else [])
+    return run_in_sandbox(
+        job, limits=limits, hide=[paths.private_dir / REFERENCES] if paths.private_dir else []
+    )
+
+
+def mutation_test(
+    paths: WeekPaths, week: Week, solution: RunExport, plan: MutationPlan
+) -> MutationScore:
+    """Generate the solution's mutants, probe a sample of them in one sandbox run, score them.
+
+    ``solution`` is a run of the solution: its probe times set each mutant's
+    cost for the sample and the time limit of every probe (four times the
+    slowest item, so a mutant that loops forever costs seconds, not minutes).
+    """
+    assert paths.private_dir is not None
+    started = time.monotonic()
+    seconds = {name: e.seconds for (name, key), e in solution.items.items() if key is None}
+    generated = generate_mutants(paths.solution_notebook, week, plan.only)
+    chosen = sample_mutants(generated, week, seconds, plan)
+    slowest = max(seconds.values(), default=1.0)
+    limits = dataclasses.replace(
+        Limits(),
+        item_seconds=min(Limits().item_seconds, max(5.0, 4 * slowest + 5)),
+        run_seconds=Limits().run_seconds + 3 * sum(mutant_cost(m, week, seconds) for m in chosen),
+    )
+    run = run_solution(paths, week, with_variants=False, mutants=chosen, limits=limits)
+    public, hidden, problems = reference_outputs(week, run)
+    allowlist = load_allowlist(paths.private_dir / ALLOWLIST)
+    return MutationScore(
+        week=paths.name,
+        generated=len(generated),
+        verdicts=judge(week, run, {**public, **hidden}, chosen, allowlist),
+        allowlist=allowlist,
+        generated_ids=frozenset(m.id for m in generated),
+        targets=tuple(sorted({m.target for m in generated})),
+        seconds=time.monotonic() - started,
+        problems=[*problems, *([run.fatal] if run.fatal else [])],
+    )
 
 
 def run_stub(paths: WeekPaths, week: Week, student_notebook: bytes | None = None) -> RunExport:
     """The untouched student notebook in the sandbox, with every item (hidden ones too)."""
     notebook = paths.notebook.read_bytes() if student_notebook is None else student_notebook
-    job = HarnessJob(notebook, _specs(paths, False), [i.name for i in week.items])
+    job = HarnessJob(
+        notebook,
+        _specs(paths, False),
+        [i.name for i in week.items],
+        private_items=[i.name for i in week.items if i.hidden],
+    )
     return run_in_sandbox(job, hide=private_paths(paths))
 
 
@@ -191,9 +270,17 @@ def week_meta(week: Week, paths: WeekPaths) -> dict[str, Any]:
 
 
 def build_release(
-    paths: WeekPaths, *, progress: Progress = _quiet, workdir: Path | None = None
+    paths: WeekPaths,
+    *,
+    progress: Progress = _quiet,
+    workdir: Path | None = None,
+    mutation: MutationPlan | None = None,
 ) -> ReleaseBuild:
-    """Build ``paths``'s release in a temporary folder and run the gate (writes nothing else)."""
+    """Build ``paths``'s release in a temporary folder and run the gate (writes nothing else).
+
+    With a ``mutation`` plan the gate also tests the items against mutants of
+    the solution (see :func:`mutation_test`).
+    """
     if paths.private_dir is None or not paths.solution_notebook.is_file():
         raise ReleaseError(
             f"{paths.name}: no solution notebook at solutions/{paths.name}/{paths.name}.ipynb"
@@ -240,6 +327,12 @@ def build_release(
         hidden_refs=hidden_refs,
         tree=tree,
     )
+    if mutation is not None:
+        started = time.monotonic()
+        progress(f"[{paths.name}] mutation testing: mutants of the solution on the items ...")
+        build.mutation = mutation_test(paths, week, solution, mutation)
+        timings["mutants"] = time.monotonic() - started
+        build.outcomes.append(gate.mutation_score_reached(build.mutation, TARGET))
     return build
 
 

@@ -17,6 +17,11 @@ the same rows: no timestamps, fixed ordering, fixed number formatting):
 ``summary.md``        counts per status, mean and median, per-item pass rates.
 ``distribution.png``  histogram of totals.
 
+A cell that a spreadsheet would read as a formula (a roster value, a note
+quoting git, a repository URL starting with ``=``, ``+``, ``-``, ``@``...)
+is written with a leading ``'`` (:func:`autograder.reporting.untrusted.csv_cell`),
+in every CSV here.
+
 Statuses: ``graded``; ``missing`` (no repository); ``empty`` (a repository
 without commits); ``no-commit`` (no commit at or before the cutoff);
 ``unreadable`` (the notebook is missing from the commit, a symlink or too
@@ -36,6 +41,7 @@ from typing import Any
 
 from autograder.files import write_atomic
 from autograder.reporting.points import format_points
+from autograder.reporting.untrusted import csv_cell, markdown_code, markdown_escaped
 
 GRADED, MISSING, EMPTY, NO_COMMIT, UNREADABLE, ERROR = (
     "graded",
@@ -125,58 +131,81 @@ class Row:
         return head + items + tail
 
 
-def gradebook_csv(rows: list[Row], item_names: list[str]) -> str:
+def _csv(table: list[list[str]]) -> str:
+    """Rows as CSV text, every cell made safe for a spreadsheet."""
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(HEAD + item_names + TAIL)
-    for row in rows:
-        writer.writerow(row.cells(item_names))
+    for cells in table:
+        writer.writerow([csv_cell(cell) for cell in cells])
     return stream.getvalue()
 
 
+def gradebook_csv(rows: list[Row], item_names: list[str]) -> str:
+    return _csv([HEAD + item_names + TAIL, *(row.cells(item_names) for row in rows)])
+
+
 def read_gradebook(path: Path) -> tuple[list[str], list[Row]]:
-    """(item names, rows) of a ``gradebook.csv`` written by :func:`write_gradebook`."""
+    """(item names, rows) of a ``gradebook.csv`` written by :func:`write_gradebook`.
+
+    Raises :class:`GradebookError`, naming the student and the column, for
+    a cell that is not what this grader writes: a number that does not
+    parse, or a ``score``/``total`` that the items and multiplier do not give.
+    """
     try:
         with path.open(newline="", encoding="utf-8") as stream:
             table = list(csv.reader(stream))
-    except OSError as error:
-        raise GradebookError(f"cannot read {path}: {error.strerror or error}") from error
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise GradebookError(
+            f"cannot read {path}: {getattr(error, 'strerror', None) or error}"
+        ) from error
     if not table or table[0][: len(HEAD)] != HEAD or table[0][-len(TAIL) :] != TAIL:
         raise GradebookError(f"{path} is not a gradebook written by this grader")
     header = table[0]
     names = header[len(HEAD) : -len(TAIL)]
     rows = []
-    for cells in table[1:]:
+    for number, cells in enumerate(table[1:], start=2):
+        if len(cells) != len(header):
+            raise GradebookError(f"{path}, line {number}: {len(cells)} cells, not {len(header)}")
         record = dict(zip(header, cells, strict=True))
-        rows.append(
-            Row(
-                student=record["student"],
-                status=record["status"],
-                max_score=float(record["max_score"]),
-                items={n: float(record[n]) for n in names},
-                repo=record["repo"],
-                commit=record["commit"],
-                commit_time=record["commit_time"],
-                time_source=record["time_source"],
-                late=record["late"] == "yes",
-                days_late=int(record["days_late"]),
-                multiplier=float(record["multiplier"]),
-                sha256=record["notebook_sha256"],
-                note=record["note"],
-            )
+        where = f"{path}: row of {record['student']}"
+        row = Row(
+            student=record["student"],
+            status=record["status"],
+            max_score=_parsed(record, "max_score", float, where),
+            items={n: _parsed(record, n, float, where) for n in names},
+            repo=record["repo"],
+            commit=record["commit"],
+            commit_time=record["commit_time"],
+            time_source=record["time_source"],
+            late=record["late"] == "yes",
+            days_late=_parsed(record, "days_late", int, where),
+            multiplier=_parsed(record, "multiplier", float, where),
+            sha256=record["notebook_sha256"],
+            note=record["note"],
         )
+        for column, value in (("score", row.score), ("total", row.total)):
+            if record[column] != fmt(value):
+                raise GradebookError(
+                    f"{where}: {column} {record[column]!r} is not what its items and multiplier give ({fmt(value)})"
+                )
+        rows.append(row)
     return names, rows
+
+
+def _parsed(record: dict[str, str], column: str, kind: type, where: str) -> Any:
+    try:
+        return kind(record[column])
+    except ValueError:
+        raise GradebookError(f"{where}: {column} {record[column]!r} is not a number") from None
 
 
 def canvas_csv(rows: list[Row], roster_extra: dict[str, dict[str, str]], column: str) -> str:
     """Canvas's gradebook import: the id columns, then ``column`` with each total."""
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([*CANVAS_IDS, column])
+    table = [[*CANVAS_IDS, column]]
     for row in rows:
         extra = roster_extra.get(row.student, {})
         score = "" if row.status in (ERROR, MISSING) else fmt(row.total)
-        writer.writerow(
+        table.append(
             [
                 extra.get("name", row.student),
                 extra.get("canvas_id", ""),
@@ -186,7 +215,7 @@ def canvas_csv(rows: list[Row], roster_extra: dict[str, dict[str, str]], column:
                 score,
             ]
         )
-    return stream.getvalue()
+    return _csv(table)
 
 
 def summary_markdown(
@@ -226,7 +255,8 @@ def summary_markdown(
     if problems:
         lines += ["", "## Students without a normal grade", ""]
         lines += [
-            f"- {row.student}: {row.status}" + (f" ({row.note})" if row.note else "")
+            f"- {markdown_escaped(row.student, limit=100)}: {row.status}"
+            + (f" ({markdown_code(row.note, limit=500)})" if row.note.strip() else "")
             for row in problems
         ]
     return "\n".join(lines) + "\n"

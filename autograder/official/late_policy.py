@@ -70,6 +70,43 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class Penalty:
+    """What lateness can cost under a policy: the multipliers a gradebook row may carry.
+
+    A shard's ``run.json`` records it, so a merge can refuse a row whose
+    multiplier no deadline of this policy could have given.
+    """
+
+    kind: str = CUTOFF
+    per_day: float = 0.0
+    max_days: int = 0  # the most started days late a graded commit can be (0 under cutoff)
+
+    def multiplier(self, days_late: int) -> float:
+        """The factor on the total of a commit graded ``days_late`` started days late."""
+        return max(0.0, 1.0 - self.per_day * days_late) if days_late else 1.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "per_day": self.per_day, "max_days": self.max_days}
+
+    @classmethod
+    def from_dict(cls, doc: object) -> Penalty:
+        """The penalty a ``run.json`` recorded (:class:`PolicyError` when it is malformed)."""
+        if not isinstance(doc, dict) or set(doc) != {"kind", "per_day", "max_days"}:
+            raise PolicyError(f"not a late penalty: {doc!r}")
+        kind, per_day, max_days = doc["kind"], doc["per_day"], doc["max_days"]
+        if (
+            kind not in (CUTOFF, PENALTY)
+            or type(per_day) not in (int, float)
+            or not 0.0 <= per_day <= 1.0
+            or type(max_days) is not int
+            or max_days < 0
+            or (kind == CUTOFF and max_days != 0)
+        ):
+            raise PolicyError(f"not a late penalty: {doc!r}")
+        return cls(kind, float(per_day), max_days)
+
+
+@dataclass(frozen=True)
 class LatePolicy:
     """The deadline, the policy and the per-student extensions."""
 
@@ -105,6 +142,9 @@ class LatePolicy:
         penalty = float(doc.get("penalty_per_day", 0.0))
         if not 0.0 <= penalty <= 1.0:
             raise PolicyError(f"{path}: penalty_per_day is a fraction in [0, 1], got {penalty}")
+        max_days = int(doc.get("max_late_days", 0))
+        if max_days < 0:
+            raise PolicyError(f"{path}: max_late_days is a number of days >= 0, got {max_days}")
         extensions = {}
         for student, value in (doc.get("extensions") or {}).items():
             text = str(value)
@@ -115,7 +155,7 @@ class LatePolicy:
             when,
             kind,
             penalty,
-            int(doc.get("max_late_days", 0)),
+            max_days,
             dt.timedelta(minutes=float(doc.get("grace_minutes", 0))),
             extensions,
         )
@@ -131,6 +171,12 @@ class LatePolicy:
             cutoff += dt.timedelta(days=self.max_late_days)
         return cutoff
 
+    @property
+    def penalty(self) -> Penalty:
+        if self.kind != PENALTY:
+            return Penalty()
+        return Penalty(PENALTY, self.penalty_per_day, self.max_late_days)
+
     def judge(self, student: str, graded: dt.datetime | None, later_exist: bool) -> Verdict:
         """The verdict for the commit graded at time ``graded`` (None: nothing graded)."""
         cutoff = self.cutoff_for(student)
@@ -138,7 +184,7 @@ class LatePolicy:
         if graded is None or graded <= on_time_until:
             return Verdict(cutoff, later_exist, 0, 1.0)
         days = math.ceil((graded - on_time_until) / dt.timedelta(days=1))
-        return Verdict(cutoff, True, days, max(0.0, 1.0 - self.penalty_per_day * days))
+        return Verdict(cutoff, True, days, self.penalty.multiplier(days))
 
     def describe(self) -> str:
         text = f"deadline {self.deadline.isoformat()}, policy {self.kind}"
@@ -155,6 +201,7 @@ __all__ = [
     "CUTOFF",
     "PENALTY",
     "LatePolicy",
+    "Penalty",
     "PolicyError",
     "Verdict",
     "parse_duration",

@@ -26,8 +26,6 @@ byte for byte. What varies between runs is only: ``graded_at`` and the
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -61,10 +59,13 @@ from autograder.official.repositories import (
     clone_bare,
     history,
     read_notebook_blob,
+    unusable_dates,
 )
 from autograder.official.roster import RosterEntry
-from autograder.official.shards import RUN_META, shard_slice
+from autograder.official.shard_manifest import RUN_META, file_digest, run_meta
+from autograder.official.shards import shard_slice
 from autograder.reporting.markdown import markdown
+from autograder.reporting.untrusted import markdown_code, markdown_escaped, one_line
 from autograder.scoring.results import results_json
 from autograder.spec import load_week_spec
 
@@ -128,11 +129,10 @@ def prepare(
     chosen, later = choose_commit(commits, policy.cutoff_for(student))
     verdict = policy.judge(student, chosen.time if chosen else None, later)
     row.late = verdict.late
-    if chosen is None:
-        row.status, row.note = (
-            NO_COMMIT,
-            f"no commit at or before {policy.cutoff_for(student).isoformat()}",
-        )
+    dates = unusable_dates(commits)  # the student's metadata never makes the row an error
+    if chosen is None or chosen.time is None:
+        cutoff = policy.cutoff_for(student).isoformat()
+        row.status, row.note = NO_COMMIT, _joined(f"no commit at or before {cutoff}", dates)
         return Prepared(entry, row, verdict=verdict)
     row.commit, row.commit_time, row.time_source = (
         chosen.sha,
@@ -141,11 +141,12 @@ def prepare(
     )
     row.days_late, row.multiplier = verdict.days_late, verdict.multiplier
     data, why = read_notebook_blob(bare, chosen.sha, f"{paths.name}.ipynb")
-    if data is None:
-        row.status, row.note = UNREADABLE, why
-    else:
-        row.status = GRADED
+    row.status, row.note = (UNREADABLE if data is None else GRADED), _joined(why, dates)
     return Prepared(entry, row, Submission(student, data, chosen.sha, why), verdict)
+
+
+def _joined(*notes: str) -> str:
+    return "; ".join(note for note in notes if note)
 
 
 def _prepare_safely(
@@ -220,10 +221,14 @@ def run_regrade(
 
 def feedback_markdown(week: str, row: Row, record: Record | None) -> str:
     """The per-student feedback: which commit was graded, lateness, then the report."""
-    lines = [f"# {week}: official grade for {row.student}", ""]
+    lines = [
+        f"# {markdown_escaped(week, limit=100)}: official grade for {markdown_escaped(row.student, limit=100)}",
+        "",
+    ]
     if row.commit:
         lines.append(
-            f"Graded commit `{row.commit[:12]}` ({row.time_source} time {row.commit_time})."
+            f"Graded commit {markdown_code(row.commit[:12], limit=12)} "
+            f"({markdown_escaped(row.time_source, limit=20)} time {markdown_escaped(row.commit_time, limit=40)})."
         )
     if row.late and row.days_late:
         lines.append(
@@ -233,7 +238,9 @@ def feedback_markdown(week: str, row: Row, record: Record | None) -> str:
         lines.append("Commits after your deadline were not graded.")
     lines.append(f"**Total: {fmt(row.total)} / {fmt(row.max_score)}** (status: {row.status}).")
     if row.status in (MISSING, EMPTY, NO_COMMIT, UNREADABLE):
-        lines += ["", f"Why: {row.note}."]
+        lines += ["", f"Why: {markdown_code(row.note, limit=500)}."]
+    elif row.status == GRADED and row.note:
+        lines += ["", f"Note: {markdown_code(row.note, limit=500)}."]
     lines.append("")
     if record is not None:
         lines.append(markdown(record).rstrip("\n"))
@@ -275,21 +282,24 @@ def write_outputs(
         canvas_column=canvas_column,
         policy=policy.describe(),
     )
+    files: dict[str, str] = {}
     for row in result.rows:
-        write_atomic(out / "feedback" / f"{row.student}.md", result.feedback[row.student])
+        texts = {f"feedback/{row.student}.md": result.feedback[row.student]}
         if row.student in result.records:
-            write_atomic(
-                out / "results" / f"{row.student}.json", results_json(result.records[row.student])
-            )
-    meta = {
-        "week": paths.name,
-        "policy": policy.describe(),
-        "canvas_column": canvas_column or paths.name,
-        "shard": f"{shard[0]}/{shard[1]}",
-        "students": [row.student for row in result.rows],
-        "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-    }
-    write_atomic(out / RUN_META, json.dumps(meta, indent=2) + "\n")
+            texts[f"results/{row.student}.json"] = results_json(result.records[row.student])
+        for name, text in texts.items():
+            write_atomic(out / name, text)
+            files[name] = file_digest(text)
+    meta = run_meta(
+        paths.name,
+        policy=policy.describe(),
+        penalty=policy.penalty,
+        canvas_column=canvas_column or paths.name,
+        shard=f"{shard[0]}/{shard[1]}",
+        students=[row.student for row in result.rows],
+        files=files,
+    )
+    write_atomic(out / RUN_META, meta)
 
 
 def print_counts(result: Regrade, say: Say = print) -> None:
@@ -297,7 +307,7 @@ def print_counts(result: Regrade, say: Say = print) -> None:
     say(f"{len(result.rows)} rows: {counts}")
     for row in result.rows:
         if row.status in (MISSING, ERROR):
-            say(f"  [{row.status.upper()}] {row.student}: {row.note}")
+            say(f"  [{row.status.upper()}] {row.student}: {one_line(row.note)}")
 
 
 def describe_changes(changes: list[str]) -> str:

@@ -18,7 +18,12 @@ refused, never followed, so it cannot point at instructor files.
 Commit times: a commit's date is set by the student and can be forged. When
 the repositories come from GitHub, the time GitHub *received* each push
 (the repository activity API) is used instead, and the gradebook's
-``time_source`` column says ``push``; otherwise it says ``commit``.
+``time_source`` column says ``push``; otherwise it says ``commit``. A commit
+whose date is missing, malformed or outside any real time (before git
+existed, or beyond what a date can hold, such as the year 11476) has no
+usable time: it is never chosen for the deadline (unless a push time gives
+it one), the newest commit with a usable time is graded instead, and the
+row's note says which commits were passed over.
 """
 
 from __future__ import annotations
@@ -37,13 +42,16 @@ from autograder.official.roster import CollectError, RosterEntry
 
 GIT_TIMEOUT = 300
 TIME_COMMIT, TIME_PUSH = "commit", "push"
+EARLIEST_COMMIT = dt.datetime(2005, 4, 7, tzinfo=dt.UTC)  # git's first commit: nothing is older
+SECONDS_PER_YEAR = 31_556_952  # the mean Gregorian year
 
 
 @dataclass(frozen=True)
 class Commit:
     sha: str
-    time: dt.datetime
+    time: dt.datetime | None  # None: the commit's date is unusable (see ``problem``)
     source: str  # TIME_COMMIT or TIME_PUSH
+    problem: str = ""  # why the date is unusable, e.g. "dated in the year 11476"
 
 
 class RestClient(Protocol):
@@ -228,16 +236,33 @@ def clone_bare(
 
 
 def history(bare: Path) -> list[Commit]:
-    """Every commit reachable from HEAD, newest first by committer date (empty repository: [])."""
+    """Every commit reachable from HEAD, newest first (empty repository: []).
+
+    A commit whose committer date is unusable is listed with ``time=None``
+    and the reason (see the module docstring), never dropped and never a crash.
+    """
     done = _git("log", "--format=%H %ct", "HEAD", cwd=bare)
-    if done.returncode != 0:
-        return []  # no HEAD: an empty repository
     commits = []
-    for line in done.stdout.decode().split("\n"):
-        if line.strip():
-            sha, stamp = line.split()
-            commits.append(Commit(sha, dt.datetime.fromtimestamp(int(stamp), dt.UTC), TIME_COMMIT))
-    return commits
+    for line in done.stdout.decode("ascii", "replace").split("\n"):
+        sha, _, stamp = line.strip().partition(" ")
+        if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha):
+            time, problem = commit_time(stamp.strip())
+            commits.append(Commit(sha, time, TIME_COMMIT, problem))
+    return commits  # none when there is no HEAD: an empty repository
+
+
+def commit_time(stamp: str) -> tuple[dt.datetime | None, str]:
+    """The time of a ``%ct`` timestamp, or (None, why it cannot be a commit's time)."""
+    if not re.fullmatch(r"-?[0-9]{1,30}", stamp):
+        return None, "has no valid date"
+    seconds = int(stamp)
+    try:
+        time = dt.datetime.fromtimestamp(seconds, dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None, f"is dated in the year {1970 + seconds // SECONDS_PER_YEAR}"
+    if time < EARLIEST_COMMIT:
+        return None, f"is dated {time.date().isoformat()}, before git existed"
+    return time, ""
 
 
 def apply_push_times(
@@ -256,14 +281,30 @@ def apply_push_times(
 
 
 def choose_commit(commits: list[Commit], cutoff: dt.datetime) -> tuple[Commit | None, bool]:
-    """(the newest commit at or before ``cutoff``, whether newer commits exist)."""
-    eligible = [c for c in commits if c.time <= cutoff]
-    later = any(c.time > cutoff for c in commits)
+    """(the newest commit at or before ``cutoff``, whether newer commits exist).
+
+    Commits without a usable time are neither: see :func:`unusable_dates`.
+    """
+    timed = [(c, c.time) for c in commits if c.time is not None]
+    eligible = [(c, time) for c, time in timed if time <= cutoff]
+    later = any(time > cutoff for _, time in timed)
     if not eligible:
         return None, later
-    return max(
-        eligible, key=lambda c: c.time
-    ), later  # max keeps the first (newest in history) on ties
+    # max keeps the first (newest in history) on ties
+    return max(eligible, key=lambda pair: pair[1])[0], later
+
+
+def unusable_dates(commits: list[Commit], shown: int = 3) -> str:
+    """A note naming the commits whose dates could not be used for the deadline ("" if none)."""
+    unusable = [c for c in commits if c.time is None]
+    if not unusable:
+        return ""
+    named = "; ".join(f"commit {c.sha[:12]} {c.problem}" for c in unusable[:shown])
+    more = f" and {len(unusable) - shown} more" if len(unusable) > shown else ""
+    return (
+        f"{len(unusable)} commit(s) without a usable date were not considered for the deadline "
+        f"({named}{more})"
+    )
 
 
 def read_notebook_blob(bare: Path, commit: str, path: str) -> tuple[bytes | None, str]:
@@ -293,8 +334,10 @@ __all__ = [
     "apply_push_times",
     "choose_commit",
     "clone_bare",
+    "commit_time",
     "history",
     "index_repositories",
     "push_events",
     "read_notebook_blob",
+    "unusable_dates",
 ]

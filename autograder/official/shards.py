@@ -1,25 +1,32 @@
-"""A regrade split over N machines (``--shard K/N``), and the merge of the shards into one gradebook."""
+"""A regrade split over N machines (``--shard K/N``), and the merge of the shards into one gradebook.
+
+Each shard's ``run.json`` lists the digest of every per-student file and the
+late penalty it was graded under; the merge verifies every shard first
+(:mod:`autograder.official.shard_manifest`) and writes nothing unless all pass.
+"""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 from autograder.course import WeekPaths
+from autograder.files import write_atomic
 from autograder.official.gradebook import (
-    GRADEBOOK,
-    GradebookError,
     Row,
     item_points_of,
-    read_gradebook,
     rows_in_roster_order,
     write_gradebook,
 )
+from autograder.official.late_policy import Penalty
 from autograder.official.roster import CollectError, RosterEntry
+from autograder.official.shard_manifest import (
+    RUN_META,
+    ShardRefused,
+    file_digest,
+    run_meta,
+    verify_shard,
+)
 from autograder.spec import load_week_spec
-
-RUN_META = "run.json"
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -41,34 +48,38 @@ def shard_slice(roster: list[RosterEntry], k: int, n: int) -> list[RosterEntry]:
 def merge_shards(
     paths: WeekPaths, roster: list[RosterEntry], shard_dirs: list[Path], out: Path
 ) -> list[Row]:
-    """Merge shard outputs into one gradebook in ``out``; refuses gaps, overlaps and strangers."""
+    """Merge shard outputs into one gradebook in ``out``; refuses gaps, overlaps and strangers.
+
+    Every shard is verified before anything is written: a shard that fails
+    raises :class:`~autograder.official.shard_manifest.ShardRefused` (exit 2),
+    one that disagrees with the roster :class:`GradebookError` (exit 1).
+    """
     week = load_week_spec(paths, hidden=True)
     points = item_points_of(week)
-    rows: list[Row] = []
-    policy, column = "", paths.name
-    for shard in shard_dirs:
-        names, shard_rows = read_gradebook(shard / GRADEBOOK)
-        if names != list(points):
-            raise GradebookError(
-                f"{shard}: its items {names} are not {paths.name}'s {list(points)}"
-            )
-        rows.extend(shard_rows)
-        meta_path = shard / RUN_META
-        if meta_path.is_file():
-            meta = json.loads(meta_path.read_text())
-            if meta.get("week") != paths.name:
-                raise GradebookError(
-                    f"{shard} is a gradebook of {meta.get('week')}, not {paths.name}"
-                )
-            policy, column = meta.get("policy", policy), meta.get("canvas_column", column)
-    ordered = rows_in_roster_order(rows, [e.student for e in roster])
+    shards = [verify_shard(folder, paths.name, points) for folder in shard_dirs]
+    terms = {(s.policy, s.penalty, s.canvas_column) for s in shards}
+    if len(terms) > 1:
+        raise ShardRefused(
+            "the shards were graded under different late policies or Canvas columns: "
+            + "; ".join(f"{s.folder}: {s.policy} ({s.canvas_column})" for s in shards)
+        )
+    ordered = rows_in_roster_order(
+        [row for shard in shards for row in shard.rows], [e.student for e in roster]
+    )
+    policy, penalty, column = terms.pop() if terms else ("", Penalty(), paths.name)
     extra = {e.student: e.extra for e in roster}
     write_gradebook(out, paths.name, ordered, points, extra, canvas_column=column, policy=policy)
-    for shard in shard_dirs:
-        for sub in ("feedback", "results"):
-            if (shard / sub).is_dir():
-                (out / sub).mkdir(parents=True, exist_ok=True)
-                for file in sorted((shard / sub).iterdir()):
-                    if file.is_file() and not file.is_symlink():
-                        shutil.copyfile(file, out / sub / file.name)
+    files = {name: data for shard in shards for name, data in shard.files.items()}
+    for name, data in sorted(files.items()):
+        write_atomic(out / name, data)  # the bytes that were verified, not a second read
+    meta = run_meta(
+        paths.name,
+        policy=policy,
+        penalty=penalty,
+        canvas_column=column,
+        shard=f"merged from {len(shards)} shards",
+        students=[row.student for row in ordered],
+        files={name: file_digest(data) for name, data in sorted(files.items())},
+    )
+    write_atomic(out / RUN_META, meta)
     return ordered

@@ -1,90 +1,112 @@
-"""The Markdown report of a results record: what a student reads (PR comment, job summary).
+"""The Markdown report of a results record: what a student reads in a PR comment, job summary or file.
 
-The Markdown is what a student reads (PR comment, job summary, terminal):
-a headline with the score, a table of items, then for each item that lost
+A headline with the score, a table of items, then for each item that lost
 points what was expected, what came back and one hint. It never shows a
 grader traceback or a hidden value, and when hidden items remain it says
 so instead of claiming that everything passed.
+
+Text a submission controls (item messages, notes, cell errors), clipped by
+the view (:mod:`autograder.reporting.view`), is shown in code spans (:mod:`autograder.reporting.untrusted`): no image, link, HTML,
+mention or table cell of the student's making is ever rendered, and no HTML
+entity appears in the file. A report can be fitted to a size (``limit``, in
+UTF-8 bytes, which no way of counting GitHub's characters exceeds): whole
+lines are kept from the top and the cut is said, so a PR comment always fits
+GitHub's limit and points to where the whole report is.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from autograder.reporting.points import format_points
+from autograder.reporting.untrusted import markdown_code, markdown_escaped
+from autograder.reporting.view import ReportView, report_view
 
 COMMENT_MARKER = "<!-- ml-course-autograder:report -->"
 STATUS_ICON = {"passed": "✅", "partial": "🟡", "failed": "❌", "error": "⚠️"}
+WHOLE_REPORT_ELSEWHERE = "the whole report is in the results record"
 
 
-def _cell(text: str) -> str:
-    """Escape text for a Markdown table cell (no pipes, no newlines, no HTML)."""
-    text = " ".join(str(text).split())
-    text = text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("`", "'")
-
-
-def markdown(results: dict[str, Any], *, marker: bool = False) -> str:
-    """Render a results record as Markdown."""
-    lines = [COMMENT_MARKER] if marker else []
-    week = results.get("assignment", "?")
-    score, max_score = results.get("score", 0.0), results.get("max_score", 0.0)
-    pending = results.get("hidden_pending") or {}
-    if results.get("status") != "graded":
-        lines += [
-            f"## {week}: the grader could not grade this submission",
+def markdown(
+    results: dict[str, Any],
+    *,
+    marker: bool = False,
+    limit: int | None = None,
+    elsewhere: str = WHOLE_REPORT_ELSEWHERE,
+) -> str:
+    """Render a results record as Markdown, at most ``limit`` UTF-8 bytes (``elsewhere`` says where the rest is)."""
+    view = report_view(results)
+    head = [COMMENT_MARKER] if marker else []
+    if not view.graded:
+        head += [
+            f"## {markdown_escaped(view.week)}: the grader could not grade this submission",
             "",
             "This is a problem with the grader, not with your work; your course staff has been told.",
             "The submission was recorded and will be graded again.",
         ]
-        return "\n".join(lines) + "\n"
-    scope = (
-        "practice grade, public tests" if results.get("scope") == "practice" else "official grade"
-    )
-    lines += [
-        f"## {week}: {format_points(score)} / {format_points(max_score)} points ({scope})",
-        "",
-    ]
-    tests = results.get("tests", [])
-    passed = sum(1 for t in tests if t["status"] == "passed")
-    summary = f"{passed} of {len(tests)} graded items passed."
-    if pending.get("items"):
-        summary += (
-            f" **{pending['items']} hidden items ({format_points(pending['points'])} points) are not part of "
-            "this run**: they are graded after the deadline, so passing every item here does not "
-            "guarantee full marks."
+        return "\n".join(head) + "\n"
+    head += [f"## {markdown_escaped(view.week)}: {view.score}", ""]
+    summary = view.passed
+    if view.pending[0]:
+        summary += f" **{view.pending[0]}**{view.pending[1]}"
+    head.append(summary)
+    body = _body(view)
+    foot = ["", f"<sub>{markdown_escaped(view.footer)}</sub>"]
+    return fit(head, body, foot, limit, elsewhere)
+
+
+def _body(view: ReportView) -> list[str]:
+    lines = ["", "| | item | points | feedback |", "|---|---|---|---|"]
+    for item in view.items:
+        feedback = (
+            "passed" if item.status == "passed" else markdown_code(item.feedback, in_table=True)
         )
-    lines += [summary, "", "| | item | points | feedback |", "|---|---|---|---|"]
-    for t in tests:
-        icon = STATUS_ICON.get(t["status"], "")
-        feedback = t["message"] if t["status"] != "passed" else "passed"
         lines.append(
-            f"| {icon} | `{_cell(t['name'])}` | {format_points(t['score'])} / {format_points(t['max_score'])} | {_cell(feedback)} |"
+            f"| {STATUS_ICON[item.status]} | {markdown_code(item.name, in_table=True)} "
+            f"| {item.points} | {feedback} |"
         )
-    # a hint helps an attempt that went wrong; an untouched stub needs none yet
-    failing = [
-        t
-        for t in tests
-        if t["status"] != "passed"
-        and t.get("hint")
-        and not t["message"].startswith("not implemented")
-    ]
-    if failing:
+    if view.hints:
         lines += ["", "### Hints", ""]
-        lines += [f"- `{_cell(t['name'])}`: {_cell(t['hint'])}" for t in failing]
-    notes = results.get("notes") or []
-    errors = [c for c in results.get("cells", []) if c.get("error")]
-    if notes or errors:
+        lines += [f"- {markdown_code(name)}: {markdown_escaped(hint)}" for name, hint in view.hints]
+    if view.notes or view.cell_errors:
         lines += ["", "### Notes", ""]
-        lines += [f"- {_cell(n)}" for n in notes]
-        for cell in errors[:10]:
-            e = cell["error"]
+        lines += [f"- {markdown_code(note)}" for note in view.notes]
+        for cell in view.cell_errors:
+            raised = markdown_code(cell.error_type) or "an error"
+            message = markdown_code(cell.message)
             lines.append(
-                f"- cell {cell['number']} raised `{_cell(e.get('error_type', ''))}`: {_cell(e.get('error_message', ''))}"
+                f"- cell {markdown_escaped(cell.number)} raised {raised}"
+                + (f": {message}" if message else "")
             )
-    sha = (results.get("submission") or {}).get("sha256", "")
-    lines += [
-        "",
-        f"<sub>graded in {results.get('seconds', 0):.1f} s · notebook sha256 {sha[:12]} · grader {results.get('grader', {}).get('version', '?')}</sub>",
-    ]
-    return "\n".join(lines) + "\n"
+        if view.not_shown:
+            lines.append(f"- … and {view.not_shown} more notes and cell errors")
+    return lines
+
+
+def fit(
+    head: list[str], body: list[str], foot: list[str], limit: int | None, elsewhere: str
+) -> str:
+    """``head + body + foot`` as one text of at most ``limit`` UTF-8 bytes, cutting ``body``'s tail.
+
+    Only whole lines are dropped, so no code span or table row is left open,
+    and the note that says so starts a paragraph of its own (after a blank
+    line, so it cannot become a table row).
+    """
+    text = "\n".join([*head, *body, *foot]) + "\n"
+    if limit is None or len(text.encode("utf-8")) <= limit:
+        return text
+
+    def note(dropped: int) -> list[str]:
+        return ["", f"*The report was cut here: {dropped} more lines are not shown; {elsewhere}.*"]
+
+    budget = limit - len(("\n".join([*head, *note(len(body)), *foot]) + "\n").encode("utf-8"))
+    kept: list[str] = []
+    for line in body:
+        cost = len(line.encode("utf-8")) + 1
+        if cost > budget:
+            break
+        kept.append(line)
+        budget -= cost
+    return "\n".join([*head, *kept, *note(len(body) - len(kept)), *foot]) + "\n"
+
+
+__all__ = ["COMMENT_MARKER", "STATUS_ICON", "WHOLE_REPORT_ELSEWHERE", "fit", "markdown"]

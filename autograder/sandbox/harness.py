@@ -1,18 +1,24 @@
 """Runs INSIDE the sandbox: execute a notebook's code cells, run probes, export data.
 
 The trusted process starts this module in a sandboxed child (see
-:mod:`autograder.sandbox`) and writes one job frame to its stdin: the
-notebook bytes, the source of the grading spec modules, which items (and
-which variants) to probe. The harness
+:mod:`autograder.sandbox`) and writes a job frame to its stdin: the
+notebook bytes, the source of the public grading spec, which public items
+to probe. The harness
 
 1. executes the notebook's code cells in order in one namespace, without a
    Jupyter kernel, skipping nbgrader test cells (they only give students
    instant feedback) and IPython magics; a cell that raises is recorded and
    the next cell still runs;
-2. runs each item's probe in a forked child with its own time limit, so a
-   probe that hangs, crashes or exits costs only that item, and state a
+2. runs each public item's probe in a forked child with its own time limit,
+   so a probe that hangs, crashes or exits costs only that item, and state a
    probe mutates never leaks into the next one;
-3. writes one frame per cell and per item to the results pipe: plain data in
+3. only then, if the job has a private part (the hidden spec, the release's
+   variants), says ``public_done`` and reads that part from stdin, and
+   probes the hidden items (and variants) the same way. The hidden spec and
+   its inputs are therefore not in this process while the notebook's cells
+   or the public probes run, and the supervisor takes no text from the
+   sandbox after it sent them (see :mod:`autograder.sandbox.supervisor`);
+4. writes one frame per cell and per item to the results pipe: plain data in
    the :mod:`autograder.wire.exchange` format, never anything executable.
 
 Nothing this process sends is trusted: the other side validates it all.
@@ -33,10 +39,13 @@ import types
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograder.sandbox.process_tree import descendants, end_tree
 from autograder.wire import exchange
 from autograder.wire import framing as protocol
+from autograder.wire.exception_names import builtin_exception_names
+from autograder.wire.export import cell_label
 
-CELL_PREFIX = "<cell "
+CELL_PREFIX = "<cell "  # the file name cells are compiled under: <cell 7 (In [3])>
 PR_SET_CHILD_SUBREAPER = 36
 
 # The harness shares its interpreter with the notebook, which may patch any
@@ -92,27 +101,32 @@ class Channel:
 
 # ----------------------------------------------------------------------------- errors
 def describe_error(error: BaseException) -> dict[str, Any]:
-    """Type, message and the student's cell/line where it was raised (no grader frames)."""
+    """Type, message, the student's cell/line where it was raised (no grader frames), and the
+    most specific built-in class it is an instance of (all a hidden item may report)."""
     location = ""
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.startswith(CELL_PREFIX):
-            cell = frame.filename[len(CELL_PREFIX) : -1]
-            location = f"cell {cell}, line {frame.lineno}"
-            break
+    try:
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if frame.filename.startswith(CELL_PREFIX):
+                location = f"{frame.filename[1:-1]}, line {frame.lineno}"
+                break
+    except Exception:  # a traceback the notebook tampered with
+        location = ""
     try:
         message = str(error)
     except Exception:  # a hostile __str__
         message = ""
+    builtin = builtin_exception_names(error)
     return {
         "error_type": type(error).__name__[:80],
-        "error_message": message[:500],
+        "error_message": message[:500] if isinstance(message, str) else "",
         "location": location,
+        "builtin_type": builtin[0] if builtin else "",
     }
 
 
 # ----------------------------------------------------------------------------- notebook
-def code_cells(notebook: Any) -> list[tuple[int, str, bool]]:
-    """(index, source, is_test_cell) for every code cell of an nbformat-4 notebook dict."""
+def code_cells(notebook: Any) -> list[tuple[int, str, bool, int | None]]:
+    """(index, source, is_test_cell, execution count) for every code cell of an nbformat-4 notebook."""
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise ValueError("the file is not a Jupyter notebook (no list of cells)")
     cells = []
@@ -131,7 +145,8 @@ def code_cells(notebook: Any) -> list[tuple[int, str, bool]]:
             and nbgrader.get("grade") is True
             and nbgrader.get("solution") is not True
         )
-        cells.append((index, source, is_test))
+        count = cell.get("execution_count")
+        cells.append((index, source, is_test, count if type(count) is int and count >= 0 else None))
     return cells
 
 
@@ -172,20 +187,24 @@ def _on_alarm_item(signum: int, frame: Any) -> None:
 
 
 def run_cells(
-    cells: list[tuple[int, str, bool]],
+    cells: list[tuple[int, str, bool, int | None]],
     namespace: dict[str, Any],
     channel: Channel,
     skip: set[int],
     cell_timeout: float,
 ) -> None:
-    for number, (index, source, is_test) in enumerate(cells, start=1):
+    """Execute the code cells; a cell is named as Jupyter numbers it (see :func:`cell_label`)."""
+    for index, source, is_test, count in cells:
         if is_test or index in skip:
             continue
-        channel.send({"type": "cell_start", "cell": index, "number": number})
+        number = index + 1
+        label = cell_label(number, count)
+        where = {"cell": index, "number": number, "execution_count": count}
+        channel.send({"type": "cell_start", **where})
         error: dict[str, Any] | None = None
         started = _monotonic()
         try:
-            code = compile(strip_magics(source), f"{CELL_PREFIX}{number}>", "exec")
+            code = compile(strip_magics(source), f"<{label}>", "exec")
             _set_signal(signal.SIGALRM, _on_alarm_cell)
             _sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
             _set_timer(signal.ITIMER_REAL, cell_timeout)
@@ -197,17 +216,16 @@ def run_cells(
             error = {
                 "error_type": "Timeout",
                 "error_message": f"the cell ran longer than {cell_timeout:g} s",
-                "location": f"cell {number}",
+                "location": label,
             }
         except BaseException as exc:  # SystemExit and KeyboardInterrupt included
             error = describe_error(exc)
             if isinstance(exc, SyntaxError):
-                error["location"] = f"cell {number}, line {exc.lineno}"
+                error["location"] = f"{label}, line {exc.lineno}"
         channel.send(
             {
                 "type": "cell_end",
-                "cell": index,
-                "number": number,
+                **where,
                 "seconds": round(_monotonic() - started, 4),
                 "error": error,
                 "defines": _defined_in(source),
@@ -241,7 +259,8 @@ class _Running:
     started: float
     reader: protocol.FrameReader = field(
         default_factory=lambda: protocol.FrameReader(
-            max_bytes=exchange.MAX_JSON_BYTES + exchange.MAX_NPZ_BYTES + 10_000
+            max_bytes=exchange.MAX_PAYLOAD_BYTES + 10_000,
+            max_frame_bytes=exchange.MAX_PAYLOAD_BYTES + 10_000,
         )
     )
     frame: protocol.Frame | None = None
@@ -420,6 +439,18 @@ def _flush_output() -> None:
             stream.flush()
 
 
+def _swap_in(variant: Any, namespace: dict[str, Any]) -> None:
+    """Put a variant's implementation of its target in the namespace (in the probe's process).
+
+    A variant given by source (a mutant of the solution) is run in the
+    namespace, as the cell it replaces was, so it sees the notebook's names.
+    """
+    if variant.source:
+        exec(compile(variant.source, f"{CELL_PREFIX}variant>", "exec"), namespace)
+    else:
+        namespace[variant.target] = variant.impl
+
+
 def _probe_in_child(
     item: Any,
     namespace: dict[str, Any],
@@ -434,7 +465,7 @@ def _probe_in_child(
         _set_timer(signal.ITIMER_REAL, timeout)
         try:
             if variant is not None:
-                namespace[variant.target] = variant.impl
+                _swap_in(variant, namespace)
             missing = [name for name in item.requires if name not in namespace]
             if missing:
                 channel.send({**header, "status": "missing", "missing": missing})
@@ -469,45 +500,34 @@ def _probe_in_child(
 
 
 # ----------------------------------------------------------------------------- strays
-_DEDICATED_UID = False  # set by main() from the job: only then may we kill(-1)
+_KILL_ALL = False  # set by main() from the job: only then may we kill(-1)
 
 
 def end_strays() -> None:
-    """Kill every process the notebook left running (not this one).
+    """Kill every process the notebook left running (not this one), and reap them.
 
     A fork bomb's clones or a forgotten background process would otherwise
-    hold the process limit and the CPU while the items are probed. Under a
-    dedicated uid ``kill(-1)`` reaches exactly those; otherwise the processes
-    carrying this run's tag in their environment.
+    hold the process limit and the CPU while the items are probed. In a PID
+    namespace of our own or under a dedicated uid ``kill(-1)`` reaches
+    exactly those; otherwise every process below this one: it is their
+    subreaper, so however a process detaches (a double fork, ``setsid``) it
+    stays below it.
     """
-    if _DEDICATED_UID:
+    if _KILL_ALL:
         for _ in range(5):
             try:
                 _kill(-1, signal.SIGKILL)
             except OSError:
                 break
     else:
-        tag = os.environ.get("AUTOGRADER_RUN", "")
-        if not tag:
-            return
-        marker = f"AUTOGRADER_RUN={tag}".encode()
         me = _getpid()
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit() or int(entry.name) == me:
-                continue
-            try:
-                with open(os.path.join(entry.path, "environ"), "rb") as stream:
-                    if marker in stream.read(1 << 20).split(b"\0"):
-                        _kill(int(entry.name), signal.SIGKILL)
-            except OSError:
-                continue
-    # the harness is the subreaper of everything the notebook started: reap it
-    # all now, so that dead processes stop counting against the process limit
+        end_tree(lambda table: descendants({me}, table))
+    # reap it all now, so that dead processes stop counting against the process limit
     deadline = _monotonic() + 2.0
     with contextlib.suppress(ChildProcessError):
         while _monotonic() < deadline:
             if _waitpid(-1, os.WNOHANG)[0] == 0:
-                if _DEDICATED_UID:
+                if _KILL_ALL:
                     with contextlib.suppress(OSError):
                         _kill(-1, signal.SIGKILL)
                 time.sleep(0.005)
@@ -544,20 +564,11 @@ def main(results_fd: int) -> None:
     _become_subreaper()
     channel = Channel(os.dup(results_fd))
     os.close(results_fd)
-    job_frame = _read_job()
+    job_reader = _JobReader()
+    job_frame = job_reader.next()
     job = job_frame.header
     notebook_bytes, *spec_sources = job_frame.blobs
-    modules = load_spec_modules(job["specs"], spec_sources)
-    items = {}
-    for role in ("public", "hidden"):
-        if role in modules:
-            for item in modules[role].ITEMS:
-                items[item.name] = item
-    variants = {}
-    if "variants" in modules:
-        for kind, attribute in (("wrong", "WRONG"), ("right", "RIGHT")):
-            for index, variant in enumerate(getattr(modules["variants"], attribute, [])):
-                variants[(kind, index)] = variant
+    modules = load_spec_modules(job["specs"], spec_sources)  # the public spec only
     channel.send({"type": "hello", "python": sys.version.split()[0], "pid": os.getpid()})
 
     try:
@@ -571,38 +582,72 @@ def main(results_fd: int) -> None:
 
     namespace = new_namespace()
     run_cells(cells, namespace, channel, set(job.get("skip_cells", [])), float(job["cell_timeout"]))
-    global _DEDICATED_UID
-    _DEDICATED_UID = bool(job.get("dedicated_uid"))
+    global _KILL_ALL
+    _KILL_ALL = bool(job.get("kill_all"))
     end_strays()
     channel.send({"type": "cells_done"})
     _set_signal(signal.SIGALRM, signal.SIG_DFL)
+    workers = int(job.get("item_workers", 1))
     cap = float(job.get("item_timeout_cap", float("inf")))
     done = {tuple(pair) for pair in job.get("already_done", [])}
+    run_items(_tasks(job, modules, done), namespace, channel, workers=workers, timeout_cap=cap)
+    if job.get("private"):
+        # the hidden spec and its inputs arrive only now, after every cell and public probe
+        channel.send({"type": "public_done"})
+        private = job_reader.next()
+        modules.update(load_spec_modules(private.header["specs"], private.blobs))
+        tasks = _tasks(private.header, modules, done)
+        run_items(tasks, namespace, channel, workers=workers, timeout_cap=cap)
+    channel.send({"type": "done"})
+    _flush_output()
+    _exit(0)  # skip atexit handlers and finalizers the submission registered
+
+
+def _tasks(
+    part: dict[str, Any], modules: dict[str, types.ModuleType], done: set[tuple[Any, ...]]
+) -> list[tuple[Any, Any | None, str | None]]:
+    """(item, variant, variant key) for each probe one part of the job asks for."""
+    items = {
+        item.name: item
+        for role in ("public", "hidden")
+        if role in modules
+        for item in modules[role].ITEMS
+    }
+    variants = {}
+    for role, kind, attribute in (
+        ("variants", "wrong", "WRONG"),
+        ("variants", "right", "RIGHT"),
+        ("mutants", "mutant", "MUTANTS"),  # generated mutants of the solution
+    ):
+        for index, variant in enumerate(getattr(modules.get(role), attribute, [])):
+            variants[(kind, index)] = variant
     tasks: list[tuple[Any, Any | None, str | None]] = [
-        (items[name], None, None) for name in job["items"] if (name, None) not in done
+        (items[name], None, None) for name in part["items"] if (name, None) not in done
     ]
-    for request in job.get("variants", []):
+    for request in part.get("variants", []):
         variant = variants[(request["kind"], request["index"])]
         tasks += [
             (items[name], variant, request["key"])
             for name in request["items"]
             if (name, request["key"]) not in done
         ]
-    run_items(tasks, namespace, channel, workers=int(job.get("item_workers", 1)), timeout_cap=cap)
-    channel.send({"type": "done"})
-    _flush_output()
-    _exit(0)  # skip atexit handlers and finalizers the submission registered
+    return tasks
 
 
-def _read_job() -> protocol.Frame:
-    reader = protocol.FrameReader()
-    stdin: Any = sys.stdin.buffer
-    while True:
-        data = stdin.read1(1 << 20)
-        if not data:
-            raise SystemExit("harness: no job on stdin")
-        for frame in reader.feed(data):
-            return frame
+class _JobReader:
+    """Reads the job's frames from stdin (fd 0), which the notebook may have rebound."""
+
+    def __init__(self) -> None:
+        self._reader = protocol.FrameReader()
+        self._frames: list[protocol.Frame] = []
+
+    def next(self) -> protocol.Frame:
+        while not self._frames:
+            data = _read(0, 1 << 20)
+            if not data:
+                raise SystemExit("harness: the job ended early on stdin")
+            self._frames += self._reader.feed(data)
+        return self._frames.pop(0)
 
 
 if __name__ == "__main__":

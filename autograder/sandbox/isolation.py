@@ -1,265 +1,107 @@
-"""Isolate the child before it runs student code: namespaces, mounts, limits, uid, environment.
+"""Isolate the child before it runs student code: namespaces, file system, limits, uid, environment.
 
-``strict``  (the grader runs as root, as in CI containers) new network and
-            mount namespaces, a private size-limited ``/tmp``, private
-            course paths (``solutions/``, reference and output folders)
-            hidden behind empty mounts, then a drop to a dedicated
-            unprivileged uid/gid before any student code runs.
+``strict``  (the grader runs as root, as in CI containers) new network,
+            mount, IPC and PID namespaces: no network, the file system of
+            :mod:`autograder.sandbox.mounts` (private course paths hidden, a
+            fresh ``/proc`` and ``/dev``, private ``/tmp``), System V and
+            POSIX IPC of its own, only its own processes to see or signal;
+            then a drop to a dedicated unprivileged uid/gid.
 ``userns``  (an ordinary user whose kernel allows user namespaces) the
             same namespaces inside a user namespace; the uid stays yours.
 ``weak``    neither is available: limits, clean environment and the empty
-            working directory only. Network and the file system are NOT
-            isolated; :func:`isolation` says so and every record carries it.
+            working directory only. Network, file system, IPC and other
+            processes are NOT isolated; :func:`isolation` says so and every
+            record carries it.
 
-:func:`enter_sandbox` runs in the forked child between ``fork`` and ``exec``.
+In every mode the kernel keyrings are refused (:mod:`autograder.sandbox.seccomp`).
+
+:func:`enter_sandbox` takes a :class:`SandboxPlan` and runs in a process
+freshly forked from the grader: between ``fork`` and ``exec`` (the
+supervisor's ``preexec_fn``), or in a fork server's new child. It returns
+only in the process that is to become the harness.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
+import json
 import os
 import resource
 import signal
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from autograder.sandbox import mounts
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.pid_namespace import split_into_namespace
+from autograder.sandbox.seccomp import refuse_keyrings
 from autograder.sandbox.strays import RUN_TAG_VARIABLE, tasks_of_uid
+from autograder.sandbox.syscalls import (
+    CLONE_NEWIPC,
+    CLONE_NEWNET,
+    CLONE_NEWNS,
+    CLONE_NEWPID,
+    CLONE_NEWUSER,
+    PR_SET_DUMPABLE,
+    PR_SET_NO_NEW_PRIVS,
+    PR_SET_PDEATHSIG,
+    libc,
+    prctl,
+    unshare,
+)
 from autograder.sandbox.uids import SANDBOX_UID_BASE, lease_uid
 from autograder.wire.export import Isolation
 
-PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
-PRIVATE_IN_ROOT = ("solutions", ".git", "tests")
+PACKAGE_ROOT = mounts.PACKAGE_ROOT
 PASS_THROUGH_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TZ")
-
-CLONE_NEWNS = 0x00020000
-CLONE_NEWUSER = 0x10000000
-CLONE_NEWNET = 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = (
-    1,
-    2,
-    4,
-    32,
-    4096,
-    16384,
-    1 << 18,
-)
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
+NAMESPACED_MODES = ("strict", "userns")
 
 
-# --------------------------------------------------------------------------- libc
-@functools.cache
-def _libc() -> Any:
-    return ctypes.CDLL(None, use_errno=True)
+@dataclass(frozen=True)
+class SandboxPlan:
+    """Everything :func:`enter_sandbox` needs, fixed before the child is forked."""
+
+    mode: str
+    uid: int | None  # the dedicated uid to drop to (strict, or weak as root)
+    limits: Limits
+    hide: tuple[str, ...]  # the grader's private paths (namespaced modes)
+    workdir: str
+    processes: int  # RLIMIT_NPROC, 0 for none (see process_limit)
 
 
-def _check(result: int, what: str) -> None:
-    if result != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"{what}: {os.strerror(err)}")
-
-
-def _mount(
-    source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None
-) -> None:
-    libc = _libc()
-    _check(
-        libc.mount(
-            source.encode() if source else None,
-            target.encode(),
-            fstype.encode() if fstype else None,
-            ctypes.c_ulong(flags),
-            data.encode() if data else None,
-        ),
-        f"mount {target}",
-    )
-
-
-# --------------------------------------------------------------------------- child set-up
-def _course_root() -> str | None:
-    """The course repository this package runs from, or None for an installed package.
-
-    In strict and userns mode the whole course repository is replaced by an
-    empty file system in which only the code the harness needs (``autograder/``,
-    ``course_lib/``, a virtual environment inside the repository) is mounted
-    back: ``solutions/``, ``.git`` (whose objects hold the same files),
-    tests and anything added later stay invisible without being listed.
-    """
-    root = PACKAGE_ROOT
-    if any(part in ("site-packages", "dist-packages") for part in Path(root).parts):
-        return None
-    if root == "/" or not os.path.isdir(os.path.join(root, "autograder")):
-        return None
-    return root
-
-
-def _kept_in_root(root: str) -> tuple[str, ...]:
-    """Paths under ``root`` (relative) that must stay visible in the sandbox."""
-    keep = {"autograder", "course_lib"}
-    for path in (sys.prefix, sys.exec_prefix, sys.base_prefix, os.path.dirname(sys.executable)):
-        for candidate in (os.path.abspath(path), os.path.realpath(path)):
-            if candidate.startswith(root.rstrip("/") + "/"):
-                keep.add(os.path.relpath(candidate, root))
-    present = sorted(k for k in keep if os.path.isdir(os.path.join(root, k)))
-    # a kept folder inside another kept folder comes along with it
-    return tuple(k for k in present if not any(k.startswith(o + "/") for o in present if o != k))
-
-
-def _needed_paths() -> list[str]:
-    """Folders the harness needs: this package's root and the interpreter's prefixes."""
-    paths = {
-        os.path.realpath(p)
-        for p in (PACKAGE_ROOT, sys.prefix, sys.base_prefix, os.path.dirname(sys.executable))
-    }
-    paths |= {os.path.abspath(p) for p in (sys.prefix, os.path.dirname(sys.executable))}
-    ordered = sorted(paths)
-    return [
-        p for p in ordered if not any(p.startswith(o.rstrip("/") + "/") for o in ordered if o != p)
-    ]
-
-
-def _cover_course_root(root: str) -> None:
-    """Mount an empty read-only file system over ``root``, keeping only :func:`_kept_in_root`."""
-    kept = [
-        (rel, os.open(os.path.join(root, rel), os.O_PATH | os.O_DIRECTORY))
-        for rel in _kept_in_root(root)
-    ]
-    _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
-    for rel, fd in kept:
-        target = os.path.join(root, rel)
-        os.makedirs(target, mode=0o755, exist_ok=True)
-        _mount(f"/proc/self/fd/{fd}", target, None, MS_BIND | MS_REC)
-        _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
-        os.close(fd)
-    _mount(None, root, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=64k,mode=755")
-
-
-SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")
-TMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
-STAGING_ROOT = "/tmp/.autograder-root"
-SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
-MNT_DETACH = 2
-
-
-def _bind(source: str, target: str, *, read_only: bool = True) -> None:
-    _mount(source, target, None, MS_BIND | MS_REC)
-    if read_only:
-        _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
-
-
-def _enter_minimal_root(limits: Limits, course_root: str | None) -> None:
-    """Make a new root holding only the system folders, the interpreter and this package.
-
-    Other checkouts of the course, the instructor's home folder, other
-    students' repositories: nothing outside the list is there to find.
-    ``/dev`` and ``/proc`` are the host's (there is no PID namespace), the
-    temporary folders are private and size-limited.
-    """
-    keep = sorted({*_needed_paths(), *([course_root] if course_root else [])})
-    keep = [p for p in keep if not any(p.startswith(o.rstrip("/") + "/") for o in keep if o != p)]
-    fds = [
-        (path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in keep
-    ]  # before /tmp is covered
-    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
-    new = STAGING_ROOT
-    os.mkdir(new, 0o755)
-    _mount("tmpfs", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
-    for path in SYSTEM_DIRS:
-        target = new + path
-        if os.path.islink(path):  # merged /usr: /bin -> usr/bin
-            os.symlink(os.readlink(path), target)
-        elif os.path.isdir(path):
-            os.makedirs(target, 0o755, exist_ok=True)
-            _bind(path, target)
-    for path in ("/dev", "/proc"):
-        os.makedirs(new + path, 0o755, exist_ok=True)
-        _bind(path, new + path, read_only=False)
-    for tmp in TMP_DIRS:
-        os.makedirs(new + tmp, 0o755, exist_ok=True)
-        _mount(
-            "tmpfs", new + tmp, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.tmp_bytes},mode=1777"
-        )
-    for path, fd in fds:
-        os.makedirs(new + path, 0o755, exist_ok=True)
-        _bind(f"/proc/self/fd/{fd}", new + path)
-        os.close(fd)
-    os.chdir(new)
-    number = SYS_PIVOT_ROOT.get(os.uname().machine)
-    os.mkdir(".old", 0o700)
-    if number is not None and _libc().syscall(number, b".", b".old") == 0:
-        os.chroot(".")
-        _check(_libc().umount2(b"/.old", MNT_DETACH), "umount the old root")
-        os.rmdir("/.old")
-    else:  # without pivot_root the old root stays reachable only by a privileged process
-        os.chroot(".")
-    os.chdir("/")
-
-
-def _private_tmps(limits: Limits) -> None:
-    """Private, size-limited temporary folders over the host's file system."""
-    for tmp in TMP_DIRS:
-        if os.path.isdir(tmp):
-            # a checkout or interpreter under /tmp must stay visible in the private /tmp
-            needed = [
-                (path, os.open(path, os.O_PATH | os.O_DIRECTORY))
-                for path in _needed_paths()
-                if path.startswith(tmp + "/")
-            ]
-            _mount(
-                "tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.tmp_bytes},mode=1777"
-            )
-            for path, fd in needed:
-                os.makedirs(path, mode=0o755, exist_ok=True)
-                _bind(f"/proc/self/fd/{fd}", path)
-                os.close(fd)
-
-
-def enter_sandbox(
-    mode: str,
-    uid: int | None,
-    limits: Limits,
-    hide: tuple[str, ...],
-    workdir: str,
-    processes: int,
-) -> None:
-    """Runs in the forked child before exec (``preexec_fn``): namespaces, mounts, limits, uid."""
-    libc = _libc()
+def enter_sandbox(plan: SandboxPlan) -> None:
+    """Isolate this freshly forked process as ``plan`` says; returns in the future harness."""
     # the grader made itself non-dumpable; its child must not be, or it could
-    # not write its own /proc/self/uid_map (exec makes it dumpable anyway)
-    libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
-    if mode in ("strict", "userns"):
+    # not write its own /proc/self/uid_map (exec makes the harness dumpable anyway)
+    prctl(PR_SET_DUMPABLE, 1)
+    if plan.mode in NAMESPACED_MODES:
         real_uid, real_gid = os.getuid(), os.getgid()
-        flags = CLONE_NEWNS | CLONE_NEWNET | (CLONE_NEWUSER if mode == "userns" else 0)
-        _check(libc.unshare(flags), "unshare")
-        if mode == "userns":
+        flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWPID
+        unshare(flags | (CLONE_NEWUSER if plan.mode == "userns" else 0))
+        if plan.mode == "userns":
             Path("/proc/self/setgroups").write_text("deny")
             Path("/proc/self/uid_map").write_text(f"{real_uid} {real_uid} 1")
             Path("/proc/self/gid_map").write_text(f"{real_gid} {real_gid} 1")
-        _mount(None, "/", None, MS_REC | MS_PRIVATE)
-        root: str | None = _course_root()
-        if root is not None:
-            try:
-                _cover_course_root(root)
-            except OSError:  # then at least what is known to be private
-                hide = (*hide, *(os.path.join(root, p) for p in PRIVATE_IN_ROOT))
-        for path in hide:
-            if os.path.isdir(path):
-                _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=755")
-            elif os.path.exists(path):
-                _mount("/dev/null", path, None, MS_BIND)
-        try:
-            _enter_minimal_root(limits, root)
-        except OSError:  # then the whole file system, with private /tmp folders
-            _private_tmps(limits)
-        os.mkdir(workdir, 0o700)
-        if uid is not None:
-            os.chown(workdir, uid, uid)
-    os.chdir(workdir)
+        split_into_namespace(functools.partial(_prepare_namespace, plan))
+    _confine(plan)
+
+
+def _prepare_namespace(plan: SandboxPlan) -> None:
+    """In the namespace's init: the file system and the working folder."""
+    mounts.private_file_system(plan.limits, plan.hide)
+    os.mkdir(plan.workdir, 0o700)
+    if plan.uid is not None:
+        os.chown(plan.workdir, plan.uid, plan.uid)
+
+
+def _confine(plan: SandboxPlan) -> None:
+    """The working folder, resource limits, the uid drop, no new privileges, no keyrings."""
+    limits = plan.limits
+    os.chdir(plan.workdir)
     os.umask(0o077)
     for which, value in (
         (resource.RLIMIT_CPU, int(limits.run_seconds * 2)),
@@ -269,15 +111,20 @@ def enter_sandbox(
         (resource.RLIMIT_CORE, 0),
     ):
         resource.setrlimit(which, (value, value))
-    if processes > 0:
+    if plan.processes > 0:
         # RLIMIT_NPROC counts every task (threads too) of the real uid; root ignores it
-        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
-    if uid is not None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (plan.processes, plan.processes))
+    if plan.uid is not None:
         os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
-    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        os.setgid(plan.uid)
+        os.setuid(plan.uid)
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    if plan.mode in NAMESPACED_MODES:
+        refuse_keyrings()  # a namespaced mode promises it: no filter, no start
+    else:
+        with contextlib.suppress(OSError):
+            refuse_keyrings()  # isolation() reports whether it took
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def process_limit(uid: int | None, limits: Limits) -> int:
@@ -313,7 +160,7 @@ def clean_env(workdir: str, run_tag: str = "") -> dict[str, str]:
         "AUTOGRADER_SANDBOX": "1",
     }
     if run_tag:
-        env[RUN_TAG_VARIABLE] = run_tag  # finds the run's stray processes when no uid is dedicated
+        env[RUN_TAG_VARIABLE] = run_tag  # one more way to find the run's strays (not the only one)
     for name in PASS_THROUGH_ENV:
         if name in os.environ:
             env[name] = os.environ[name]
@@ -321,19 +168,51 @@ def clean_env(workdir: str, run_tag: str = "") -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- isolation
-def _try_mode(mode: str, uid: int | None) -> bool:
-    workdir = f"/tmp/autograder-probe-{os.getpid()}" if mode != "weak" else "/"
+# What a probe child reports about the sandbox it runs in: measured, not assumed.
+PROBE = """\
+import ctypes, json, os
+libc = ctypes.CDLL(None, use_errno=True)
+keyctl = {"x86_64": 250, "aarch64": 219}.get(os.uname().machine)
+refused = keyctl is not None and libc.syscall(keyctl, 0, -4, 0) == -1 and ctypes.get_errno() == 1
+pids = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+print(json.dumps({"pid": os.getpid(), "pids": pids, "keyring_refused": refused}))
+"""
+
+
+def _probe_mode(mode: str, uid: int | None) -> dict[str, object] | None:
+    """Start a child in ``mode`` and return what it saw, or None when the mode does not work.
+
+    With ``uid`` (root) the child runs under a leased sandbox uid, as a real run would.
+    """
+    lease = lease_uid() if uid is not None else None
+    try:
+        return _probe(mode, lease.uid if lease else None)
+    finally:
+        if lease is not None:
+            lease.release()
+
+
+def _probe(mode: str, uid: int | None) -> dict[str, object] | None:
+    workdir = f"/tmp/autograder-probe-{os.getpid()}" if mode in NAMESPACED_MODES else "/"
+    plan = SandboxPlan(mode, uid, Limits(), (), workdir, 0)
+    libc()  # loaded before the fork (see syscalls)
     try:
         result = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", "import os; os.listdir('.')"],
-            preexec_fn=functools.partial(enter_sandbox, mode, uid, Limits(), (), workdir, 0),
+            [sys.executable, "-I", "-S", "-c", PROBE],
+            preexec_fn=functools.partial(enter_sandbox, plan),
             env=clean_env(workdir),
             capture_output=True,
             timeout=30,
         )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return result.returncode == 0
+        facts = json.loads(result.stdout) if result.returncode == 0 else None
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    return facts if isinstance(facts, dict) else None
+
+
+def _own_processes_only(facts: dict[str, object]) -> bool:
+    """The probe saw a fresh /proc: its init and itself (PID 2), nothing of the host."""
+    return facts.get("pid") == 2 and facts.get("pids") == [1, 2]
 
 
 @functools.cache
@@ -352,32 +231,56 @@ def isolation() -> Isolation:
         if mode == "strict":
             if os.geteuid() != 0:
                 continue
-            lease = lease_uid()
-            try:
-                works = _try_mode("strict", lease.uid)
-            finally:
-                lease.release()
-            if works:
-                return Isolation("strict", SANDBOX_UID_BASE, True, True)
-            notes.append("running as root, but namespaces or the uid drop failed")
+            facts = _probe_mode("strict", SANDBOX_UID_BASE)
+            if facts is not None and _own_processes_only(facts):
+                return _namespaced("strict", SANDBOX_UID_BASE, facts, notes)
+            notes.append("running as root, but namespaces, a private /proc or the uid drop failed")
         elif mode == "userns":
-            if _try_mode("userns", None):
-                return Isolation("userns", None, True, True, tuple(notes))
-            notes.append("user namespaces are not available")
+            facts = _probe_mode("userns", None)
+            if facts is not None and _own_processes_only(facts):
+                return _namespaced("userns", None, facts, notes)
+            notes.append("user namespaces (with a private /proc) are not available")
         elif mode == "weak":
-            notes.append("student code can reach the network and read files the grader can read")
+            notes.append(
+                "student code can reach the network, read files the grader can read, "
+                "use shared IPC and see other processes"
+            )
             uid = SANDBOX_UID_BASE if os.geteuid() == 0 else None
-            return Isolation("weak", uid, False, False, tuple(notes))
+            facts = _probe_mode("weak", uid) or {}
+            return Isolation(
+                "weak",
+                uid,
+                False,
+                False,
+                tuple(notes),
+                keyring_isolated=facts.get("keyring_refused") is True,
+            )
     raise RuntimeError(f"sandbox mode {forced!r} is not available on this machine")
+
+
+def _namespaced(
+    mode: str, uid: int | None, facts: dict[str, object], notes: list[str]
+) -> Isolation:
+    return Isolation(
+        mode,
+        uid,
+        True,
+        True,
+        tuple(notes),
+        ipc_isolated=True,
+        processes_isolated=True,
+        keyring_isolated=facts.get("keyring_refused") is True,
+    )
 
 
 def protect_grader_process() -> None:
     """Without a dedicated uid the submission runs as our uid: make this process
     non-dumpable, so that it cannot read our ``/proc/<pid>/environ``, ``mem``,
     ``cwd`` or ``root`` (the references are in memory; secrets may be in the
-    environment). Other processes of the same user stay readable (documented)."""
+    environment). Other processes of the same user stay readable in weak mode
+    (documented); the namespaced modes cannot see them at all."""
     with contextlib.suppress(Exception):
-        _libc().prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        prctl(PR_SET_DUMPABLE, 0)
 
 
 def hideable(paths: Sequence[str | os.PathLike[str]]) -> tuple[str, ...]:

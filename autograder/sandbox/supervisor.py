@@ -11,6 +11,16 @@ item and per run (and the disk cap in weak mode), and a :class:`_FrameReader`
 turns what the child sends into the run's export. A cell that hangs (even
 one that ignores signals) or kills the interpreter is skipped on the next
 attempt, so it costs only what depends on it.
+
+Nothing hidden leaves through student text. The job's *private part* (the
+hidden spec and the hidden items; the release's variants) is written to the
+child only when it reports ``public_done``, after every cell and every
+public probe. From then on the frame reader takes nothing from the child
+but the private items' results: cell errors, notes and public items sent
+later are dropped, and scoring words hidden items' messages itself
+(:mod:`autograder.scoring.fixed_messages`). What a submission controls and
+could have shaped with the hidden spec in reach is therefore limited to the
+outcome (status, score, duration) of each private item.
 """
 
 from __future__ import annotations
@@ -31,8 +41,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograder.files import MAX_NOTEBOOK_BYTES
+from autograder.sandbox import strays
 from autograder.sandbox.isolation import (
     PACKAGE_ROOT,
+    SandboxPlan,
     clean_env,
     enter_sandbox,
     hideable,
@@ -41,16 +53,18 @@ from autograder.sandbox.isolation import (
     protect_grader_process,
 )
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.strays import kill_run
+from autograder.sandbox.syscalls import libc
 from autograder.sandbox.uids import lease_uid
-from autograder.wire import framing
+from autograder.wire import exchange, framing
 from autograder.wire.export import (
     Isolation,
     ItemExport,
     RunExport,
     as_int,
     cell_export,
+    cell_label,
     item_export,
+    notebook_error,
 )
 
 BOOT = (
@@ -58,11 +72,20 @@ BOOT = (
     "from autograder.sandbox.harness import main; main(int(sys.argv[1]))"
 )
 MAX_ATTEMPTS = 3
+PUBLIC_ROLE = "public"
+# all items' exports of one run together; the week's references are under 0.5 MB
+MAX_RUN_PAYLOAD_BYTES = 64_000_000
+TAMPERED = "the notebook itself reported this item (it wrote to the grader's result channel)"
 
 
 @dataclass
 class HarnessJob:
-    """What to send the harness: the notebook and the spec sources, which items to probe."""
+    """What to send the harness: the notebook and the spec sources, which items to probe.
+
+    The *private part* (every spec whose role is not ``public``, the items in
+    ``private_items`` and every variant) is sent only after the public part
+    is done (see the module docstring).
+    """
 
     notebook: bytes
     specs: list[tuple[str, str, bytes]]  # (role, filename, source)
@@ -71,13 +94,38 @@ class HarnessJob:
     # probes run in parallel forks: 2 on a 2-core machine for one submission; a batch
     # that already grades several submissions at once passes 1
     item_workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
+    private_items: list[str] = field(default_factory=list)  # the hidden items among ``items``
 
-    def expected_keys(self) -> set[tuple[str, str | None]]:
-        """(item, variant) pairs the child is asked to report: any other frame is forged."""
-        keys: set[tuple[str, str | None]] = {(name, None) for name in self.items}
+    @property
+    def has_private_part(self) -> bool:
+        return any(role != PUBLIC_ROLE for role, _, _ in self.specs) or bool(self.variants)
+
+    def public_keys(self) -> set[tuple[str, str | None]]:
+        """(item, variant) pairs the child reports before the private part is sent."""
+        private = set(self.private_items)
+        return {(name, None) for name in self.items if name not in private}
+
+    def private_keys(self) -> set[tuple[str, str | None]]:
+        """(item, variant) pairs the child reports after it: any other frame is forged."""
+        private = set(self.private_items)
+        keys: set[tuple[str, str | None]] = {(name, None) for name in self.items if name in private}
         for request in self.variants:
             keys.update((name, request["key"]) for name in request["items"])
         return keys
+
+    def expected_keys(self) -> set[tuple[str, str | None]]:
+        return self.public_keys() | self.private_keys()
+
+    def private_part(self) -> bytes:
+        """The frame with the private specs, the hidden items and the variants."""
+        specs = [(role, name, source) for role, name, source in self.specs if role != PUBLIC_ROLE]
+        header = {
+            "type": "private",
+            "specs": [{"role": role, "filename": name} for role, name, _ in specs],
+            "items": [name for name in self.items if name in set(self.private_items)],
+            "variants": self.variants,
+        }
+        return framing.pack(header, *(source for _, _, source in specs))
 
 
 def run_in_sandbox(
@@ -99,6 +147,8 @@ def run_in_sandbox(
         )
         return _finish(export, job, {}, started)
     skip: dict[int, str] = {}
+    strays.prepare_run(iso, iso.uid)  # raises StraysSurvived where an earlier run's strays live
+    libc()  # loaded before any fork (see syscalls)
     lease = lease_uid() if iso.uid is not None else None
     if lease is None:
         protect_grader_process()
@@ -141,6 +191,20 @@ class _Child:
     workdir: str
     run_tag: str
     drain: _OutputDrain
+    feeder: threading.Thread  # writes the job's public part to stdin
+    private_part: bytes | None  # written to stdin on ``public_done``; None: stdin is closed
+    output_before_private: int | None = None  # the output's size then: what the record says
+
+    def send_private_part(self) -> None:
+        """Write the private part (once) from a thread; the harness reads it when it is ready."""
+        payload, self.private_part = self.private_part, None
+        if payload is not None:
+            self.output_before_private = self.drain.total
+            threading.Thread(target=self._after_feeder, args=(payload,), daemon=True).start()
+
+    def _after_feeder(self, payload: bytes) -> None:
+        self.feeder.join()
+        _feed_stdin(self.process.stdin, payload)
 
 
 def _spawn(
@@ -161,19 +225,22 @@ def _spawn(
     else:
         workdir = "/tmp/submission"
     read_fd, write_fd = os.pipe()
+    public = [(role, name, source) for role, name, source in job.specs if role == PUBLIC_ROLE]
     header = {
         "type": "job",
-        "specs": [{"role": role, "filename": filename} for role, filename, _ in job.specs],
-        "items": job.items,
-        "variants": job.variants,
+        "specs": [{"role": role, "filename": filename} for role, filename, _ in public],
+        "items": [name for name in job.items if name not in set(job.private_items)],
+        "private": job.has_private_part,
         "skip_cells": sorted(skip),
         "cell_timeout": limits.cell_seconds,
         "item_timeout_cap": limits.item_seconds,
         "item_workers": job.item_workers,
-        "dedicated_uid": uid is not None,
+        # kill(-1) in the child reaches only the run's own processes
+        "kill_all": uid is not None or iso.processes_isolated,
         "already_done": [[k[0], k[1]] for k, v in export.items.items() if v.status != "not_run"],
     }
-    payload = framing.pack(header, job.notebook, *(source for _, _, source in job.specs))
+    payload = framing.pack(header, job.notebook, *(source for _, _, source in public))
+    plan = SandboxPlan(iso.mode, uid, limits, hide, workdir, process_limit(uid, limits))
     process = subprocess.Popen(
         [sys.executable, "-I", "-c", BOOT, str(write_fd), PACKAGE_ROOT],
         stdin=subprocess.PIPE,
@@ -182,61 +249,102 @@ def _spawn(
         pass_fds=(write_fd,),
         env=clean_env(workdir, run_tag),
         start_new_session=True,
-        preexec_fn=functools.partial(
-            enter_sandbox, iso.mode, uid, limits, hide, workdir, process_limit(uid, limits)
-        ),
+        preexec_fn=functools.partial(enter_sandbox, plan),
     )
+    strays.track(process)
     os.close(write_fd)
     drain = _OutputDrain(process.stdout, limits.output_bytes_kept)
     drain.start()
-    threading.Thread(target=_feed_stdin, args=(process.stdin, payload), daemon=True).start()
-    return _Child(process, read_fd, workdir, run_tag, drain)
+    private = job.private_part() if job.has_private_part else None
+    feeder = threading.Thread(
+        target=_feed_stdin, args=(process.stdin, payload, private is None), daemon=True
+    )
+    feeder.start()
+    return _Child(process, read_fd, workdir, run_tag, drain, feeder, private)
 
 
 class _FrameReader:
-    """Applies the child's frames to the export: cells, items, the phase of the run."""
+    """Applies the child's frames to the export, each kind only in its phase of the run.
 
-    def __init__(self, export: RunExport, expected: set[tuple[str, str | None]]) -> None:
+    startup -> cells -> public (after ``cells_done``) -> private (after the
+    supervisor sent the private part, on ``public_done``). Cells and notes
+    are taken only before ``public``; a public item only in ``public``; a
+    private item only in ``private``. An expected item reported out of its
+    phase before the private part was sent can only come from the notebook
+    itself, and scores zero; after it, anything but a private item is dropped.
+    """
+
+    def __init__(self, export: RunExport, job: HarnessJob, child: _Child) -> None:
         self.export = export
-        self.expected = expected
-        self.phase = "startup"  # startup -> cells -> items
-        self.current_cell: tuple[int, float, int] | None = None  # (index, started, number)
+        self.public_keys = job.public_keys()
+        self.private_keys = job.private_keys()
+        self.child = child
+        self.phase = "startup"
+        self.current_cell: tuple[int, float, str] | None = None  # (index, started, label)
         self.finished = False
+        self.payload_bytes = 0
 
     def apply(self, frame: framing.Frame) -> None:
         kind, h = frame.kind, frame.header
-        if kind == "cell_start" and self.phase != "items":
+        early = self.phase in ("startup", "cells")
+        if kind == "cell_start" and early:
             self.phase = "cells"
-            self.current_cell = (as_int(h.get("cell")), time.monotonic(), as_int(h.get("number")))
-        elif kind == "cell_end" and self.current_cell is not None:
+            label = cell_label(as_int(h.get("number")), _count(h.get("execution_count")))
+            self.current_cell = (as_int(h.get("cell")), time.monotonic(), label)
+        elif kind == "cell_end" and early and self.current_cell is not None:
             self.current_cell = None
-            self.export.cells.append(cell_export(h))
-        elif kind == "cells_done":
-            self.phase, self.current_cell = "items", None
-        elif kind == "notebook_error":
-            self.export.notebook_error = str(h.get("message", ""))[:300]
+            self.export.add_cell(cell_export(h))
+        elif kind == "cells_done" and early:
+            self.phase, self.current_cell = "public", None
+        elif kind == "notebook_error" and early:
+            self.export.notebook_error = notebook_error(h)
+        elif kind == "public_done" and self.phase == "public":
+            self.phase = "private"
+            self.child.send_private_part()
         elif kind == "item":
-            self._item(item_export(frame))
+            self._item(frame)
         elif kind == "done":
             self.finished = True
 
-    def _item(self, item: ItemExport) -> None:
+    def _item(self, frame: framing.Frame) -> None:
+        item = item_export(frame)
         key = (item.name, item.variant)
-        if key not in self.expected:
+        in_phase = self.public_keys if self.phase == "public" else self.private_keys
+        if self.phase == "private" and key not in self.private_keys:
+            return  # nothing but private items once the private part is out
+        if key not in self.public_keys | self.private_keys:
             return  # not asked for: a forged frame, ignored
         previous = self.export.items.get(key)
-        if previous is not None and previous.status != "not_run":
-            # only the submission itself can write a second report for an item
-            self.export.items[key] = ItemExport(
-                item.name,
-                item.variant,
-                "error",
-                error_type="ExportError",
-                error_message="this item was reported twice: the notebook wrote "
-                "to the grader's result channel",
-            )
-        else:
-            self.export.items[key] = item
+        if key not in in_phase or (previous is not None and previous.status != "not_run"):
+            self.export.items[key] = _tampered(item)
+            return
+        if item.payload is not None:
+            size = len(item.payload[0]) + len(item.payload[1])
+            if self.payload_bytes + size > MAX_RUN_PAYLOAD_BYTES:
+                item = ItemExport(
+                    item.name,
+                    item.variant,
+                    "error",
+                    error_type="ExportError",
+                    error_message="the exports of all items together are larger than "
+                    f"{MAX_RUN_PAYLOAD_BYTES >> 20} MB",
+                    seconds=item.seconds,
+                )
+            else:
+                self.payload_bytes += size
+        item.after_private = self.phase == "private"
+        self.export.items[key] = item
+
+
+def _count(value: Any) -> int | None:
+    count = as_int(value)
+    return count if count >= 0 else None
+
+
+def _tampered(item: ItemExport) -> ItemExport:
+    return ItemExport(
+        item.name, item.variant, "error", error_type="ExportError", error_message=TAMPERED
+    )
 
 
 @dataclass
@@ -257,11 +365,10 @@ class _Watchdog:
         if now - self.started > limits.run_seconds:
             return f"grading stopped after the run limit of {limits.run_seconds:g} s", None
         if cell is not None and now - cell[1] > limits.cell_seconds + limits.cell_grace:
-            return "", (cell[0], f"cell {cell[2]} ran longer than {limits.cell_seconds:g} s")
+            return "", (cell[0], f"{cell[2]} ran longer than {limits.cell_seconds:g} s")
         if cell is None:
-            allowed = (
-                limits.item_seconds + 15 if frames.phase == "items" else limits.startup_seconds
-            )
+            probing = frames.phase in ("public", "private")
+            allowed = limits.item_seconds + 15 if probing else limits.startup_seconds
             if now - self.last_frame > allowed:
                 return "the sandboxed process stopped answering", None
         if self.watch_disk and now - self.last_disk_check > 0.5:
@@ -269,7 +376,7 @@ class _Watchdog:
             if _disk_usage(self.workdir) > limits.tmp_bytes:
                 wrote = f"wrote more than {limits.tmp_bytes >> 20} MiB of files"
                 if cell is not None:
-                    return "", (cell[0], f"cell {cell[2]} {wrote}")
+                    return "", (cell[0], f"{cell[2]} {wrote}")
                 return f"the notebook {wrote}; grading stopped", None
         return None
 
@@ -285,11 +392,14 @@ def _attempt(
     started: float,
 ) -> tuple[int, str] | None:
     """One run of the harness. Returns (cell, reason) when that cell must be skipped and retried."""
-    export.cells = []
+    export.cells, export.cells_run, export.cells_failed = [], 0, 0
     child = _spawn(job, limits, iso, uid, hide, skip, export)
-    frames = _FrameReader(export, job.expected_keys())
+    frames = _FrameReader(export, job, child)
     watchdog = _Watchdog(limits, started, child.workdir, watch_disk=iso.mode == "weak")
-    stream = framing.FrameReader()
+    # one frame holds at most one item's export: a forged length cannot make us buffer more
+    stream = framing.FrameReader(
+        max_frame_bytes=framing.MAX_HEADER_BYTES + exchange.MAX_PAYLOAD_BYTES
+    )
     retry: tuple[int, str] | None = None
     try:
         while True:
@@ -317,7 +427,7 @@ def _attempt(
         cell = frames.current_cell
         return (
             cell[0],
-            f"cell {cell[2]} ended the grading process (os._exit, a signal or running out of memory)",
+            f"{cell[2]} ended the grading process (os._exit, a signal or running out of memory)",
         )
     if not frames.finished and export.fatal is None and not export.notebook_error:
         export.fatal = "the sandboxed process ended before it finished"
@@ -327,9 +437,14 @@ def _attempt(
 def _clean_up(child: _Child, iso: Isolation, uid: int | None, export: RunExport) -> None:
     """Kill the child and its strays, keep the tail of its output, remove its folder."""
     os.close(child.results_fd)
-    kill_run(child.process, iso, uid, child.run_tag)
+    export.stray_processes += strays.kill_run(child.process, iso, uid, child.run_tag)
+    child.private_part = None  # never sent once the run is over
+    with contextlib.suppress(OSError, ValueError):
+        child.process.stdin.close()  # type: ignore[union-attr]
     child.drain.join(timeout=5)
-    export.output_bytes += child.drain.total
+    # how much the notebook printed is a number it controls: counted up to the private part only
+    sent = child.output_before_private
+    export.output_bytes += child.drain.total if sent is None else sent
     export.output_tail = child.drain.tail.decode("utf-8", "replace")
     if iso.mode == "weak":
         shutil.rmtree(child.workdir, ignore_errors=True)
@@ -357,10 +472,12 @@ class _OutputDrain(threading.Thread):
                 del self.tail[: len(self.tail) - self._keep]
 
 
-def _feed_stdin(stream: Any, payload: bytes) -> None:
-    with contextlib.suppress(BrokenPipeError, OSError):
+def _feed_stdin(stream: Any, payload: bytes, close: bool = True) -> None:
+    with contextlib.suppress(BrokenPipeError, OSError, ValueError):
         stream.write(payload)
-        stream.close()
+        stream.flush()
+        if close:
+            stream.close()
 
 
 def _disk_usage(directory: str, max_entries: int = 20_000) -> int:

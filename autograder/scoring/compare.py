@@ -12,11 +12,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from autograder.scoring.fixed_messages import fixed_message
 from autograder.spec import Item, Outcome
 from autograder.wire import exchange
 from autograder.wire.export import ItemExport, RunExport
+from autograder.wire.text import clean_text
 
 PASSED, PARTIAL, FAILED, ERROR = "passed", "partial", "failed", "error"
+MAX_MESSAGE_CHARS = 1000  # a check may echo what the submission returned
 
 
 @dataclass
@@ -78,12 +81,18 @@ def score_item(
 
 
 def _result(item: Item, outcome: Outcome, status: str, export: ItemExport | None) -> ItemResult:
+    message = outcome.text(reveal=not item.hidden)  # the one place the reveal rule is applied
+    # and the rule that no student text leaves with what was probed once the hidden spec was in
+    # the sandbox (a release's variants excepted: the instructor's solution, not a student's)
+    probed_late = export is not None and export.after_private and export.variant is None
+    if item.hidden or probed_late:
+        message = fixed_message(export, status, message)
     return ItemResult(
         name=item.name,
         score=round(item.points * outcome.fraction, 6),
         max_score=item.points,
         status=status,
-        message=outcome.text(reveal=not item.hidden),  # the one place the reveal rule is applied
+        message=clean_text(message, MAX_MESSAGE_CHARS),
         hidden=item.hidden,
         hint=item.hint,
         seconds=export.seconds if export else 0.0,
@@ -98,10 +107,11 @@ def _outcome(item: Item, export: ItemExport | None, reference: Any, run: RunExpo
         reason = run.fatal or "the grader did not reach this item"
         return Outcome(0.0, f"not graded: {reason}")
     if export.status == "missing":
-        names = ", ".join(f"`{n}`" for n in export.missing)
-        cause = run.cell_error_for(export.missing)
+        missing = [n for n in export.missing if n in item.requires] or list(item.requires)
+        names = ", ".join(f"`{n}`" for n in missing)
+        cause = run.cell_error_for(missing)
         skipped = _skipped_cause(run)
-        text = f"{names} is not defined"
+        text = f"{names or 'a name it needs'} is not defined"
         if cause:
             text += f": the cell defining it raised {cause}"
         elif skipped:

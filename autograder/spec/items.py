@@ -124,6 +124,12 @@ class Variant:
     ``WRONG`` variants must lose points on every item in ``breaks`` (default:
     every item that requires ``target``); ``RIGHT`` variants must keep full
     points on every item that requires ``target``.
+
+    A variant given by ``source`` instead of ``impl`` is code (a ``def`` or
+    ``class`` of ``target``) that the probe's process runs in the notebook's
+    namespace, so it sees the notebook's imports and names as the cell it
+    replaces did: how generated mutants of the solution are probed (see
+    :mod:`autograder.instructor.mutants`).
     """
 
     target: str
@@ -131,6 +137,7 @@ class Variant:
     why: str
     breaks: tuple[str, ...] = ()
     label: str = ""
+    source: str = ""
 
     @property
     def key(self) -> str:

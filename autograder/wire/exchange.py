@@ -3,7 +3,9 @@
 The sandbox encodes what a probe returned into a *payload*: one JSON document
 plus one ``.npz`` archive holding its arrays. The trusted process decodes it
 with strict limits: no pickle (``allow_pickle=False``), only numeric and
-boolean array dtypes, bounded sizes and depth. Every node of the JSON tree is
+boolean array dtypes, bounded sizes and depth, and whatever the bytes are,
+decoding either gives a value or raises :class:`ExchangeError` (so a forged
+payload costs its item only). Strings come out as valid Unicode. Every node of the JSON tree is
 tagged, so a student's dict with a key such as ``"__array__"`` cannot be
 mistaken for an array, and a decoded value is always a plain built-in or a
 base-class ``numpy.ndarray``; an "always equal" object or an ndarray subclass
@@ -22,8 +24,11 @@ from typing import Any
 
 import numpy as np
 
+from autograder.wire.text import valid_unicode
+
 MAX_JSON_BYTES = 2_000_000
-MAX_NPZ_BYTES = 64_000_000
+MAX_NPZ_BYTES = 16_000_000  # a week's references, every item together, are under 0.5 MB
+MAX_PAYLOAD_BYTES = MAX_JSON_BYTES + MAX_NPZ_BYTES
 MAX_ARRAYS = 256
 MAX_DEPTH = 32
 MAX_NODES = 200_000
@@ -103,18 +108,24 @@ def _encode_node(value: Any, arrays: dict[str, np.ndarray], depth: int) -> list[
 
 # --------------------------------------------------------------------------- decode
 def decode(doc: bytes, npz: bytes) -> Any:
-    """Decode a payload. Runs in the trusted process; raises :class:`ExchangeError`."""
+    """Decode a payload. Runs in the trusted process; raises only :class:`ExchangeError`."""
     if len(doc) > MAX_JSON_BYTES:
         raise ExchangeError(f"exported data is too large ({len(doc)} bytes of JSON)")
     if len(npz) > MAX_NPZ_BYTES:
         raise ExchangeError(f"exported arrays are too large ({len(npz)} bytes)")
     try:
         tree = json.loads(doc.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise ExchangeError(f"exported data is not valid JSON: {error}") from None
-    arrays = _load_arrays(npz)
-    counter = [0]
-    return _decode_node(tree, arrays, 0, counter)
+        arrays = _load_arrays(npz)
+        return _decode_node(tree, arrays, 0, [0])
+    except ExchangeError:
+        raise
+    except OverflowError:
+        raise ExchangeError("exported data holds a number too large for a float") from None
+    except (ValueError, RecursionError):
+        # not JSON or UTF-8, an integer of more than 4,300 digits, nesting deeper than the parser's stack
+        raise ExchangeError("exported data is not valid JSON") from None
+    except Exception as error:  # whatever else a forged payload makes a decoder raise
+        raise ExchangeError(f"exported data cannot be read ({type(error).__name__})") from None
 
 
 def _load_arrays(npz: bytes) -> dict[str, np.ndarray]:
@@ -125,8 +136,10 @@ def _load_arrays(npz: bytes) -> dict[str, np.ndarray]:
             infos = archive.infolist()
             if len(infos) > MAX_ARRAYS:
                 raise ExchangeError(f"too many exported arrays ({len(infos)})")
-            if sum(i.file_size for i in infos) > 4 * MAX_NPZ_BYTES:
+            if sum(i.file_size for i in infos) > MAX_NPZ_BYTES:
                 raise ExchangeError("exported arrays expand to too many bytes")
+            for info in infos:
+                _check_array_header(archive, info)
         loaded = np.load(io.BytesIO(npz), allow_pickle=False)
         arrays = {}
         for key in loaded.files:
@@ -139,6 +152,24 @@ def _load_arrays(npz: bytes) -> dict[str, np.ndarray]:
         raise
     except Exception as error:  # a corrupt archive can raise almost anything
         raise ExchangeError(f"exported arrays cannot be read: {type(error).__name__}") from None
+
+
+def _check_array_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse an array whose header claims more data than its file holds (numpy would
+    allocate the claimed size before finding out)."""
+    with archive.open(info) as stream:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, _, dtype = np.lib.format.read_array_header_1_0(stream)
+        elif version == (2, 0):
+            shape, _, dtype = np.lib.format.read_array_header_2_0(stream)
+        else:
+            raise ExchangeError(f"exported array {info.filename} has an unknown format")
+        count = 1
+        for n in shape:
+            count *= n
+        if dtype.kind not in ALLOWED_KINDS or count * dtype.itemsize > info.file_size:
+            raise ExchangeError(f"exported array {info.filename} is malformed")
 
 
 def _decode_node(node: Any, arrays: dict[str, np.ndarray], depth: int, counter: list[int]) -> Any:
@@ -160,9 +191,9 @@ def _decode_node(node: Any, arrays: dict[str, np.ndarray], depth: int, counter: 
     if tag == "i" and type(value) is int:
         return value
     if tag == "f" and type(value) in (int, float):
-        return float(value)
+        return float(value)  # an int too large for a float raises OverflowError: refused above
     if tag == "s" and type(value) is str:
-        return value
+        return valid_unicode(value)
     if tag == "l" and type(value) is list:
         return [_decode_node(v, arrays, depth + 1, counter) for v in value]
     if tag == "d" and type(value) is list:
@@ -170,7 +201,7 @@ def _decode_node(node: Any, arrays: dict[str, np.ndarray], depth: int, counter: 
         for entry in value:
             if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str:
                 raise ExchangeError("exported data is malformed")
-            out[entry[0]] = _decode_node(entry[1], arrays, depth + 1, counter)
+            out[valid_unicode(entry[0])] = _decode_node(entry[1], arrays, depth + 1, counter)
         return out
     if tag == "a" and type(value) is str and value in arrays:
         return arrays[value]

@@ -2,8 +2,11 @@
 
 One frame is a 4-byte big-endian header length, a JSON header, then the
 binary blobs whose lengths the header lists under ``"blobs"``. The harness
-writes frames to an inherited pipe; the trusted side reads them with a total
-size cap. Nothing here interprets more than lengths and JSON.
+writes frames to an inherited pipe; the trusted side reads them with a cap
+on the whole stream and a much smaller one on each frame, so that one forged
+length cannot make it buffer hundreds of megabytes. Nothing here interprets
+more than lengths and JSON, and whatever the bytes are, reading them either
+gives frames or raises :class:`ProtocolError`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 
 MAX_HEADER_BYTES = 1_000_000
 MAX_STREAM_BYTES = 512_000_000
+MAX_FRAME_BYTES = 40_000_000  # one frame, header and blobs: room for a job (a 32 MiB notebook)
 
 
 class ProtocolError(ValueError):
@@ -29,7 +33,8 @@ class Frame:
 
     @property
     def kind(self) -> str:
-        return str(self.header.get("type", ""))
+        kind = self.header.get("type")
+        return kind if type(kind) is str else ""
 
 
 def pack(header: dict[str, Any], *blobs: bytes) -> bytes:
@@ -40,10 +45,13 @@ def pack(header: dict[str, Any], *blobs: bytes) -> bytes:
 class FrameReader:
     """Incrementally splits a byte stream into frames."""
 
-    def __init__(self, max_bytes: int = MAX_STREAM_BYTES) -> None:
+    def __init__(
+        self, max_bytes: int = MAX_STREAM_BYTES, max_frame_bytes: int = MAX_FRAME_BYTES
+    ) -> None:
         self._buffer = bytearray()
         self._total = 0
         self._max = max_bytes
+        self._max_frame = max_frame_bytes
 
     def feed(self, data: bytes) -> Iterator[Frame]:
         self._total += len(data)
@@ -71,13 +79,16 @@ class FrameReader:
             return None
         try:
             header = json.loads(bytes(self._buffer[4 : 4 + size]))
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise ProtocolError("frame header is not JSON") from None
+        except (ValueError, RecursionError):
+            # not JSON, not UTF-8, an integer of more than 4,300 digits, nesting too deep
+            raise ProtocolError("frame header is not valid JSON") from None
         if not isinstance(header, dict):
             raise ProtocolError("frame header is not an object")
         lengths = header.get("blobs", [])
         if not isinstance(lengths, list) or not all(type(n) is int and n >= 0 for n in lengths):
             raise ProtocolError("frame blob lengths are malformed")
+        if 4 + size + sum(lengths) > self._max_frame:
+            raise ProtocolError(f"a frame is larger than {self._max_frame} bytes")
         end = 4 + size + sum(lengths)
         if len(self._buffer) < end:
             return None

@@ -709,14 +709,14 @@ CASES: list[Case] = [
         "write item frames with the public reference values to every fd",
         after=(FORGED_FRAMES,),
         lose=("task_type", "select_top_features"),
-        message="reported twice",
+        message="result channel",
     ),
     Case(
         "pickled_npz_frame",
         "a forged frame whose .npz holds a pickle",
         after=(PICKLED_FRAME,),
         lose=("select_top_features", "task_type"),
-        message="reported twice",
+        message="result channel",
     ),
     Case(
         "garbage_on_results_channel",

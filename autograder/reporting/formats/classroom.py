@@ -23,6 +23,7 @@ import json
 from typing import Any
 
 from autograder.reporting.points import format_points
+from autograder.reporting.untrusted import brief
 
 VERSION = 1
 RUN_STATUSES = ("pass", "fail", "error")
@@ -35,13 +36,13 @@ def runner_result(results: dict[str, Any]) -> dict[str, Any]:
     tests = []
     for t in results.get("tests", []):
         status = _TEST_STATUS.get(t.get("status", ""), "fail")
-        message = "passed" if status == "pass" else str(t.get("message") or "")
+        message = "passed" if status == "pass" else brief(t.get("message") or "", MAX_MESSAGE_CHARS)
         tests.append(
             {
                 "name": t["name"],
                 "status": status,
                 "score": t["score"],
-                "message": message[:MAX_MESSAGE_CHARS],
+                "message": message,
                 "test_code": "",
                 "filename": results.get("submission", {}).get("path", "") or "",
                 "line_no": 0,

@@ -10,7 +10,9 @@ Documented shape (Gradescope autograder specifications)::
 Public items are ``visible``. Hidden items (an official grade) are
 ``after_due_date``: Gradescope shows them once the deadline has passed, as
 our own reports do. Messages never carry a hidden value, so the export does
-not either.
+not either. The overall output is our Markdown report (student text in code
+spans); each test's output is plain ``text``, cleaned and capped like every
+report's messages, so a student's message is never rendered as markup.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 from autograder.reporting.markdown import markdown
+from autograder.reporting.untrusted import brief
+from autograder.reporting.view import MESSAGE_CHARS
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 TEST_STATUSES = ("passed", "failed")
@@ -29,9 +33,9 @@ def results_json(results: dict[str, Any]) -> dict[str, Any]:
     tests = []
     for t in results.get("tests", []):
         passed = t["status"] == "passed"
-        output = "passed" if passed else str(t.get("message") or "")
+        output = "passed" if passed else brief(t.get("message") or "", MESSAGE_CHARS)
         if not passed and t.get("hint"):
-            output += f"\n\nHint: {t['hint']}"
+            output += f"\n\nHint: {brief(t['hint'], MESSAGE_CHARS)}"
         tests.append(
             {
                 "name": t["name"],
@@ -46,6 +50,7 @@ def results_json(results: dict[str, Any]) -> dict[str, Any]:
         "score": float(results.get("score", 0.0)) if results.get("status") == "graded" else 0.0,
         "output": markdown(results),
         "output_format": "md",
+        "test_output_format": "text",
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
@@ -70,8 +75,9 @@ def validate(doc: Any) -> list[str]:
             problems.append(f"{key} must be one of {VISIBILITIES}")
     if "output" in doc and not isinstance(doc["output"], str):
         problems.append("output must be a string")
-    if "output_format" in doc and doc["output_format"] not in OUTPUT_FORMATS:
-        problems.append(f"output_format must be one of {OUTPUT_FORMATS}")
+    for key in ("output_format", "test_output_format"):
+        if key in doc and doc[key] not in OUTPUT_FORMATS:
+            problems.append(f"{key} must be one of {OUTPUT_FORMATS}")
     for i, t in enumerate(tests):
         where = f"tests[{i}]"
         if not isinstance(t, dict):

@@ -16,14 +16,19 @@ Recommended bundle (the files beside this one; students never get them, but
     week.json          the week's release  } who edits the grader in their
     grading.py                             } own repository cannot change
     references/public.json, public.npz     } their score
-    requirements.txt   optional (else the student's .devcontainer/requirements.txt)
+    requirements.txt   optional: installed when the runner lacks the libraries
 
 Only PUBLIC material may go there: never ``hidden_grading.py``, hidden
 references or anything from ``solutions/``. The adapter refuses to run when
 it finds any, and refuses ``--hidden``: official grades with hidden items
-come from the instructor's regrade, never from a public bundle. Without a
-bundled grader it falls back to the grader in the student's checkout (a
-practice grade the student could tamper with).
+come from the instructor's regrade, never from a public bundle.
+
+Nothing the student's checkout names is installed or run outside the
+sandbox: the grader, its libraries and their versions come from the bundle
+(or the runner's image). A bundle without the grader, or a runner without
+the libraries and no ``requirements.txt`` in the bundle, is an error of the
+set-up, reported as such; the student's ``.devcontainer/requirements.txt``,
+``autograder/`` or ``.pth`` files are never used.
 
 Exit codes (Classroom 50's contract): 0 whenever grading ran, whatever the
 score (the score is in ``result.json``); non-zero only for an infrastructure
@@ -55,36 +60,40 @@ def hidden_material(root: Path) -> list[str]:
     return sorted(found)
 
 
-def grader_home(bundle: Path, checkout: Path) -> Path:
-    """The folder with ``autograder/`` and ``week.json``: the bundle if it has them, else the checkout."""
+class SetupError(RuntimeError):
+    """The bundle or the runner is not set up to grade (never the student's fault)."""
+
+
+def grader_home(bundle: Path) -> Path:
+    """The bundle, which must hold ``autograder/`` and ``week.json`` (never the student's copy)."""
     if (bundle / "autograder").is_dir() and (bundle / "week.json").is_file():
         return bundle
-    print(
-        "note: no grader in the bundle; using the copy in the student's repository", file=sys.stderr
+    raise SetupError(
+        f"the bundle {bundle} has no grader (autograder/ and week.json): copy the week's "
+        "published template files beside this adapter; the student's copy is never used"
     )
-    return checkout
 
 
-def ensure_dependencies(home: Path, checkout: Path) -> None:
-    """Install the course's requirements (CPU torch) unless they are importable already."""
-    if all(importlib.util.find_spec(name) for name in NEEDED_MODULES):
+def missing_modules() -> list[str]:
+    return [name for name in NEEDED_MODULES if importlib.util.find_spec(name) is None]
+
+
+def ensure_dependencies(home: Path) -> None:
+    """Install the bundle's ``requirements.txt`` if the runner lacks the course's libraries."""
+    missing = missing_modules()
+    if not missing:
         return
-    for candidate in (home / "requirements.txt", checkout / ".devcontainer" / "requirements.txt"):
-        if candidate.is_file():
-            pip = [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--extra-index-url",
-                TORCH_INDEX,
-            ]
-            subprocess.run([*pip, "-r", str(candidate)], check=True)
-            return
-    raise RuntimeError(
-        "the course's libraries are missing and there is no requirements.txt to install them from"
-    )
+    requirements = home / "requirements.txt"
+    if not requirements.is_file():
+        raise SetupError(
+            f"the runner lacks {', '.join(missing)} and the bundle has no requirements.txt: "
+            "install the course's libraries in the runner's image, or add requirements.txt "
+            "to the bundle"
+        )
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-input", "--isolated"]
+    pip += ["--extra-index-url", TORCH_INDEX, "-r", str(requirements)]
+    if subprocess.run(pip, cwd=home, check=False).returncode != 0 or missing_modules():
+        raise SetupError(f"installing the bundle's {requirements.name} did not provide {missing}")
 
 
 def main(argv: list[str]) -> int:
@@ -106,8 +115,12 @@ def main(argv: list[str]) -> int:
             f"refused: private material in the public bundle: {', '.join(private)}", file=sys.stderr
         )
         return 2
-    home = grader_home(bundle, checkout)
-    ensure_dependencies(home, checkout)
+    try:
+        home = grader_home(bundle)
+        ensure_dependencies(home)
+    except SetupError as error:
+        print(f"grader set-up error: {error}", file=sys.stderr)
+        return 1
     meta = json.loads((home / "week.json").read_text(encoding="utf-8"))
     notebook = checkout / meta["notebook"]
     with tempfile.TemporaryDirectory(prefix="classroom50-") as scratch:

@@ -227,3 +227,20 @@ def test_plain_report_prints_markdown(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["report", str(write(tmp_path, MIXED)), "--markdown", str(tmp_path / "r.md")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("## week01: 4.5 / 6 points") and out == (tmp_path / "r.md").read_text()
+
+
+def test_a_report_too_long_for_a_comment_is_cut_with_a_pointer_to_the_summary(
+    tmp_path: Path, server: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = record(*[(f"item_{i}", 0, 1, "failed") for i in range(300)])
+    for test in doc["tests"]:
+        test["message"] = "🙂 " * 600  # 4 bytes a character: over the limit however GitHub counts
+    env = actions_env(tmp_path, server, "pull_request", {"number": 1})
+    assert run_report(monkeypatch, env, write(tmp_path, doc), "--github") == 0
+    body = server.all_comments(1)[0]["body"]
+    assert len(body.encode("utf-8")) <= 65_536 and COMMENT_MARKER in body
+    assert "the whole report is in the job summary" in body
+    assert "actions/runs/42" in body, "the link to the run survives the cut"
+    summary = (tmp_path / "summary").read_text()
+    assert "item_299" in summary and "item_299" not in body
+    assert len(summary.encode("utf-8")) < 1 << 20

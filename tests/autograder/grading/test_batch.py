@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from autograder.grading.batch import (
     grade_batch,
     grade_one,
 )
+from autograder.grading.submission import STRAYS_SURVIVED
 from autograder.sandbox.limits import Limits
 from tests.conftest import ROOT
 
@@ -28,16 +30,21 @@ WEEK = locate_week("week01", ROOT)
 def scripted(
     paths: WeekPaths, submission: Submission, hidden: bool, limits: Limits | None
 ) -> Record:
-    """A grader for the plumbing tests: no sandbox; 'boom*' raises, 'die*' kills its worker."""
+    """A grader for the plumbing tests: no sandbox; 'boom*' raises, 'die*' kills its worker,
+    'slow*' takes a while, 'stray*' reports processes that outlived its run."""
     if submission.label.startswith("boom"):
         raise RuntimeError("the grader tripped")
     if submission.label.startswith("die"):
         os._exit(7)
+    if submission.label.startswith("slow"):
+        time.sleep(0.3)
     record = error_record(paths.name, submission, hidden, "placeholder")
     record.update(
         status="graded", error=None, score=float(len(submission.notebook or b"")), max_score=10.0
     )
     record["tests"] = [{"name": "x", "status": "passed", "score": 1.0, "max_score": 1.0}]
+    if submission.label.startswith("stray"):
+        record["grader"][STRAYS_SURVIVED] = 1
     return record
 
 
@@ -57,6 +64,28 @@ def test_a_worker_that_dies_still_leaves_one_record_each() -> None:
     assert list(records) == ["die", "ok1", "ok2"]
     assert records["die"]["status"] == "error" and "worker" in records["die"]["error"]
     assert all(r["status"] in ("graded", "error") for r in records.values())
+
+
+def test_the_others_graded_with_a_dying_worker_are_graded_again_not_lost() -> None:
+    submissions = [Submission("die", b"a")] + [Submission(f"ok{i}", b"b" * i) for i in range(1, 6)]
+    records = grade_batch(WEEK, submissions, workers=2, grader=scripted)
+    assert records["die"]["status"] == "error" and "again" in records["die"]["error"]
+    assert all(records[f"ok{i}"]["status"] == "graded" for i in range(1, 6)), records
+    assert [records[f"ok{i}"]["score"] for i in range(1, 6)] == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_batch_stops_where_a_submission_s_processes_survived(workers: int) -> None:
+    slow = [Submission(f"slow{i}", b"b" * i) for i in range(1, 9)]
+    records = grade_batch(
+        WEEK, [Submission("stray", b"a"), *slow], workers=workers, grader=scripted
+    )
+    assert list(records) == ["stray"] + [s.label for s in slow], "one record each still"
+    assert records["stray"]["status"] == "graded"
+    stopped = [label for label, r in records.items() if r["status"] == "error"]
+    # the workers may already have taken a few: the rest are not graded, and say why
+    assert "slow8" in stopped
+    assert all("survived" in records[label]["error"] for label in stopped)
 
 
 def test_identical_notebooks_are_graded_once_unless_cache_is_off() -> None:

@@ -59,6 +59,47 @@ def test_template_has_the_release_the_packages_and_the_student_files(template: P
             )
 
 
+def _fenced_commands(markdown: str, after: str) -> list[str]:
+    """The lines of the first ```bash block after the line containing ``after``."""
+    text = markdown[markdown.index(after) :]
+    block = text[
+        text.index("```bash") + len("```bash") : text.index("```", text.index("```bash") + 7)
+    ]
+    return [line.strip() for line in block.strip().splitlines()]
+
+
+def test_the_students_environment_is_the_course_lock_and_has_what_the_readme_promises(
+    template: Path,
+) -> None:
+    requirements = (template / ".devcontainer" / "requirements.txt").read_text()
+    assert requirements == (ROOT / "requirements.lock").read_text()
+    pinned = {line.split("==")[0].lower() for line in requirements.splitlines() if "==" in line}
+    # what the README's commands run: a kernel, JupyterLab (and Notebook), the libraries
+    assert {
+        "ipykernel",
+        "jupyterlab",
+        "notebook",
+        "numpy",
+        "scikit-learn",
+        "torch",
+        "torchvision",
+    } <= pinned
+    commands = _fenced_commands((template / "README.md").read_text(), "On your own machine")
+    assert any("-r .devcontainer/requirements.txt" in c and "whl/cpu" in c for c in commands)
+    assert any("Windows: .venv\\Scripts\\activate" in c for c in commands)
+    assert any(c.startswith("python -m ipykernel install") for c in commands)
+    assert any(c.startswith("jupyter lab ") for c in commands)
+    course_readme = _fenced_commands((ROOT / "README.md").read_text(), "On your own machine")
+    source = (ROOT / "autograder" / "templates" / "student" / "README.md").read_text()
+    expected = [
+        c.replace("__NOTEBOOK__", "weekNN.ipynb")
+        for c in _fenced_commands(source, "On your own machine")
+    ]
+    assert course_readme == expected, (
+        "the course README must show the student README's install lines"
+    )
+
+
 def test_template_holds_nothing_private(template: Path) -> None:
     names = {p.name for p in template.rglob("*")}
     assert not names & {

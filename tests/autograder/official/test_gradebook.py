@@ -112,7 +112,7 @@ def test_summary_counts_statuses_and_pass_rates() -> None:
     assert "mean 1.988889, median 1.466666, min 0, max 4.5" in text
     assert "| `split` | 2 | 1 | 1 | 33.3% |" in text
     assert "| `leak.hidden` | 1 | 1 | 1 | 33.3% |" in text
-    assert "- cem: missing (no repository found for this student)" in text
+    assert "- cem: missing (`no repository found for this student`)" in text
     assert "1 students have commits after their deadline" in text
 
 
@@ -161,3 +161,27 @@ def test_roster_order_refuses_unknown_missing_and_duplicate_students() -> None:
         rows_in_roster_order(rows(), ["ana", "ben", "cem", "dia"])
     with pytest.raises(GradebookError, match="graded twice: ana"):
         rows_in_roster_order([*rows(), rows()[0]], ["ana", "ben", "cem", "dia", "eva"])
+
+
+def test_a_cell_that_does_not_parse_or_does_not_add_up_is_refused_naming_row_and_column(
+    tmp_path: Path,
+) -> None:
+    write_gradebook(tmp_path, "week01", rows(), POINTS, {})
+    text = (tmp_path / GRADEBOOK).read_text()
+    (tmp_path / GRADEBOOK).write_text(text.replace(",yes,2,", ",yes,two,", 1))
+    with pytest.raises(GradebookError, match="row of ben: days_late 'two' is not a number"):
+        read_gradebook(tmp_path / GRADEBOOK)
+    lines = text.splitlines()
+    ana = lines[1].split(",")
+    ana[-3] = "99"  # the total column, edited apart from the items
+    (tmp_path / GRADEBOOK).write_text("\n".join([lines[0], ",".join(ana), *lines[2:]]) + "\n")
+    with pytest.raises(GradebookError, match="row of ana: total '99'"):
+        read_gradebook(tmp_path / GRADEBOOK)
+
+
+def test_formulas_from_the_roster_and_notes_are_inert_in_every_csv() -> None:
+    hostile = [Row("ana", "error", 4.5, note="=cmd|' /C calc'!A0", repo="@SUM(A1)")]
+    extra = {"ana": {"name": '=HYPERLINK("http://x")', "canvas_id": "+1", "section": "-1+2"}}
+    for text in (gradebook_csv(hostile, list(POINTS)), canvas_csv(hostile, extra, "+week01")):
+        for cells in csv.reader(io.StringIO(text)):
+            assert not [c for c in cells if c[:1] in "=+-@" and c[:1]], cells

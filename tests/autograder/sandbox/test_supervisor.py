@@ -22,8 +22,9 @@ from autograder.course import locate_week
 from autograder.files import MAX_NOTEBOOK_BYTES, read_notebook
 from autograder.grading.submission import grade_submission, spec_sources
 from autograder.reporting.markdown import markdown
-from autograder.sandbox.isolation import PACKAGE_ROOT, _kept_in_root, isolation, process_limit
+from autograder.sandbox.isolation import PACKAGE_ROOT, isolation, process_limit
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.mounts import kept_in_root
 from autograder.sandbox.supervisor import HarnessJob, run_in_sandbox
 from autograder.sandbox.uids import lease_uid
 from autograder.scoring.compare import score_item
@@ -126,7 +127,7 @@ def test_if_the_course_root_cannot_be_covered_its_private_folders_still_are(
     def refuse(root: str) -> None:
         raise OSError("bind mounts refused")
 
-    monkeypatch.setattr("autograder.sandbox.isolation._cover_course_root", refuse)
+    monkeypatch.setattr("autograder.sandbox.mounts.cover_course_root", refuse)
     # .git is a folder in a clone and a file in a git worktree: either must read as empty
     probe = (
         "import os, json\n"
@@ -148,7 +149,7 @@ def test_weak_mode_says_what_it_does_not_isolate(weak: Any) -> None:
 
 
 def test_only_the_code_the_harness_needs_stays_visible_in_the_course_root() -> None:
-    kept = _kept_in_root(PACKAGE_ROOT)
+    kept = kept_in_root(PACKAGE_ROOT)
     assert {"autograder", "course_lib"} <= set(kept)
     assert not {"solutions", ".git", "tests", "assignments"} & set(kept)
 

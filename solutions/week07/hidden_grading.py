@@ -201,8 +201,19 @@ PRF_EDGE_CASES = {
     "no_positives": (np.zeros(5, dtype=np.int64), np.array([1, 0, 1, 0, 0])),
     "neither": (np.zeros(4, dtype=np.int64), np.zeros(4, dtype=np.int64)),
     "no_hits": (np.array([1, 0, 1, 0, 0]), np.array([0, 1, 0, 1, 0])),
+    # TP = 1, FP = FN = 0: denominators of 1 (and 2), which are not 0
+    "one_hit": (np.array([0, 1, 0, 0, 0]), np.array([0, 1, 0, 0, 0])),
 }
-ROC_CASES = with_lists({"ties": binary_with_ties(4)}, of="ties")
+# P = 1 and N = 1: the rates are divided by a count of one (a guard against 0 / 0 must not
+# change them)
+ROC_CASES = with_lists(
+    {
+        "ties": binary_with_ties(4),
+        "one_positive": (np.array([0, 0, 1, 0, 0, 0]), np.array([0.2, 0.7, 0.5, 0.5, 0.1, 0.9])),
+        "one_negative": (np.array([1, 1, 0, 1, 1]), np.array([0.8, 0.3, 0.6, 0.6, 0.9])),
+    },
+    of="ties",
+)
 AUROC_CASES = with_lists({"ties": binary_with_ties(5, n=400, prevalence=0.2)}, of="ties")
 # Only one class: the notebook's rule is ValueError (recent scikit-learn returns NaN with a
 # warning instead, so this item is graded against the reference solution, not the oracle).
@@ -308,6 +319,8 @@ ITEMS = [
             "all three are 0.0)",
             "no_hits": "when no positive is found (TP = 0: precision, recall and F1 = 2 TP / "
             "(2 TP + FP + FN) are all 0.0)",
+            "one_hit": "with one positive, predicted positive and nothing else (TP = 1: "
+            "denominators of 1 are not 0, all three are 1.0)",
         },
         hint="a ratio whose denominator is 0 is defined as 0.0, not NaN and not an error.",
     ),
@@ -317,7 +330,12 @@ ITEMS = [
         2,
         ROC_CASES,
         sk_roc,
-        {"ties": "on 300 scores with many ties", "lists": LISTS},
+        {
+            "ties": "on 300 scores with many ties",
+            "one_positive": "with a single positive (TPR = TP / P with P = 1)",
+            "one_negative": "with a single negative (FPR = FP / N with N = 1)",
+            "lists": LISTS,
+        },
         check_roc,
         hint="one point per distinct score, thresholds in decreasing order after +inf, positive when score >= threshold.",
     ),

@@ -132,3 +132,47 @@ def test_two_steps_are_not_one(hidden: ModuleType) -> None:
     after = {k: hidden.LR * (np.sign(rng.normal(size=50)) + rng.uniform(-1, 1, 50)) for k in before}
     problem = hidden.one_step_problem(before, after, "64 images", "a hint")
     assert problem is not None and "exactly one step" in problem
+
+
+def _adam_steps(
+    hidden: ModuleType, steps: int
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Weights before and after ``steps`` steps of torch's Adam(lr=3e-3), each with its own gradient."""
+    generator = torch.Generator().manual_seed(11)
+    weights = {k: torch.zeros(50, requires_grad=True) for k in hidden.RECIPE_LAYERS}
+    optimizer = torch.optim.Adam(weights.values(), lr=hidden.LR)
+    before = {k: v.detach().numpy().copy() for k, v in weights.items()}
+    for _ in range(steps):
+        optimizer.zero_grad()
+        for value in weights.values():
+            value.grad = torch.randn(50, generator=generator)
+        optimizer.step()
+    return before, {k: v.detach().numpy().copy() for k, v in weights.items()}
+
+
+def test_one_epoch_on_65_images_must_be_two_steps(hidden: ModuleType) -> None:
+    """A batch of 64 then one of 1 is two steps; a loop whose batches are off by one takes one."""
+    assert hidden.two_steps_problem(*_adam_steps(hidden, 2)) is None
+    problem = hidden.two_steps_problem(*_adam_steps(hidden, 1))
+    assert problem is not None and "one step of Adam; it must be two" in problem
+    before, after = _adam_steps(hidden, 2)
+    assert "unchanged" in (hidden.two_steps_problem(before, before) or "")
+    after[hidden.RECIPE_LAYERS[0]][3] = np.nan  # the mean loss of an empty batch
+    assert "not finite" in (hidden.two_steps_problem(before, after) or "")
+
+
+def test_a_second_step_without_gradient_is_named(hidden: ModuleType) -> None:
+    """An empty second batch: Adam's momentum alone moves every weight on by the same 0.67 lr."""
+    weights = {k: torch.zeros(50, requires_grad=True) for k in hidden.RECIPE_LAYERS}
+    before = {k: v.detach().numpy().copy() for k, v in weights.items()}
+    optimizer = torch.optim.Adam(weights.values(), lr=hidden.LR)
+    generator = torch.Generator().manual_seed(12)
+    for gradient in (lambda v: torch.randn(v.shape, generator=generator), torch.zeros_like):
+        optimizer.zero_grad()
+        for value in weights.values():
+            value.grad = gradient(value)
+        optimizer.step()
+    after = {k: v.detach().numpy() for k, v in weights.items()}
+    problem = hidden.two_steps_problem(before, after)
+    assert problem is not None and "second step had no gradient" in problem
+    assert "1.67 x lr" in problem

@@ -113,9 +113,10 @@ def recipe_weights(model: Any) -> dict[str, Any]:
 
 
 def probe_recipe(ns: dict[str, Any], seed: int) -> dict[str, Any]:
-    """Tiny trainings: 0 and 1 epoch on one full batch (64 images) and on one smaller batch (40)."""
+    """Tiny trainings: 0 and 1 epoch on one full batch (64 images), on one smaller batch (40), and
+    1 epoch on 65 images (a batch of 64, then one of 1)."""
     train, _ = digit_split()
-    full, part = train[:64], train[64:104]
+    full, part, two = train[:64], train[64:104], train[104:169]
 
     def run(images: Any, epochs: int, run_seed: int) -> dict[str, Any]:
         return recipe_weights(ns["train_vae"](images, epochs, run_seed))
@@ -127,6 +128,8 @@ def probe_recipe(ns: dict[str, Any], seed: int) -> dict[str, Any]:
         "other_seed": run(full, 0, seed + 1),
         "part_start": run(part, 0, seed),
         "part_batch": run(part, 1, seed),
+        "two_start": run(two, 0, seed),
+        "two_batches": run(two, 1, seed),
     }
 
 
@@ -154,7 +157,16 @@ def one_step_problem(
 
 
 def check_recipe(got: Any, ref: Any, reveal: bool) -> Outcome:
-    runs = ("start", "one_batch", "again", "other_seed", "part_start", "part_batch")
+    runs = (
+        "start",
+        "one_batch",
+        "again",
+        "other_seed",
+        "part_start",
+        "part_batch",
+        "two_start",
+        "two_batches",
+    )
     for run in runs:
         record = got.get(run) if isinstance(got, dict) else None
         parameters = record.get("parameters") if isinstance(record, dict) else None
@@ -191,7 +203,43 @@ def check_recipe(got: Any, ref: Any, reveal: bool) -> Outcome:
         problem = one_step_problem(weights[before], weights[after], what, unchanged)
         if problem:
             return Outcome(0.0, problem)
+    two_steps = two_steps_problem(weights["two_start"], weights["two_batches"])
+    if two_steps:
+        return Outcome(0.0, two_steps)
     return Outcome(1.0, "seeded, one Adam step per batch of up to 64, returned in eval mode")
+
+
+def two_steps_problem(before: dict[str, Any], after: dict[str, Any]) -> str | None:
+    """Why ``after`` is not two Adam steps from ``before`` (one epoch on 65 images: a batch of 64,
+    then one of 1), or None. Two steps move the weights by anything from 0 to 2 lr, so only what
+    they cannot be is tested: unchanged, not finite, one step (every weight moved by lr), or a
+    second step without a gradient, which moves every weight on by the same 0.67 lr (Adam's
+    momentum alone: the second batch was empty)."""
+    if not all(np.all(np.isfinite(after[k])) for k in RECIPE_LAYERS):
+        return (
+            "one epoch on 65 images gave weights that are not finite: is a batch empty? walk "
+            "through order in slices order[start : start + 64] for start = 0, 64, ..."
+        )
+    moved = np.abs(np.concatenate([(after[k] - before[k]).ravel() for k in RECIPE_LAYERS]))
+    if not np.any(moved > LR * 1e-3):
+        return (
+            "one epoch on 65 images left the weights unchanged: each batch needs zero_grad, "
+            "backward and step"
+        )
+    ratio = moved[moved > LR * 1e-3] / LR
+    typical = float(np.median(ratio))
+    if np.mean(np.abs(ratio / typical - 1.0) < 0.02) < 0.8:
+        return None  # two steps on two different batches: no common factor
+    if abs(typical - 1.0) < 0.02:
+        return (
+            "one epoch on 65 images was one step of Adam; it must be two: a batch of 64 images, "
+            "then the last image on its own (batches of 64 from start = 0, the last one smaller)"
+        )
+    return (
+        "in one epoch on 65 images the second step had no gradient (every weight moved by the "
+        f"same {typical:.3g} x lr, Adam's momentum alone): its batch, the last image on its own, "
+        "was empty; slice order[start : start + 64] for start = 0, 64, ..."
+    )
 
 
 ITEMS = [

@@ -255,6 +255,12 @@ RULES = [
         ("train_vae.recipe",),
         ("train_vae:train_drops_last_batch",),
     ),
+    Rule(
+        "train_vae",
+        "one epoch on 65 images is two steps (a batch of 64, then the last image on its own)",
+        ("train_vae.recipe",),
+        ("train_vae:train_batches_of_65", "train_vae:train_full_batch"),
+    ),
     # ------------------------------------------------------------------ sampling
     Rule(
         "sample_images",

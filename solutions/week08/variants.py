@@ -557,6 +557,11 @@ def train_batches_of_32(images, epochs, seed):
     return _train(images, epochs, seed, batch=32)
 
 
+def train_batches_of_65(images, epochs, seed):
+    """Wrong: mini-batches of 65 (off by one): right on 64 and on 40 images, one step on 65."""
+    return _train(images, epochs, seed, batch=65)
+
+
 def train_never_shuffles(images, epochs, seed):
     """Wrong: walks through the images in their given order every epoch."""
     return _train(images, epochs, seed, shuffle=False)
@@ -816,8 +821,9 @@ WRONG = [
     Variant("train_vae", train_without_zero_grad, "no zero_grad", breaks=TRAINED),
     Variant("train_vae", train_without_kl, "beta = 0", breaks=TRAINED),
     Variant("train_vae", train_too_slowly, "learning rate too small", breaks=TRAIN),
-    Variant("train_vae", train_full_batch, "one batch per epoch", breaks=TRAINED),
+    Variant("train_vae", train_full_batch, "one batch per epoch", breaks=TRAIN),
     Variant("train_vae", train_batches_of_32, "batches of 32", breaks=("train_vae.recipe",)),
+    Variant("train_vae", train_batches_of_65, "batches of 65", breaks=("train_vae.recipe",)),
     Variant("train_vae", train_never_shuffles, "never shuffles", breaks=("train_vae.hidden",)),
     Variant(
         "train_vae", train_drops_last_batch, "drops the last batch", breaks=("train_vae.recipe",)

@@ -39,7 +39,8 @@ TERMINAL = r"\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x1b\\\x1b[2J\x1b[3J\x1bc\x9b31m\
 MARKUP = r"![x](http://evil.example/x.png) <img src=x onerror=alert(1)> [here](http://evil.example) @octocat a \\| b | c"
 PAYLOAD = f'"{TERMINAL} {MARKUP}"'
 CELL_ERROR = f"raise ValueError({PAYLOAD})\n"
-ITEM_MESSAGE = f"def task_type(y):\n    raise ValueError({PAYLOAD})\n"
+# select_top_features: its probe calls the function itself, so the item quotes what it raised
+ITEM_MESSAGE = f"def select_top_features(X, y, k):\n    raise ValueError({PAYLOAD})\n"
 SURROGATE = 'raise RuntimeError("lone \\ud800 surrogate " + chr(0xDC00))\n'
 HUGE = (
     "def task_type(y):\n    raise ValueError('\U0001f642' * 700_000)\n"
@@ -112,9 +113,9 @@ def test_terminal_and_markdown_injection_in_a_cell_error(tmp_path: Path) -> None
 def test_terminal_and_markdown_injection_in_an_item_message(tmp_path: Path) -> None:
     record, stdout, report = grade_one(tmp_path, ITEM_MESSAGE)
     assert_honest_outcome(
-        Case("item_message_injection", "", base="light", lose=("task_type",)), record
+        Case("item_message_injection", "", base="light", lose=("select_top_features",)), record
     )
-    message = next(t["message"] for t in record["tests"] if t["name"] == "task_type")
+    message = next(t["message"] for t in record["tests"] if t["name"] == "select_top_features")
     assert "octocat" in message, "the public item quotes what the function raised"
     assert_inert(stdout, report)
 

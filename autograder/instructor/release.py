@@ -163,7 +163,7 @@ def variant_requests(week: Week) -> list[dict[str, Any]]:
     requests = []
     for kind, variants in (("wrong", week.wrong), ("right", week.right)):
         for index, variant in enumerate(variants):
-            items = [i.name for i in week.items_requiring(variant.target)]
+            items = [i.name for i in gate.probed_items(week, kind, variant)]
             requests.append(
                 {"key": variant_key(kind, variant), "kind": kind, "index": index, "items": items}
             )

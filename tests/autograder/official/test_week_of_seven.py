@@ -116,7 +116,7 @@ def test_every_student_gets_the_status_the_issue_asks_for(week: dict[str, Any]) 
     assert got == {
         "correct": ("graded", "23"),
         "blank": ("graded", "0"),
-        "partial": ("graded", "12"),
+        "partial": ("graded", "13"),
         "goodlate": ("graded", "23"),
         "corrupt": ("unreadable", "0"),
         "nocommits": ("not-submitted", ""),
@@ -128,7 +128,7 @@ def test_every_student_gets_the_status_the_issue_asks_for(week: dict[str, Any]) 
     good = rows["goodlate"]
     assert good.commit_time.startswith(BEFORE[:10]) and good.late and good.multiplier == 1
     assert (
-        "the last on-time commit scored 23, more than the late one after its penalty (10.8)"
+        "the last on-time commit scored 23, more than the late one after its penalty (11.7)"
         in good.note
     )
     assert rows["corrupt"].note.startswith(
@@ -153,7 +153,7 @@ def test_the_canvas_export_round_trips_with_canvas_rules(week: dict[str, Any]) -
     assert changes == {
         ("user0", "12345"): 23.0,
         ("user1", "12345"): 0.0,
-        ("user2", "12345"): 12.0,
+        ("user2", "12345"): 13.0,
         ("user3", "12345"): 23.0,
         ("user4", "12345"): 0.0,
     }, "not-submitted and missing rows change nothing in Canvas"
@@ -162,7 +162,7 @@ def test_the_canvas_export_round_trips_with_canvas_rules(week: dict[str, Any]) -
 def test_summary_lists_blanks_similar_pairs_and_links_the_plots(week: dict[str, Any]) -> None:
     summary = (week["out"] / SUMMARY).read_text()
     assert "7 students: 4 graded, 1 missing, 1 not-submitted, 1 unreadable." in summary
-    assert "Totals of the 5 students with points (out of 23): mean 11.6, median 12" in summary
+    assert "Totals of the 5 students with points (out of 23): mean 11.8, median 13" in summary
     assert f"]({PLOT})" in summary and f"]({ITEMS_PLOT})" in summary
     assert "canvas.csv: written, assignment column 'Week 1 (12345)'." in summary
     assert "never 0: nocommits (not-submitted), norepo (missing)." in summary
@@ -221,8 +221,8 @@ def test_overrides_are_applied_shown_and_audited(week: dict[str, Any], tmp_path:
     )  # fmt: skip
     assert not result.unchanged, "new overrides are a change"
     changes = check_changes(result, week["out"])
-    assert "blank: 0 -> 1.5" in changes and "partial: 12 -> 10" in changes
-    assert any(c.startswith("goodlate: 23 -> 12, commit") for c in changes), changes
+    assert "blank: 0 -> 1.5" in changes and "partial: 13 -> 11" in changes
+    assert any(c.startswith("goodlate: 23 -> 13, commit") for c in changes), changes
     out = tmp_path / "out"
     write_outputs(WEEK, result, out, roster, policy, canvas_assignment=HEADER)
     rows = rows_of(out)
@@ -242,10 +242,10 @@ def test_overrides_are_applied_shown_and_audited(week: dict[str, Any], tmp_path:
     with (out / GRADEBOOK).open() as stream:
         table = {r["student"]: r for r in csv.DictReader(stream)}
     assert table["goodlate"]["overrides"] == "lateness waived: documented illness"
-    assert table["partial"]["adjustment"] == "'-2" and table["partial"]["total"] == "10"  # inert
+    assert table["partial"]["adjustment"] == "'-2" and table["partial"]["total"] == "11"  # inert
     verify_shard(out, "week01", points)  # an overridden regrade is a shard the merge accepts
     text = (out / GRADEBOOK).read_text()
-    forged = text.replace(",'-2,1,10,23,", ",3,1,15,23,")
+    forged = text.replace(",'-2,1,11,23,", ",3,1,16,23,")
     assert forged != text
     (out / GRADEBOOK).write_text(forged)
     with pytest.raises(ShardRefused, match="partial: adjustment 3 is not its feedback's"):

@@ -64,6 +64,7 @@ from autograder.instructor.mutation_score import (
     load_allowlist,
 )
 from autograder.instructor.reference_code import reference_implementations, used_names
+from autograder.sandbox.fork_server import TemplateAddress
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.supervisor import HarnessJob, private_item_names, run_in_sandbox
 from autograder.scoring import provenance, references
@@ -158,25 +159,12 @@ def week_reference_code(paths: WeekPaths, week: Week) -> str:
 
 
 def variant_requests(week: Week) -> list[dict[str, Any]]:
-    """Harness requests for every variant: which items to probe with it swapped in.
-
-    A right variant is probed on every item that requires its target (it must keep them all). A
-    wrong one only on the items the gate reads for it: those it must break, those of the rules
-    that name it and, for the :func:`~autograder.instructor.gate.isolation_witness` of its
-    target, those that only use it (``Item.uses``: it must cost them nothing); the rest are
-    skipped, which keeps weeks whose training items use several graded names within the run
-    limit.
-    """
+    """Harness requests for every variant: which items to probe with it swapped in
+    (:func:`~autograder.instructor.gate.probed_items`)."""
     requests = []
     for kind, variants in (("wrong", week.wrong), ("right", week.right)):
         for index, variant in enumerate(variants):
-            items = [i.name for i in week.items_requiring(variant.target)]
-            if kind == "wrong":
-                read = set(gate.must_break(week, variant))
-                read.update(n for r in week.rules if variant.key in r.broken_by for n in r.items)
-                if variant is gate.isolation_witness(week, variant.target):
-                    read.update(i.name for i in week.items if variant.target in i.uses)
-                items = [name for name in items if name in read]
+            items = [i.name for i in gate.probed_items(week, kind, variant)]
             requests.append(
                 {"key": variant_key(kind, variant), "kind": kind, "index": index, "items": items}
             )
@@ -190,9 +178,10 @@ def run_solution(
     with_variants: bool = True,
     mutants: Sequence[Mutant] = (),
     limits: Limits | None = None,
+    template: TemplateAddress | None = None,
 ) -> RunExport:
     """The solution notebook in the sandbox, run as officially: every item, plus every variant if
-    asked, plus ``mutants``."""
+    asked, plus ``mutants`` (forked from a warm ``template`` if given: the same exports)."""
     specs = _specs(paths, with_variants)
     requests = variant_requests(week) if with_variants else []
     if mutants:
@@ -208,7 +197,10 @@ def run_solution(
         reference_code=code,
     )
     return run_in_sandbox(
-        job, limits=limits, hide=[paths.private_dir / REFERENCES] if paths.private_dir else []
+        job,
+        limits=limits,
+        hide=[paths.private_dir / REFERENCES] if paths.private_dir else [],
+        template=template,
     )
 
 

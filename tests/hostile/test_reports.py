@@ -31,6 +31,7 @@ from autograder.reporting.markdown import COMMENT_MARKER
 from tests.autograder.cli.test_report import actions_env, run_report
 from tests.autograder.github.test_client import FakeGitHub
 from tests.autograder.reporting.rendering import rendered, table_rows, unescaped_pipes
+from tests.hostile.conftest import start_flags
 from tests.conftest import ROOT, code_cell
 from tests.hostile.cases import Case, light_notebook
 from tests.hostile.test_hostile import assert_honest_outcome
@@ -60,7 +61,7 @@ def notebook(tmp_path: Path, name: str, *extra: str) -> Path:
 
 def grade(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "autograder", "grade", "week01", *args],
+        [sys.executable, "-m", "autograder", "grade", "week01", *args, *start_flags()],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -145,7 +146,9 @@ def test_an_oversized_message_and_a_report_over_the_comment_limit(
 
 
 @pytest.mark.slow
-def test_a_lone_surrogate_does_not_stop_a_batch_from_writing_every_file(tmp_path: Path) -> None:
+def test_a_lone_surrogate_does_not_stop_a_batch_from_writing_every_file(
+    tmp_path: Path, harness_start: str
+) -> None:
     paths = [
         notebook(tmp_path, "a.ipynb"),
         notebook(tmp_path, "b.ipynb", SURROGATE),

@@ -28,6 +28,9 @@ NAME_CHARS = 100  # an item name, an exception type, a week name
 NOTES_SHOWN = 20
 CELL_ERRORS_SHOWN = 10
 PRACTICE_SCOPE, OFFICIAL_SCOPE = "practice grade, public tests", "official grade"
+WRITTEN_BY_STAFF = (
+    "Written questions, graded by your course staff after the deadline (not part of this score)"
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class ReportView:
     score: str  # "3.5 / 11 points (practice grade, public tests)"
     passed: str  # "3 of 6 graded items passed."
     pending: tuple[str, str]  # (the emphasised part, the rest) of the hidden-items sentence
+    written: list[tuple[str, str]]  # written questions graded by the course staff: (name, points)
     items: list[ItemLine]
     hints: list[tuple[str, str]]  # (item, hint)
     notes: list[str]
@@ -128,6 +132,11 @@ def report_view(results: dict[str, Any]) -> ReportView:
             else ("", "")
         ),
         items=items,
+        written=[
+            (brief(q.get("name", "?"), NAME_CHARS), format_points(_number(q.get("points"))))
+            for q in _list(results.get("written"))[:NOTES_SHOWN]
+            if isinstance(q, dict)
+        ],
         hints=hints,
         notes=notes,
         cell_errors=cell_errors,
@@ -171,6 +180,7 @@ __all__ = [
     "CELL_ERRORS_SHOWN",
     "MESSAGE_CHARS",
     "NOTES_SHOWN",
+    "WRITTEN_BY_STAFF",
     "CellError",
     "ItemLine",
     "ReportView",

@@ -33,6 +33,7 @@ VERBS: dict[str, tuple[str, str | None]] = {
     "publish": ("autograder.cli.publish", "autograder.instructor"),
     "regrade": ("autograder.cli.regrade", "autograder.official"),
     "merge": ("autograder.cli.merge", "autograder.official"),
+    "answers": ("autograder.cli.answers", "autograder.official"),
 }
 
 

@@ -119,6 +119,10 @@ def run(args: argparse.Namespace) -> int:
     except (CollectError, PolicyError) as error:
         raise CourseError(str(error)) from error
     out = args.out or (paths.public_dir.parent.parent / "grades" / args.week)
+    if shard == (1, 1):  # shards are merged first; `answers --apply` then folds the marks
+        from autograder.official.written_marks import fold_into_regrade
+
+        fold_into_regrade(paths, result, out)
     changes = check_changes(result, out)
     if changes:
         print(describe_changes(changes))

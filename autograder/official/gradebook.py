@@ -7,14 +7,18 @@ the same rows: no timestamps, fixed ordering, fixed number formatting):
                       days_late, status, notebook_sha256, one column per item,
                       score (before the late multiplier), multiplier, total,
                       max_score, note. Scores are fractional (up to 6 decimals),
-                      never rounded to 0/1.
+                      never rounded to 0/1. A week with written questions has
+                      a column per question (:mod:`autograder.official.written_marks`):
+                      its points, or ``pending`` until it is marked.
 ``canvas.csv``        Canvas's gradebook import format (Student, ID, SIS User ID,
                       SIS Login ID, Section, then the assignment column), ids
                       taken from the roster's ``name``, ``canvas_id``,
                       ``sis_user_id``, ``sis_login_id``, ``section`` columns.
-                      Students without a repository and rows the grader
-                      failed on are left blank, never a silent zero.
-``summary.md``        counts per status, mean and median, per-item pass rates.
+                      Students without a repository, rows the grader
+                      failed on and rows with a written question still
+                      ``pending`` are left blank, never a silent zero.
+``summary.md``        counts per status, mean and median, per-item pass rates
+                      (written questions included, their pending marks counted apart).
 ``distribution.png``  histogram of totals.
 
 A cell that a spreadsheet would read as a formula (a roster value, a note
@@ -66,6 +70,7 @@ HEAD = [
 TAIL = ["score", "multiplier", "total", "max_score", "note"]
 GRADEBOOK, CANVAS, SUMMARY, PLOT = "gradebook.csv", "canvas.csv", "summary.md", "distribution.png"
 CANVAS_IDS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+PENDING = "pending"  # a written question's cell before it is marked (never a silent 0)
 
 
 class GradebookError(Exception):
@@ -94,6 +99,7 @@ class Row:
     multiplier: float = 1.0
     sha256: str = ""
     note: str = ""
+    pending: list[str] = field(default_factory=list)  # written questions not marked yet
 
     def __post_init__(self) -> None:
         # Quantised as the CSV stores them, so a row read back from a CSV (a shard) equals the original.
@@ -120,7 +126,10 @@ class Row:
             self.status,
             self.sha256,
         ]
-        items = [fmt(self.items.get(name, 0.0)) for name in item_names]
+        items = [
+            PENDING if name in self.pending else fmt(self.items.get(name, 0.0))
+            for name in item_names
+        ]
         tail = [
             fmt(self.score),
             fmt(self.multiplier),
@@ -172,7 +181,8 @@ def read_gradebook(path: Path) -> tuple[list[str], list[Row]]:
             student=record["student"],
             status=record["status"],
             max_score=_parsed(record, "max_score", float, where),
-            items={n: _parsed(record, n, float, where) for n in names},
+            items={n: _parsed(record, n, float, where) for n in names if record[n] != PENDING},
+            pending=[n for n in names if record[n] == PENDING],
             repo=record["repo"],
             commit=record["commit"],
             commit_time=record["commit_time"],
@@ -204,7 +214,7 @@ def canvas_csv(rows: list[Row], roster_extra: dict[str, dict[str, str]], column:
     table = [[*CANVAS_IDS, column]]
     for row in rows:
         extra = roster_extra.get(row.student, {})
-        score = "" if row.status in (ERROR, MISSING) else fmt(row.total)
+        score = "" if row.status in (ERROR, MISSING) or row.pending else fmt(row.total)
         table.append(
             [
                 extra.get("name", row.student),
@@ -247,10 +257,20 @@ def summary_markdown(
         ]
     lines += ["| item | points | passed | partial | pass rate |", "|---|---|---|---|---|"]
     for name, points in item_points.items():
-        passed = sum(1 for row in graded if row.items.get(name, 0.0) >= points)
-        partial = sum(1 for row in graded if 0.0 < row.items.get(name, 0.0) < points)
-        rate = f"{100 * passed / len(graded):.1f}%" if graded else "-"
+        marked = [row for row in graded if name not in row.pending]
+        passed = sum(1 for row in marked if row.items.get(name, 0.0) >= points)
+        partial = sum(1 for row in marked if 0.0 < row.items.get(name, 0.0) < points)
+        rate = f"{100 * passed / len(marked):.1f}%" if marked else "-"
+        waiting = len(graded) - len(marked)
+        rate += f" ({waiting} {PENDING})" if waiting else ""
         lines.append(f"| `{name}` | {fmt(points)} | {passed} | {partial} | {rate} |")
+    unmarked = sum(1 for row in graded if row.pending)
+    if unmarked:
+        lines += [
+            "",
+            f"{unmarked} graded students have written questions {PENDING} (not marked yet): "
+            "their totals leave those out, and canvas.csv leaves them blank.",
+        ]
     problems = [row for row in rows if row.status not in (GRADED,)]
     if problems:
         lines += ["", "## Students without a normal grade", ""]

@@ -91,6 +91,8 @@ class Regrade:
     records: dict[str, Record]
     feedback: dict[str, str]
     changes: list[str] = field(default_factory=list)
+    # written questions folded in (autograder.official.written_marks.fold_into_regrade): name -> points
+    written_points: dict[str, float] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -277,7 +279,7 @@ def write_outputs(
         out,
         paths.name,
         result.rows,
-        item_points_of(week),
+        {**item_points_of(week), **result.written_points},
         extra,
         canvas_column=canvas_column,
         policy=policy.describe(),

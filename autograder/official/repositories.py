@@ -159,11 +159,16 @@ def _index_organisation(
         except Exception:  # no activity for this repository: its rows say time_source "commit"
             continue
     if token:
-        import base64
-
-        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-        index.auth_header = f"Authorization: Basic {basic}"
+        index.auth_header = basic_auth_header(token)
     return index
+
+
+def basic_auth_header(token: str) -> str:
+    """The HTTP header git sends to clone a GitHub repository with ``token``."""
+    import base64
+
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    return f"Authorization: Basic {basic}"
 
 
 def push_events(client: RestClient, owner: str, name: str) -> list[tuple[str, str, dt.datetime]]:
@@ -332,6 +337,7 @@ __all__ = [
     "Commit",
     "RepoIndex",
     "apply_push_times",
+    "basic_auth_header",
     "choose_commit",
     "clone_bare",
     "commit_time",

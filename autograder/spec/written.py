@@ -144,7 +144,7 @@ def load_rubric(path: Path) -> dict[str, WrittenQuestion]:
         raw = entry.get("items") if isinstance(entry, dict) else None
         if not isinstance(raw, list) or not raw:
             raise RubricError(f"{where}: no [[{name}.items]]")
-        items = []
+        items: list[RubricItem] = []
         for number, item in enumerate(raw, start=1):
             if not isinstance(item, dict):
                 raise RubricError(f"{where}: item {number} is not a table")
@@ -179,6 +179,12 @@ def week_questions(private_dir: Path, notebook: dict[str, Any]) -> dict[str, Wri
     missing = [c.name for c in cells if c.name not in rubric]
     if missing:
         raise RubricError(f"{RUBRIC} has no rubric for {', '.join(missing)}")
+    for cell in cells:
+        if abs(rubric[cell.name].points - cell.points) > 1e-9:
+            raise RubricError(
+                f"{RUBRIC} [{cell.name}]: the positive items add up to "
+                f"{rubric[cell.name].points:g}, the answer cell has {cell.points:g} points"
+            )
     return {c.name: WrittenQuestion(c.name, c.points, rubric[c.name].items) for c in cells}
 
 

@@ -14,8 +14,10 @@ can work in parallel, one question (one folder) each.
 Running it again keeps every mark: an entry whose answer is unchanged keeps
 its items and comment; one whose answer changed (another commit graded)
 becomes pending again, its old mark kept as a comment line. A student whose
-answer cell is blank (or missing) gets ``items = []`` and the comment "No
-answer was written." (0 points, not pending), which a marker may change.
+answer cell is blank gets ``items = []`` and the comment "No answer was
+written." (0 points, not pending), which a marker may change; one whose
+notebook has no answer cell with the question's id is left pending, with a
+note to read the notebook itself.
 """
 
 from __future__ import annotations
@@ -55,6 +57,11 @@ from autograder.spec.written import WrittenQuestion, answer_cells, is_blank_answ
 
 ANSWER_CHARS = 20_000  # longer answers are cut in answers.md (the digest covers the whole)
 NO_ANSWER = "No answer was written."
+NO_CELL = "no-cell"
+NO_CELL_NOTE = (
+    "no answer cell with this question's id in the notebook (deleted, or its metadata changed): "
+    "read the notebook itself before marking"
+)
 Say = Callable[[str], None]
 
 
@@ -64,13 +71,16 @@ class Answer:
     key: str
     commit: str
     text: str
+    found: bool = True  # False: no answer cell with the question's grade_id in the notebook
 
     @property
     def blank(self) -> bool:
-        return is_blank_answer(self.text)
+        return self.found and is_blank_answer(self.text)
 
     @property
     def digest(self) -> str:
+        if not self.found:
+            return NO_CELL
         return BLANK if self.blank else hashlib.sha256(_normal(self.text).encode()).hexdigest()[:12]
 
 
@@ -104,8 +114,9 @@ def notebook_at_commit(row: Row, name: str, workdir: Path) -> tuple[bytes | None
     return data, ""
 
 
-def answers_in(data: bytes, questions: dict[str, WrittenQuestion]) -> dict[str, str]:
-    """Question -> the student's answer (the text of their answer cells with its grade_id)."""
+def answers_in(data: bytes, questions: dict[str, WrittenQuestion]) -> dict[str, str | None]:
+    """Question -> the student's answer (the text of their answer cells with its grade_id), or
+    None where the notebook has no such cell."""
     try:
         notebook: Any = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -114,7 +125,7 @@ def answers_in(data: bytes, questions: dict[str, WrittenQuestion]) -> dict[str, 
     for cell in answer_cells(notebook):
         if cell.name in questions:
             texts.setdefault(cell.name, []).append(cell.source)
-    return {name: "\n\n".join(texts.get(name, [])) for name in questions}
+    return {name: "\n\n".join(texts[name]) if name in texts else None for name in questions}
 
 
 def student_key(students: list[str], anonymous: bool, existing: StudentKey | None) -> StudentKey:
@@ -149,6 +160,8 @@ def merged_marks(
         mark = Mark(answer.key, answer.commit[:12], answer.digest)
         if answer.blank:
             mark.items, mark.comment = [], NO_ANSWER
+        if not answer.found:
+            mark.note = NO_CELL_NOTE  # pending: a person looks, never an automatic 0
         if old is not None and old.answer == answer.digest:
             mark.items, mark.comment, mark.previous = old.items, old.comment, old.previous
         elif old is not None and (old.items is not None or old.comment):
@@ -190,7 +203,9 @@ def answers_markdown(week: str, question: WrittenQuestion, cell_question: str, m
     for number, group in enumerate(groups, start=1):
         keys = ", ".join(f"`{a.key}`" for a in group)
         lines += ["", f"### Answer {number} ({len(group)} student(s)): {keys}", ""]
-        if group[0].blank:
+        if not group[0].found:
+            lines.append(f"*{NO_CELL_NOTE[0].upper()}{NO_CELL_NOTE[1:]}.*")
+        elif group[0].blank:
             lines.append(f"*{NO_ANSWER}*")
         else:
             lines.append(markdown_block(group[0].text, limit=ANSWER_CHARS))
@@ -203,7 +218,8 @@ def grouped(answers: list[Answer]) -> list[list[Answer]]:
     for answer in answers:
         groups.setdefault(answer.digest, []).append(answer)
     return sorted(
-        groups.values(), key=lambda g: (g[0].blank, -len(g), _normal(g[0].text), g[0].key)
+        groups.values(),
+        key=lambda g: (not g[0].found, g[0].blank, -len(g), _normal(g[0].text), g[0].key),
     )
 
 
@@ -246,7 +262,9 @@ def extract_answers(
         student = key.key_of(row.student)
         assert student is not None
         for name, text in answers_in(data, questions).items():
-            answers[name].append(Answer(row.student, student, row.commit, text))
+            answers[name].append(
+                Answer(row.student, student, row.commit, text or "", found=text is not None)
+            )
     write_atomic(out / WRITTEN / STUDENTS, key_toml(key))
     for name, question in questions.items():
         groups = grouped(answers[name])

@@ -72,6 +72,7 @@ class Mark:
     items: list[str] | None = None  # None: not marked yet
     comment: str = ""
     previous: list[str] = field(default_factory=list)  # superseded marks, kept as TOML comments
+    note: str = ""  # for the marker (a TOML comment), never shown to the student
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ def marks_toml(week: str, question: WrittenQuestion, marks: list[Mark]) -> str:
     for mark in marks:
         lines.append(f"[{_toml(mark.key)}]")
         lines += [f"# before: {line}" for line in mark.previous]
+        lines += [f"# note: {mark.note}"] if mark.note else []
         lines += [f"commit = {_toml(mark.commit)}", f"answer = {_toml(mark.answer)}"]
         if mark.items is None:
             lines.append("# items = []")

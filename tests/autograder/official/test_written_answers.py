@@ -27,10 +27,11 @@ from autograder.exit_codes import ExitCode
 from autograder.grading.submission import grade_submission
 from autograder.instructor import gate
 from autograder.instructor.release import build_release, write_release
+from autograder.official.answers import NO_ANSWER, Answer, answers_in, merged_marks
 from autograder.official.gradebook import read_gradebook
 from autograder.reporting.markdown import markdown
 from autograder.reporting.text import report_text
-from autograder.spec.written import TEXT_STUB
+from autograder.spec.written import TEXT_STUB, load_rubric
 from tests.autograder.official.test_regrade import BEFORE, git
 from tests.conftest import code_cell
 
@@ -416,3 +417,20 @@ def test_a_model_answer_in_the_student_tree_is_a_leak(
     (tree / f"{WEEK}.ipynb").write_text(json.dumps(notebook))
     outcome = gate.no_private_material(course["paths"], tree, course["build"].hidden_refs)
     assert not outcome.ok and "model answer line" in outcome.detail
+
+
+def test_a_notebook_without_the_answer_cell_is_left_pending_for_a_person(tmp_path: Path) -> None:
+    notebook = solution_notebook()
+    del notebook["cells"][6]  # the student deleted the second answer cell
+    notebook["cells"][4]["source"] = "My answer."
+    (tmp_path / "rubric.toml").write_text(RUBRIC)
+    questions = load_rubric(tmp_path / "rubric.toml")
+    found = answers_in(json.dumps(notebook).encode(), questions)
+    assert found == {"why_validation": "My answer.", "leakage": None}
+    answer = Answer("dave", "k1", "0" * 40, "", found=False)
+    reset: list[str] = []
+    (mark,) = merged_marks(questions["leakage"], [answer], {}, reset)
+    assert mark.items is None and "read the notebook itself" in mark.note
+    blank = Answer("erin", "k2", "0" * 40, TEXT_STUB)
+    (mark,) = merged_marks(questions["leakage"], [blank], {}, reset)
+    assert mark.items == [] and mark.comment == NO_ANSWER

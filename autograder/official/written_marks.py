@@ -21,7 +21,8 @@ its items under the **current** rubric (``solutions/weekNN/rubric.toml``), so
 changing an item's points re-scores every student who was given it. A
 question with no ``items`` yet, no entry, or an entry read from another
 commit than the one graded is ``pending``: never a silent zero. The row's
-maximum includes the written points; ``feedback/<student>.md`` gets a
+maximum includes the written points (and a late multiplier applies to them
+as to the rest of the score); ``feedback/<student>.md`` gets a
 section with each question's points, the items given and the comment.
 """
 
@@ -277,7 +278,8 @@ def feedback_section(grades: list[WrittenGrade]) -> str:
         lines += [f"### {name}: {fmt(grade.points)} / {fmt(question.points)}", ""]
         for item in question.items:
             if item.id in grade.items:
-                lines.append(f"- ✅ {item.points:+g}: {markdown_escaped(item.comment)}")
+                mark = "✅" if item.points > 0 else "➖"  # earned, or a deduction
+                lines.append(f"- {mark} {item.points:+g}: {markdown_escaped(item.comment)}")
             elif item.points > 0:
                 lines.append(f"- ⬜ (+{item.points:g} not given): {markdown_escaped(item.comment)}")
         if grade.comment.strip():

@@ -269,6 +269,13 @@ def regrade(session: nox.Session) -> None:
 
 
 @nox.session(python=False)
+def answers(session: nox.Session) -> None:
+    """Written answers: `nox -s answers -- week03 grades/week03` (extract), `... --apply --roster R.csv` (fold marks)."""
+    python = course_python(session)
+    session.run(python, "-m", "autograder", "answers", *session.posargs, external=True)
+
+
+@nox.session(python=False)
 def demo(session: nox.Session) -> None:
     """Release week 1 into a scratch folder and grade a correct, a blank and a wrong submission."""
     python = course_python(session)

@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     except (CollectError, PolicyError) as error:
         raise CourseError(str(error)) from error
     out = args.out or (paths.public_dir.parent.parent / "grades" / args.week)
-    if shard == (1, 1):  # shards are merged first; `answers --apply` then folds the marks
+    if shard == (1, 1):  # a shard's marks are folded by `merge`, as here
         from autograder.official.written_marks import fold_into_regrade
 
         fold_into_regrade(paths, result, out)

@@ -268,6 +268,41 @@ def regrade(session: nox.Session) -> None:
     session.run(python, "-m", "autograder", "regrade", *session.posargs, external=True)
 
 
+@nox.session(python=False, default=False)
+def distribute(session: nox.Session) -> None:
+    """Student repositories from the template: `nox -s distribute -- week03 --roster R.csv --org ORG [--dry-run]`."""
+    python = course_python(session)
+    session.run(python, "-m", "autograder", "distribute", *session.posargs, external=True)
+
+
+@nox.session(python=False, default=False)
+def sync(session: nox.Session) -> None:
+    """A template fix to every student repository: `nox -s sync -- week03 --roster R.csv --org ORG [--dry-run]`."""
+    python = course_python(session)
+    session.run(python, "-m", "autograder", "sync", *session.posargs, external=True)
+
+
+@nox.session(python=False, default=False, name="lock-repos")
+def lock_repos(session: nox.Session) -> None:
+    """Read-only after each deadline (`lock` is the requirements lock): `nox -s lock-repos -- week03 --roster R.csv --org ORG --deadline ISO [--late-policy P]`."""
+    python = course_python(session)
+    session.run(python, "-m", "autograder", "lock", *session.posargs, external=True)
+
+
+@nox.session(python=False, default=False, name="unlock-repos")
+def unlock_repos(session: nox.Session) -> None:
+    """Write access again: `nox -s unlock-repos -- week03 --roster R.csv --org ORG [--dry-run]`."""
+    python = course_python(session)
+    session.run(python, "-m", "autograder", "unlock", *session.posargs, external=True)
+
+
+@nox.session(python=False, default=False, name="return")
+def return_feedback(session: nox.Session) -> None:
+    """Official feedback to each Feedback PR: `nox -s return -- week03 grades/week03 --roster R.csv --org ORG [--dry-run]`."""
+    python = course_python(session)
+    session.run(python, "-m", "autograder", "return", *session.posargs, external=True)
+
+
 @nox.session(python=False)
 def answers(session: nox.Session) -> None:
     """Written answers: `nox -s answers -- week03 grades/week03` (extract), `... --apply --roster R.csv` (fold marks)."""
@@ -277,7 +312,7 @@ def answers(session: nox.Session) -> None:
 
 @nox.session(python=False)
 def demo(session: nox.Session) -> None:
-    """Release week 1 into a scratch folder and grade a correct, a blank and a wrong submission."""
+    """Release week 1 into a scratch folder and grade a correct, a blank and a wrong submission (`-- --lifecycle`: a whole week on a local GitHub)."""
     python = course_python(session)
     session.run(python, "-m", "autograder", "demo", *session.posargs, external=True)
 

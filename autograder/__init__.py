@@ -20,8 +20,13 @@ Trusted side
   ``github/``       the REST client, the Actions runner, the grade on a PR
 
 The instructor's tools (never copied into a student template)
-  ``instructor/``   authoring, release and its gate, leak scan, publish, demo
-  ``official/``     roster, repositories, late policy, regrade, gradebook, shards
+  ``instructor/``   authoring, release and its gate, leak scan, mutants,
+                    publish (and the template repository on GitHub), demo;
+                    a local GitHub (REST and git over HTTP) and a local
+                    workflow runner for tests and the lifecycle demo
+  ``official/``     roster, repositories, late policy, regrade, gradebook,
+                    shards; the course on GitHub: the naming rule,
+                    distribute, sync, lock/unlock, return
 
 Shared
   ``course``        where a course's weeks live

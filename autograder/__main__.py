@@ -33,6 +33,11 @@ VERBS: dict[str, tuple[str, str | None]] = {
     "publish": ("autograder.cli.publish", "autograder.instructor"),
     "regrade": ("autograder.cli.regrade", "autograder.official"),
     "merge": ("autograder.cli.merge", "autograder.official"),
+    "distribute": ("autograder.cli.distribute", "autograder.official"),
+    "sync": ("autograder.cli.sync", "autograder.official"),
+    "lock": ("autograder.cli.lock", "autograder.official"),
+    "unlock": ("autograder.cli.unlock", "autograder.official"),
+    "return": ("autograder.cli.return_feedback", "autograder.official"),
     "answers": ("autograder.cli.answers", "autograder.official"),
 }
 

@@ -3,33 +3,41 @@
 The end-to-end test runs the student workflow's own ``run:`` steps, in
 order and exactly as written in ``grade.yml``, in a temporary student
 repository (the week 1 release at the root, with ``autograder/`` and
-``course_lib/`` as the published template has them). The runner's files
+``course_lib/`` as the published template has them), with
+:mod:`autograder.instructor.local_actions`: the runner's files
 (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_PATH, the event) are temporary
-files and GITHUB_API_URL points at a local server with the pull-request
-comment endpoints. Only the network install step is left out: this test
-runs in the already-built course environment.
+files and GITHUB_API_URL points at the local GitHub. Only the network
+install step is left out: this test runs in the already-built course
+environment.
+
+The course's own regrade workflow is run the same way (its shard jobs and
+its merge job, as root through a ``sudo`` that resets the environment as
+sudo does), against the local GitHub: see ``test_regrade_workflow_*``.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from autograder.instructor.local_actions import load_workflow, run_job
 from autograder.reporting.formats import classroom
 from autograder.reporting.markdown import COMMENT_MARKER
-from tests.autograder.cli.test_report import parse_outputs
 from tests.autograder.github.test_client import TOKEN, FakeGitHub
 from tests.conftest import ROOT
 
-yaml = pytest.importorskip("yaml")
+pytest.importorskip("yaml")  # load_workflow reads YAML
 
 STUDENT_WORKFLOW = (
     ROOT / "autograder" / "templates" / "student" / ".github" / "workflows" / "grade.yml"
@@ -43,15 +51,12 @@ ALL_WORKFLOWS = sorted(
 )
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 BIN = Path(sys.executable).parent
-SKIPPED_STEPS = {"install"}  # needs the network; the test already runs in the course environment
+# the install step needs the network; the test already runs in the course environment
+SKIPPED_STEPS = frozenset({"install"})
 
 
 def load(path: Path) -> dict[str, Any]:
-    doc = yaml.safe_load(path.read_text())
-    # YAML 1.1 reads the key `on` as True.
-    if True in doc:
-        doc["on"] = doc.pop(True)
-    return doc
+    return load_workflow(path)
 
 
 def steps(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -131,38 +136,19 @@ def student_repository(tmp: Path) -> Path:
     return repo
 
 
-def expand(value: str, context: dict[str, str]) -> str:
-    """Evaluate the few ``${{ ... }}`` expressions the workflow's env: blocks may use."""
-
-    def one(match: re.Match[str]) -> str:
-        expression = match.group(1).strip()
-        assert expression in context, f"unexpected expression in env: {expression}"
-        return context[expression]
-
-    return re.sub(r"\$\{\{(.*?)\}\}", one, str(value))
-
-
 def run_workflow(repo: Path, server: FakeGitHub, tmp: Path, run_number: int) -> dict[str, Any]:
     """Run the workflow's run: steps in order, like the runner; return what each step left."""
-    doc = load(STUDENT_WORKFLOW)
-    (job,) = doc["jobs"].values()
-    shell = doc["defaults"]["run"]["shell"]
-    assert shell == "bash"
     runner = tmp / f"runner{run_number}"
-    (runner / "temp").mkdir(parents=True)
+    runner.mkdir(parents=True)
     event = runner / "event.json"
     event.write_text(
         json.dumps({"number": 1, "pull_request": {"number": 1, "head": {"ref": "main"}}})
     )
-    path_file = runner / "path"
-    path_file.write_text("")
-    context = {"github.workspace": str(repo), "github.token": TOKEN}
-    base = {
+    env = {
         "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
         "HOME": os.environ.get("HOME", str(tmp)),
         "CI": "true",
         "GITHUB_ACTIONS": "true",
-        "GITHUB_WORKSPACE": str(repo),
         "GITHUB_EVENT_NAME": "pull_request",
         "GITHUB_EVENT_PATH": str(event),
         "GITHUB_REPOSITORY": "ml-2026/week01-alice",
@@ -172,41 +158,27 @@ def run_workflow(repo: Path, server: FakeGitHub, tmp: Path, run_number: int) -> 
         "GITHUB_RUN_ID": str(1000 + run_number),
         "GITHUB_SERVER_URL": "https://github.com",
         "GITHUB_API_URL": server.url,
-        "GITHUB_PATH": str(path_file),
-        "RUNNER_TEMP": str(runner / "temp"),
     }
-    base.update({k: expand(v, context) for k, v in doc.get("env", {}).items()})
-    results: dict[str, Any] = {}
-    for index, step in enumerate(job["steps"]):
-        if "run" not in step or step.get("id") in SKIPPED_STEPS:
-            continue
-        env = dict(base)
-        env.update({k: expand(v, context) for k, v in step.get("env", {}).items()})
-        added = [line for line in path_file.read_text().splitlines() if line]
-        env["PATH"] = os.pathsep.join([*reversed(added), env["PATH"]])
-        env["GITHUB_OUTPUT"] = str(runner / f"output{index}")
-        env["GITHUB_STEP_SUMMARY"] = str(runner / f"summary{index}")
-        for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
-            Path(env[name]).write_text("")
-        script = runner / f"step{index}.sh"
-        script.write_text(step["run"])
-        done = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-            cwd=repo,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        results[step.get("id") or step["name"]] = {
-            "rc": done.returncode,
-            "stdout": done.stdout,
-            "stderr": done.stderr,
-            "outputs": parse_outputs(Path(env["GITHUB_OUTPUT"])),
-            "summary": Path(env["GITHUB_STEP_SUMMARY"]).read_text(),
+    context = {"github.workspace": str(repo), "github.token": TOKEN}
+    job = run_job(
+        load(STUDENT_WORKFLOW),
+        "grade",
+        workspace=repo,
+        runner=runner,
+        env=env,
+        context=context,
+        skip=SKIPPED_STEPS,
+    )
+    results: dict[str, Any] = {
+        name: {
+            "rc": r.rc,
+            "stdout": r.stdout,
+            "stderr": r.stderr,
+            "outputs": r.outputs,
+            "summary": r.summary,
         }
-        if done.returncode != 0:  # the runner stops the job at a failed step
-            break
+        for name, r in job.steps.items()
+    }
     record = runner / "temp" / "results.json"
     results["record"] = json.loads(record.read_text()) if record.is_file() else None
     return results
@@ -387,3 +359,314 @@ def test_devcontainer_installs_the_course_and_a_kernel() -> None:
         "__NOTEBOOK__" in config["customizations"]["codespaces"]["openFiles"]
     )  # filled in by publish
     assert not (folder / "requirements.txt").exists(), "publish writes it from requirements.lock"
+
+
+# -- the course's regrade workflow, run: shards as root in the strict sandbox, then the merge --
+
+REGRADE_WORKFLOW = ROOT / ".github" / "workflows" / "regrade.yml"
+DEADLINE = "2026-11-01T23:59:00+00:00"
+RUNNER_UID = 65534  # the steps run as an ordinary user, as the hosted runner's `runner` is
+# sudo as on the hosted runner: env_reset (only --preserve-env=LIST passes), the command run as
+# root, and sudo the command's parent while it runs (so its command line is there to be read).
+# This one asks a root process of the test (a socket, see SudoBroker) to run the command.
+SUDO = """#!{python}
+import json, os, socket, sys
+args, keep = sys.argv[1:], set()
+while args and args[0].startswith("-"):
+    option = args.pop(0)
+    if not option.startswith("--preserve-env="):
+        sys.exit(f"sudo (test): unsupported option {{option}}")
+    keep.update(option.split("=", 1)[1].split(","))
+env = {{"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root",
+       "USER": "root", "LOGNAME": "root", "SHELL": "/bin/bash"}}
+env.update({{k: os.environ[k] for k in keep if k in os.environ}})
+with socket.socket(socket.AF_UNIX) as conn:
+    conn.connect({socket!r})
+    conn.sendall(json.dumps({{"args": args, "env": env, "cwd": os.getcwd()}}).encode() + b"\\n")
+    answer = json.loads(conn.makefile().readline())
+sys.stdout.write(answer["stdout"])
+sys.stderr.write(answer["stderr"])
+sys.exit(answer["rc"])
+"""
+
+
+class SudoBroker:
+    """The root side of the test's sudo: runs each command it is sent as root, with the env given."""
+
+    def __init__(self, folder: Path) -> None:
+        import socketserver
+        import threading
+
+        self.path = folder / "sudo.sock"
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                request = json.loads(self.rfile.readline())
+                done = subprocess.run(
+                    request["args"],
+                    env=request["env"],
+                    cwd=request["cwd"],
+                    capture_output=True,
+                    text=True,
+                    timeout=1800,
+                )
+                answer = {"rc": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
+                self.wfile.write(json.dumps(answer).encode() + b"\n")
+
+        self.server = socketserver.UnixStreamServer(str(self.path), Handler)
+        self.path.chmod(0o777)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# nox -s SESSION -- ARGS: the session's one command (this test already runs in its environment)
+NOX = """#!/bin/bash
+[ "$1" = "-s" ] || {{ echo "nox (test): only -s SESSION -- ARGS" >&2; exit 2; }}
+session="$2"; shift 2; [ "${{1:-}}" = "--" ] && shift
+exec {python} -m autograder "$session" "$@"
+"""
+# a submission that looks for any token in its environment and in every process's
+# environment and command line, and reports what it found as task_type's answer
+HUNT_TOKENS = r"""
+import os, re
+def _hunt():
+    pattern = re.compile(rb"ghp_[0-9a-f]{36}|eC1hY2Nlc3MtdG9rZW46[A-Za-z0-9+/=]+")
+    blobs, seen = [repr(dict(os.environ)).encode()], 0
+    for pid in os.listdir("/proc"):
+        for name in ("environ", "cmdline"):
+            try:
+                with open(f"/proc/{pid}/{name}", "rb") as stream:
+                    blobs.append(stream.read())
+                    seen += 1
+            except OSError:
+                pass
+    return seen, [m.decode() for blob in blobs for m in pattern.findall(blob)]
+SEEN, FOUND = _hunt()
+def task_type(y):
+    return ("LEAK " + FOUND[0]) if FOUND else f"NOLEAK{SEEN}"
+"""
+
+
+def regrade_course(tmp: Path, hub: Any) -> tuple[str, dict[str, str]]:
+    """Three students' repositories in the organisation "course", pushed before the deadline."""
+    from autograder.instructor.demo import plant_bugs
+    from tests.conftest import notebook_with_extra_cells
+
+    token = hub.add_user("staff")
+    hub.add_organisation("course", owners=("staff",))
+    template = hub.create_repository("course", "week01-template", is_template=True)
+    week = ROOT / "solutions" / "week01" / "week01.ipynb"
+    blank = ROOT / "assignments" / "week01" / "week01.ipynb"
+    work = {
+        "correct": week.read_bytes(),
+        "partial": json.dumps(plant_bugs(json.loads(week.read_text()))).encode(),
+        "hunter": notebook_with_extra_cells(blank, after=[HUNT_TOKENS]),
+    }
+    seed = tmp / "seed"
+    seed.mkdir()
+    shutil.copy(blank, seed / "week01.ipynb")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "template"]):
+        subprocess.run([*git, *args], cwd=seed, check=True, capture_output=True)
+    subprocess.run([*git, "push", "-q", str(template.path), "main"], cwd=seed, check=True)
+    hub.set_time("2026-10-30T12:00:00Z")
+    for student, notebook in work.items():
+        hub.generate(template, "course", f"week01-{student}", True, "staff")
+        clone = tmp / "clones" / student
+        url = hub.authenticated_url(f"course/week01-{student}", token)
+        subprocess.run([*git, "clone", "-q", url, str(clone)], check=True, capture_output=True)
+        (clone / "week01.ipynb").write_bytes(notebook)
+        for args in (["commit", "-qam", "work"], ["push", "-q", "origin", "main"]):
+            subprocess.run([*git, *args], cwd=clone, check=True, capture_output=True)
+    return token, {s: f"course/week01-{s}" for s in work}
+
+
+def regrade_workspace(tmp: Path, name: str) -> Path:
+    """A checkout of the course (links to this one) with the roster, as actions/checkout leaves it."""
+    workspace = tmp / name
+    workspace.mkdir()
+    os.chown(workspace, RUNNER_UID, RUNNER_UID)
+    for entry in (
+        "autograder",
+        "course_lib",
+        "solutions",
+        "assignments",
+        "pyproject.toml",
+        "noxfile.py",
+        "requirements.lock",
+    ):
+        (workspace / entry).symlink_to(ROOT / entry)
+    (workspace / ".venv").symlink_to(Path(sys.prefix))  # what the merge job's install step makes
+    (workspace / "roster.csv").write_text("student\ncorrect\npartial\nhunter\n")
+    return workspace
+
+
+def readable_by_runner(path: Path) -> bool:
+    """Whether the runner user may read ``path`` (owner's or others' read bit; no groups)."""
+    info = path.stat()
+    mode = info.st_mode >> 6 if info.st_uid == RUNNER_UID else info.st_mode
+    return bool(mode & 0o4) and (not path.is_dir() or bool(mode & 0o1))
+
+
+@pytest.fixture
+def runner_machine() -> Iterator[tuple[Path, SudoBroker]]:
+    """A folder the runner user may use (pytest's ``tmp_path`` is root's alone), and its sudo."""
+    folder = Path(tempfile.mkdtemp(prefix="runner-"))
+    os.chown(folder, RUNNER_UID, RUNNER_UID)
+    (folder / "home").mkdir()
+    os.chown(folder / "home", RUNNER_UID, RUNNER_UID)
+    broker = SudoBroker(folder)
+    yield folder, broker
+    broker.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_regrade_workflow(
+    tmp: Path, hub: Any, token: str, shards: int, broker: SudoBroker
+) -> tuple[Path, list[Any]]:
+    """regrade.yml: the plan job, one grade job per shard, the merge job; (merged folder, job runs).
+
+    ``tmp`` is a folder the runner user may use; the steps run as that user.
+    """
+    doc = load(REGRADE_WORKFLOW)
+    bin_dir = tmp / "bin"
+    if not bin_dir.exists():
+        bin_dir.mkdir()
+        for name, text in (("sudo", SUDO), ("nox", NOX)):
+            (bin_dir / name).write_text(text.format(python=sys.executable, socket=str(broker.path)))
+            (bin_dir / name).chmod(0o755)
+    store = tmp / f"artifacts-{shards}"
+    store.mkdir()
+    inputs = {
+        "week": "week01",
+        "deadline": DEADLINE,
+        "roster": "roster.csv",
+        "org": "course",
+        "late_policy": "",
+        "shards": str(shards),
+    }
+    context = {f"inputs.{k}": v for k, v in inputs.items()}
+    context["secrets.COURSE_ORG_TOKEN"] = token
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{BIN}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(tmp / "home"),
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_API_URL": hub.api_url,
+        "AUTOGRADER_ALLOW_WEAK": "1",  # must not survive sudo: the shard must grade strictly
+    }
+
+    def upload(workspace: Path) -> Any:
+        """upload-artifact, which runs as the runner user: every file must be theirs to read."""
+
+        def action(with_: dict[str, str], _env: dict[str, str]) -> None:
+            source = workspace / with_["path"]
+            assert source.exists(), f"upload-artifact: nothing at {with_['path']}"
+            for path in source.rglob("*"):
+                assert readable_by_runner(path), f"upload-artifact cannot read {path}"
+            shutil.copytree(source, store / with_["name"])
+
+        return action
+
+    def download(workspace: Path) -> Any:
+        """download-artifact: the files are written by (and belong to) the runner user."""
+
+        def action(with_: dict[str, str], _env: dict[str, str]) -> None:
+            import fnmatch
+
+            target = workspace / with_["path"]
+            for found in sorted(store.iterdir()):
+                if fnmatch.fnmatch(found.name, with_["pattern"]):
+                    shutil.copytree(found, target / found.name)
+            for path in [target, *target.rglob("*")]:
+                os.chown(path, RUNNER_UID, RUNNER_UID)
+
+        return action
+
+    runs = []
+    plan = run_job(
+        doc, "plan", workspace=tmp, runner=tmp / f"runner-plan-{shards}", env=env, context=context
+    )
+    numbers = json.loads(plan.steps["plan"].outputs["shards"])
+    assert numbers == list(range(1, shards + 1))
+    for shard in numbers:
+        workspace = regrade_workspace(tmp, f"shard-job-{shards}-{shard}")
+        runs.append(
+            run_job(
+                doc,
+                "grade",
+                workspace=workspace,
+                runner=tmp / f"runner-{shards}-{shard}",
+                env=env,
+                context={**context, "matrix.shard": str(shard)},
+                skip=frozenset({"nox"}),
+                actions={
+                    "actions/checkout": lambda *_: None,
+                    "actions/upload-artifact": upload(workspace),
+                },
+                user=RUNNER_UID,
+            )
+        )
+    workspace = regrade_workspace(tmp, f"merge-job-{shards}")
+    runs.append(
+        run_job(
+            doc,
+            "merge",
+            workspace=workspace,
+            runner=tmp / f"runner-merge-{shards}",
+            env=env,
+            context=context,
+            skip=frozenset({"install"}),
+            actions={
+                "actions/checkout": lambda *_: None,
+                "actions/download-artifact": download(workspace),
+                "actions/upload-artifact": upload(workspace),
+            },
+            user=RUNNER_UID,
+        )
+    )
+    return store / "gradebook-week01", runs
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="the strict sandbox needs root (CI runs the tests as root)"
+)
+def test_regrade_workflow_grades_each_shard_strictly_and_merges_to_a_single_run(
+    tmp_path: Path, runner_machine: tuple[Path, SudoBroker]
+) -> None:
+    from autograder.instructor.local_github import LocalGitHub
+    from autograder.official.gradebook import CANVAS, GRADEBOOK, PLOT, SUMMARY
+
+    runner, broker = runner_machine
+    with LocalGitHub(tmp_path / "github") as hub:
+        token, _ = regrade_course(tmp_path, hub)
+        merged, runs = run_regrade_workflow(runner, hub, token, 2, broker)
+        single, single_runs = run_regrade_workflow(runner, hub, token, 1, broker)
+    for run in [*runs, *single_runs]:
+        assert not run.failed, run.describe_failures()
+    shard_steps = [r.steps["Regrade this shard (as root, in the strict sandbox)"] for r in runs[:2]]
+    assert all("2 rows" in s.stdout or "1 rows" in s.stdout for s in shard_steps)
+    records = sorted(merged.glob("results/*.json"))
+    assert [r.stem for r in records] == ["correct", "hunter", "partial"]
+    for path in records:
+        sandbox = json.loads(path.read_text())["grader"]["sandbox"]
+        assert sandbox.startswith("strict sandbox"), (path.name, sandbox)
+    for name in (GRADEBOOK, CANVAS, SUMMARY, PLOT):
+        assert (merged / name).read_bytes() == (single / name).read_bytes(), name
+    rows = {line.split(",")[0]: line for line in (merged / GRADEBOOK).read_text().splitlines()}
+    assert ",23,1,23,23," in rows["correct"] and ",graded," in rows["partial"]
+    # the hunting submission ran and answered, and found no token anywhere it could look
+    hunter = (merged / "feedback" / "hunter.md").read_text()
+    assert "NOLEAK" in hunter, hunter
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    for path in [*merged.rglob("*"), *single.rglob("*")]:
+        if path.is_file():
+            data = path.read_bytes()
+            assert token.encode() not in data and basic.encode() not in data, path
+    assert "LEAK " not in hunter
+    summary = runs[-1].steps["Merge (refuses missing, duplicate or unknown students)"].summary
+    assert summary == (merged / SUMMARY).read_text()

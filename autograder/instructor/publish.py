@@ -163,12 +163,19 @@ def push(
     branch: str = "main",
     message: str | None = None,
     force: bool = False,
-) -> None:
+    on_top: bool = False,
+    env: dict[str, str] | None = None,
+) -> str:
     """Make ``template`` a git repository with one commit and push ``branch`` to ``remote``.
 
     Without ``force`` a remote that already has ``branch`` refuses the push.
+    With ``on_top`` the commit is made on top of the remote's ``branch`` when
+    it has one (a template update keeps its history), and nothing is pushed
+    when the files are the same. Returns ``"pushed"`` or ``"unchanged"``.
+    ``env`` adds to git's environment (credentials, see
+    :mod:`autograder.github.git_auth`).
     """
-    env = {
+    git_env = {
         **os.environ,
         "GIT_AUTHOR_NAME": os.environ.get("GIT_AUTHOR_NAME", "Course staff"),
         "GIT_AUTHOR_EMAIL": os.environ.get(
@@ -178,19 +185,39 @@ def push(
         "GIT_COMMITTER_EMAIL": os.environ.get(
             "GIT_COMMITTER_EMAIL", "course-staff@users.noreply.github.com"
         ),
+        "GIT_TERMINAL_PROMPT": "0",
+        **(env or {}),
     }
-    name = json.loads((template / WEEK_META).read_text()).get("week", "assignment")
-    for command in (
-        ["git", "init", "-q", "-b", branch],
-        ["git", "add", "-A"],
-        ["git", "commit", "-q", "-m", message or f"{name}: student template"],
-        ["git", "push", "-q", *(["--force"] if force else []), remote, f"HEAD:refs/heads/{branch}"],
-    ):
+
+    def git(*command: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
-            command, cwd=template, env=env, capture_output=True, text=True, check=False
+            ["git", *command],
+            cwd=template,
+            env=git_env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
-        if done.returncode != 0:
-            raise PublishError(f"`{' '.join(command[:3])}` failed: {done.stderr.strip()[-400:]}")
+        if check and done.returncode != 0:
+            raise PublishError(
+                f"`git {' '.join(command[:2])}` failed: {done.stderr.strip()[-400:]}"
+            )
+        return done
+
+    name = json.loads((template / WEEK_META).read_text()).get("week", "assignment")
+    git("init", "-q", "-b", branch)
+    git("add", "-A")
+    updating = (
+        on_top and git("fetch", "-q", remote, f"refs/heads/{branch}", check=False).returncode == 0
+    )
+    if updating:
+        git("reset", "-q", "--soft", "FETCH_HEAD")
+        if git("diff", "--cached", "--quiet", "FETCH_HEAD", check=False).returncode == 0:
+            return "unchanged"
+    default = f"{name}: student template" + (" (update)" if updating else "")
+    git("commit", "-q", "-m", message or default)
+    git("push", "-q", *(["--force"] if force else []), remote, f"HEAD:refs/heads/{branch}")
+    return "pushed"
 
 
 __all__ = ["PublishError", "Template", "build_template", "private_material", "push"]

@@ -35,9 +35,10 @@ from typing import Any
 
 from autograder.course import CourseError, WeekPaths
 from autograder.files import write_atomic
+from autograder.github.git_auth import basic_auth_header
 from autograder.official.gradebook import GRADEBOOK, GRADED, Row, fmt, read_gradebook
 from autograder.official.regrade import CLONE_THREADS
-from autograder.official.repositories import basic_auth_header, clone_bare, read_notebook_blob
+from autograder.official.repositories import clone_bare, read_notebook_blob
 from autograder.official.written_marks import (
     ANSWERS,
     BLANK,

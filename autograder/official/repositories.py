@@ -3,11 +3,16 @@
 Where a student's repository comes from (in this order):
 
 1. the roster's ``repo`` column: a local path or a git URL;
-2. ``--repos DIR``: ``DIR/<prefix><student>`` or ``DIR/<student>`` (local clones);
-3. ``--repos URL_TEMPLATE`` with ``{student}``, e.g.
+2. ``--repos DIR``: ``DIR/<prefix><owner>`` or ``DIR/<owner>`` (local clones);
+3. ``--repos URL_TEMPLATE`` with ``{student}`` (filled with the owner), e.g.
    ``https://github.com/my-course/week01-{student}.git``;
 4. ``--repos ORG`` (a GitHub organisation, needs ``GITHUB_TOKEN``): the
-   organisation's repositories named ``<prefix><student>``.
+   organisation's repositories named ``<prefix><owner>``.
+
+The owner is the student, or their team (the roster's ``team`` column): the
+naming rule of :mod:`autograder.official.naming`, the one ``distribute``
+creates repositories with. A name of the week that belongs to nobody on the
+roster, or a misspelt one (``week01_alice``), stops the regrade with the list.
 
 Every repository is first copied into a **bare** clone in the grader's
 work folder (``git clone --bare``, so no hook, config or work tree of the
@@ -38,6 +43,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from autograder.files import MAX_NOTEBOOK_BYTES
+from autograder.github.git_auth import git_auth_env
+from autograder.official import naming
 from autograder.official.roster import CollectError, RosterEntry
 
 GIT_TIMEOUT = 300
@@ -91,29 +98,24 @@ def index_repositories(
     token: str | None = None,
 ) -> RepoIndex:
     """Find each roster student's repository in ``repos`` (see the module docstring)."""
-    students = {e.student.lower(): e.student for e in roster}
-    locations: dict[str, str] = {}
-    index = RepoIndex(locations)
+    owners = {a.owner.lower(): a for a in naming.assignees(roster)}
+    index = RepoIndex({})
     if "{student}" in repos:
-        locations.update({s: repos.format(student=s) for s in students.values()})
+        for assignee in owners.values():
+            _place(index, assignee, repos.format(student=assignee.owner))
     elif Path(repos).is_dir():
-        folder = Path(repos)
-        for child in sorted(folder.iterdir()):
+        for child in sorted(Path(repos).iterdir()):
             if not child.is_dir() or child.name.startswith("."):
                 continue
-            name = (
-                child.name[len(prefix) :]
-                if prefix and child.name.startswith(prefix)
-                else child.name
-            )
-            if prefix and not child.name.startswith(prefix) and name.lower() not in students:
-                continue  # not a repository of this assignment
-            if name.lower() in students:
-                locations[students[name.lower()]] = str(child.resolve())
+            owner = naming.owner_in_name(child.name, prefix, owners)
+            if owner is None and child.name.lower() in owners:
+                owner = child.name.lower()  # DIR/<owner> without the prefix
+            if owner is not None:
+                _place(index, owners[owner], str(child.resolve()))
             else:
-                index.unknown.append(child.name)
+                _note_stranger(index, child.name, prefix, owners)
     elif re.match(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$", repos):
-        index = _index_organisation(repos, prefix, students, client=client, token=token)
+        index = _index_organisation(repos, prefix, owners, client=client, token=token)
     else:
         raise CollectError(
             f"--repos {repos!r} is not a folder, a URL template with {{student}}, or an organisation"
@@ -124,8 +126,30 @@ def index_repositories(
     return index
 
 
+def _place(index: RepoIndex, assignee: naming.Assignee, location: str) -> None:
+    for member in assignee.members:
+        index.locations[member.student] = location
+
+
+def _note_stranger(
+    index: RepoIndex, name: str, prefix: str, owners: dict[str, naming.Assignee]
+) -> None:
+    """A repository of the week that is nobody's, or a misnamed one, is listed; others are not ours."""
+    meant = naming.misnamed_owner(name, prefix, owners)
+    if meant is not None:
+        right = naming.repository_name(prefix, owners[meant].owner)
+        index.unknown.append(f"{name} (misnamed: {right}?)")
+    elif naming.of_this_week(name, prefix):
+        index.unknown.append(name)
+
+
 def _index_organisation(
-    org: str, prefix: str, students: dict[str, str], *, client: RestClient | None, token: str | None
+    org: str,
+    prefix: str,
+    owners: dict[str, naming.Assignee],
+    *,
+    client: RestClient | None,
+    token: str | None,
 ) -> RepoIndex:
     token = token or os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
     if client is None:
@@ -141,34 +165,31 @@ def _index_organisation(
         listed = list(client.paginate(f"/orgs/{org}/repos", {"per_page": 100, "type": "all"}))
     except Exception as error:  # the API said no (token, organisation name): a usage problem
         raise CollectError(f"cannot list the repositories of {org}: {error}") from error
+    template = naming.template_name(prefix).lower()
     for repo in listed:
         name = str(repo.get("name", ""))
-        if not name.startswith(prefix):
+        owner = naming.owner_in_name(name, prefix, owners)
+        if owner is None:
+            if not repo.get("is_template") and name.lower() != template:
+                _note_stranger(index, name, prefix, owners)
             continue
-        student = name[len(prefix) :]
-        if student.lower() not in students:
-            index.unknown.append(name)
-            continue
-        student = students[student.lower()]
-        index.locations[student] = str(
-            repo.get("clone_url") or f"https://github.com/{org}/{name}.git"
+        _place(
+            index,
+            owners[owner],
+            str(repo.get("clone_url") or f"https://github.com/{org}/{name}.git"),
         )
-        assert index.pushes is not None
         try:
-            index.pushes[student] = push_events(client, org, name)
+            events = push_events(client, org, name)
         except Exception:  # no activity for this repository: its rows say time_source "commit"
             continue
+        assert index.pushes is not None
+        for member in owners[owner].members:
+            index.pushes[member.student] = events
     if token:
+        from autograder.github.git_auth import basic_auth_header
+
         index.auth_header = basic_auth_header(token)
     return index
-
-
-def basic_auth_header(token: str) -> str:
-    """The HTTP header git sends to clone a GitHub repository with ``token``."""
-    import base64
-
-    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-    return f"Authorization: Basic {basic}"
 
 
 def push_events(client: RestClient, owner: str, name: str) -> list[tuple[str, str, dt.datetime]]:
@@ -226,13 +247,7 @@ def clone_bare(
         if not (path / ".git").exists() and not (path / "HEAD").is_file():
             return None, "no git repository there"
         source = path.resolve().as_uri()
-    env = {}
-    if auth_header:
-        env = {
-            "GIT_CONFIG_COUNT": "1",
-            "GIT_CONFIG_KEY_0": "http.extraHeader",
-            "GIT_CONFIG_VALUE_0": auth_header,
-        }
+    env = git_auth_env(auth_header) if auth_header else {}
     done = _git("clone", "--bare", "--quiet", "--no-hardlinks", "--", source, str(dest), env=env)
     if done.returncode != 0:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -337,7 +352,6 @@ __all__ = [
     "Commit",
     "RepoIndex",
     "apply_push_times",
-    "basic_auth_header",
     "choose_commit",
     "clone_bare",
     "commit_time",

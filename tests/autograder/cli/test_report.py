@@ -1,7 +1,7 @@
 """``python -m autograder report``: GitHub Actions files, the PR comment, other formats.
 
 The GitHub environment files are temporary files, and the comment goes to a
-real local HTTP server (:class:`tests.autograder.test_github.FakeGitHub`).
+real local HTTP server (:class:`tests.autograder.github.test_client.FakeGitHub`).
 """
 
 from __future__ import annotations
@@ -13,31 +13,11 @@ from typing import Any
 import pytest
 
 from autograder.__main__ import main
+from autograder.instructor.local_actions import read_outputs
 from autograder.reporting.formats import classroom, classroom50, gradescope
 from autograder.reporting.markdown import COMMENT_MARKER
 from tests.autograder.github.test_client import TOKEN, FakeGitHub
 from tests.autograder.reporting.test_formats import IDENTITY_ENV, MIXED, record
-
-
-def parse_outputs(path: Path) -> dict[str, str]:
-    """Read a GITHUB_OUTPUT file as the runner does (``name=value`` lines and heredocs)."""
-    outputs: dict[str, str] = {}
-    lines = path.read_text(encoding="utf-8").split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if "<<" in line:
-            name, delimiter = line.split("<<", 1)
-            end = lines.index(delimiter, i + 1)
-            outputs[name] = "\n".join(lines[i + 1 : end])
-            i = end + 1
-        elif "=" in line:
-            name, value = line.split("=", 1)
-            outputs[name] = value
-            i += 1
-        else:
-            i += 1
-    return outputs
 
 
 def actions_env(
@@ -100,7 +80,7 @@ def test_pull_request_run_writes_everything_and_keeps_one_comment(
 
     summary = (tmp_path / "summary").read_text()
     assert "4.5 / 6 points" in summary and "9 hidden items" in summary
-    outputs = parse_outputs(tmp_path / "output")
+    outputs = read_outputs(tmp_path / "output")
     assert (outputs["score"], outputs["max-score"], outputs["points"], outputs["status"]) == (
         "4.5",
         "6",
@@ -126,7 +106,7 @@ def test_pull_request_run_writes_everything_and_keeps_one_comment(
 def test_push_run_comments_on_the_open_pull_request_of_its_branch(
     tmp_path: Path, server: FakeGitHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server.pulls = [{"number": 3, "state": "open", "head": "ml-2026:main"}]
+    server.add_pull_request(3, "main")
     env = actions_env(tmp_path, server, "push", {"ref": "refs/heads/main"})
     assert run_report(monkeypatch, env, write(tmp_path, MIXED), "--github") == 0
     assert len(server.all_comments(3)) == 1
@@ -138,7 +118,7 @@ def test_a_push_without_a_pull_request_still_reports(
     env = actions_env(tmp_path, server, "push", {"ref": "refs/heads/main"})
     assert run_report(monkeypatch, env, write(tmp_path, MIXED), "--github") == 0
     assert server.comments == {} and "4.5 / 6 points" in (tmp_path / "summary").read_text()
-    assert "result" in parse_outputs(tmp_path / "output")
+    assert "result" in read_outputs(tmp_path / "output")
 
 
 def test_a_comment_that_cannot_be_posted_is_a_warning(
@@ -147,7 +127,7 @@ def test_a_comment_that_cannot_be_posted_is_a_warning(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    server.fail_writes = 403  # e.g. a pull request from a fork: read-only token
+    server.fail_writes = True  # e.g. a pull request from a fork: read-only token
     env = actions_env(tmp_path, server, "pull_request", {"number": 5})
     assert run_report(monkeypatch, env, write(tmp_path, MIXED), "--github") == 0
     out = capsys.readouterr().out
@@ -175,7 +155,7 @@ def test_missing_results_is_an_internal_error_that_is_still_reported(
     env = actions_env(tmp_path, server, "pull_request", {"number": 1})
     assert run_report(monkeypatch, env, tmp_path / "nothing.json", "--github") == 3
     assert "could not grade" in (tmp_path / "summary").read_text()
-    outputs = parse_outputs(tmp_path / "output")
+    outputs = read_outputs(tmp_path / "output")
     assert outputs["status"] == "error" and classroom.decode(outputs["result"])["status"] == "error"
     assert "could not grade" in server.all_comments(1)[0]["body"]
     assert "::error title=Autograder::" in capsys.readouterr().out

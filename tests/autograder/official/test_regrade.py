@@ -27,6 +27,7 @@ from autograder.__main__ import main as cli
 from autograder.course import WeekPaths, locate_week
 from autograder.grading.batch import Record, Submission, grade_one
 from autograder.instructor.demo import plant_bugs
+from autograder.instructor.local_github import LocalGitHub
 from autograder.official.gradebook import CANVAS, GRADEBOOK, PLOT, SUMMARY, read_gradebook
 from autograder.official.late_policy import LatePolicy, PolicyError, Verdict
 from autograder.official.regrade import check_changes, run_regrade, write_outputs
@@ -533,43 +534,76 @@ def test_push_times_replace_forged_commit_dates(tmp_path: Path) -> None:
     )
 
 
-class FakeGitHub:
-    """The part of autograder.github.client.GitHubClient the organisation listing uses."""
+def organisation(root: Path) -> tuple[LocalGitHub, str]:
+    """A local GitHub with the organisation "course" and a template holding the blank notebook."""
+    hub = LocalGitHub(root / "github")
+    token = hub.add_user("staff")
+    hub.add_organisation("course", owners=("staff",))
+    template = hub.create_repository("course", "week01-template", is_template=True)
+    work = root / "template"
+    work.mkdir()
+    git(work, "init", "-q", "-b", "main")
+    commit(work, {"week01.ipynb": notebooks()["blank"]}, BEFORE)
+    git(work, "push", "-q", str(template.path), "main")
+    return hub, token
 
-    def __init__(self, repos: list[str], activity: dict[str, list[dict[str, str]]]) -> None:
-        self.repos, self.activity, self.calls = repos, activity, []  # type: ignore[var-annotated]
 
-    def paginate(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        self.calls.append(path)
-        if path == "/orgs/course/repos":
-            return [
-                {"name": n, "clone_url": f"https://github.com/course/{n}.git"} for n in self.repos
-            ]
-        return list(self.activity.get(path.split("/")[3], []))
+def push_at(
+    hub: LocalGitHub,
+    token: str,
+    repo: str,
+    clone: Path,
+    when: str,
+    files: dict[str, bytes | Path],
+    dated: str,
+) -> str:
+    """Commit ``files`` dated ``dated`` and push them when the server's clock says ``when``."""
+    if not clone.exists():
+        git(clone.parent, "clone", "-q", hub.authenticated_url(repo, token), str(clone))
+    commit(clone, files, dated)
+    hub.set_time(when)
+    git(clone, "push", "-q", "origin", "main")
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=clone, capture_output=True, text=True
+    ).stdout.strip()
 
 
-def test_organisation_listing_by_prefix_with_push_times(tmp_path: Path) -> None:
+def test_organisation_listing_by_prefix_with_push_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text("student\nAna\nben\n")
-    client = FakeGitHub(
-        ["week01-ana", "week01-ben", "week02-ana", "course-infra"],
-        {"week01-ana": [{"before": "0" * 40, "after": "abc", "timestamp": "2026-10-30T12:00:00Z"}]},
-    )
-    index = index_repositories(load_roster(roster), "course", "week01-", client=client)
-    assert index.locations == {
-        "Ana": "https://github.com/course/week01-ana.git",
-        "ben": "https://github.com/course/week01-ben.git",
-    }
-    assert index.pushes is not None and index.pushes["Ana"] == [
-        ("0" * 40, "abc", utc("2026-10-30T12:00:00+00:00"))
-    ]
-    assert "/repos/course/week01-ana/activity" in client.calls
-    index.check_against(load_roster(roster))
-    stranger = FakeGitHub(["week01-ana", "week01-ben", "week01-zed"], {})
-    with pytest.raises(CollectError, match="week01-zed"):
-        index_repositories(load_roster(roster), "course", "week01-", client=stranger).check_against(
-            load_roster(roster)
+    hub, token = organisation(tmp_path)
+    with hub:
+        template = hub.repository("course/week01-template")
+        for name in ("week01-ana", "Week01-Ben", "week02-ana", "course-infra"):
+            hub.generate(template, "course", name, True, "staff")
+        sha = push_at(
+            hub,
+            token,
+            "course/week01-ana",
+            tmp_path / "ana",
+            "2026-10-30T12:00:00Z",
+            {"week01.ipynb": b"{}"},
+            BEFORE,
         )
+        monkeypatch.setenv("GITHUB_API_URL", hub.api_url)
+        index = index_repositories(load_roster(roster), "course", "week01-", token=token)
+        assert index.locations == {
+            "Ana": hub.clone_url("course/week01-ana"),
+            "ben": hub.clone_url("course/Week01-Ben"),
+        }, "the template and other weeks are not students' repositories"
+        assert index.pushes is not None and [p[1:] for p in index.pushes["Ana"]] == [
+            (sha, utc("2026-10-30T12:00:00+00:00"))
+        ]
+        index.check_against(load_roster(roster))
+        hub.generate(template, "course", "week01-zed", True, "staff")
+        with pytest.raises(CollectError, match="week01-zed"):
+            index_repositories(load_roster(roster), "course", "week01-", token=token).check_against(
+                load_roster(roster)
+            )
+        with pytest.raises(CollectError, match="cannot list"):
+            index_repositories(load_roster(roster), "course", "week01-", token="wrong")
 
 
 def test_shards_partition_the_roster() -> None:
@@ -608,105 +642,57 @@ def test_a_failure_while_collecting_is_an_error_row_not_a_gap(
     assert "disk full" in result.rows[1].note and "no git repository" in result.rows[0].note
 
 
-class LocalOrganisation:
-    """A local stand-in for the GitHub REST API: one organisation's repositories and push activity."""
-
-    def __init__(self, repos: dict[str, Path], pushes: dict[str, list[dict[str, str]]]) -> None:
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        listing = [{"name": name, "clone_url": str(path)} for name, path in repos.items()]
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                path = self.path.split("?")[0]
-                if self.headers.get("Authorization") != "Bearer t0ken":
-                    status, body = 401, {"message": "Bad credentials"}
-                elif path == "/orgs/course/repos":
-                    status, body = 200, listing
-                elif path.startswith("/repos/course/") and path.endswith("/activity"):
-                    status, body = 200, pushes.get(path.split("/")[3], [])
-                else:
-                    status, body = 404, {"message": "Not Found"}
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> LocalOrganisation:
-        import threading
-
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.mark.slow
 def test_organisation_regrade_uses_the_time_github_received_each_push(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     nb = notebooks()
-    repos = {}
-    for student in ("honest", "forger"):
-        repo = tmp_path / f"week01-{student}"
-        repo.mkdir()
-        git(repo, "init", "-q", "-b", "main")
-        commit(repo, {"week01.ipynb": nb["blank"]}, BEFORE)
-        commit(repo, {"week01.ipynb": nb["correct"]}, BEFORE)  # the forger's date is a lie
-        repos[f"week01-{student}"] = repo
-    shas = {}
-    for name, repo in repos.items():
-        log = subprocess.run(
-            ["git", "log", "--format=%H"], cwd=repo, capture_output=True, text=True
-        )
-        shas[name] = log.stdout.split()  # newest first
-    pushes = {
-        "week01-honest": [
-            {
-                "before": "0" * 40,
-                "after": shas["week01-honest"][0],
-                "timestamp": "2026-10-30T12:01:00Z",
-            }
-        ],
-        "week01-forger": [
-            {
-                "before": "0" * 40,
-                "after": shas["week01-forger"][1],
-                "timestamp": "2026-10-30T12:01:00Z",
-            },
-            {
-                "before": shas["week01-forger"][1],
-                "after": shas["week01-forger"][0],
-                "timestamp": "2026-11-02T08:00:00Z",
-            },
-        ],
-    }
     roster_path = tmp_path / "roster.csv"
     roster_path.write_text("student\nhonest\nforger\n")
     roster = load_roster(roster_path)
-    with LocalOrganisation(repos, pushes) as api:
-        monkeypatch.setenv("GITHUB_API_URL", api.url)
-        with pytest.raises(CollectError, match="cannot list"):
-            index_repositories(roster, "course", "week01-", token="wrong")
-        index = index_repositories(roster, "course", "week01-", token="t0ken")
-    result = run_regrade(
-        WEEK, roster, index, LatePolicy.load(DEADLINE), progress=False, say=lambda _: None
-    )
+    hub, token = organisation(tmp_path)
+    with hub:
+        template = hub.repository("course/week01-template")
+        for student in ("honest", "forger"):
+            hub.generate(template, "course", f"week01-{student}", True, "staff")
+        push_at(
+            hub,
+            token,
+            "course/week01-honest",
+            tmp_path / "honest",
+            "2026-10-30T12:01:00Z",
+            {"week01.ipynb": nb["correct"]},
+            BEFORE,
+        )
+        on_time = push_at(
+            hub,
+            token,
+            "course/week01-forger",
+            tmp_path / "forger",
+            "2026-10-30T12:01:00Z",
+            {"week01.ipynb": nb["partial"]},
+            BEFORE,
+        )
+        # the forger's commit date is a lie: GitHub received the push after the deadline
+        push_at(
+            hub,
+            token,
+            "course/week01-forger",
+            tmp_path / "forger",
+            "2026-11-02T08:00:00Z",
+            {"week01.ipynb": nb["correct"]},
+            BEFORE,
+        )
+        monkeypatch.setenv("GITHUB_API_URL", hub.api_url)
+        index = index_repositories(roster, "course", "week01-", token=token)
+        result = run_regrade(
+            WEEK, roster, index, LatePolicy.load(DEADLINE), progress=False, say=lambda _: None
+        )
     rows = {r.student: r for r in result.rows}
     assert rows["honest"].total == FULL and rows["honest"].time_source == "push"
-    assert rows["forger"].commit == shas["week01-forger"][1], "the commit pushed after the deadline"
+    assert rows["forger"].commit == on_time, "the commit pushed before the deadline"
     assert (
-        rows["forger"].total == 0 and rows["forger"].late and rows["forger"].time_source == "push"
+        rows["forger"].total == 12 and rows["forger"].late and rows["forger"].time_source == "push"
     )
     assert rows["forger"].commit_time == "2026-10-30T12:01:00+00:00"
 

@@ -54,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--shard",
-        default="1/1",
+        default=None,
         metavar="K/N",
         help="grade only the K-th of N slices of the roster",
     )
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
 
     require_official_sandbox()  # before cloning anything; grading checks it again
     try:
-        shard = parse_shard(args.shard)
+        shard = parse_shard(args.shard or "1/1")
         roster = load_roster(args.roster)
         policy = LatePolicy.load(args.deadline, args.late_policy)
         prefix = f"{args.week}-" if args.prefix is None else args.prefix
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     except (CollectError, PolicyError) as error:
         raise CourseError(str(error)) from error
     out = args.out or (paths.public_dir.parent.parent / "grades" / args.week)
-    if shard == (1, 1):  # a shard's marks are folded by `merge`, as here
+    if args.shard is None:  # a shard (even 1/1) is merged first; `merge` folds the marks, as here
         from autograder.official.written_marks import fold_into_regrade
 
         fold_into_regrade(paths, result, out)

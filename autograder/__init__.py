@@ -21,7 +21,8 @@ Trusted side
   ``github/``       the REST client, the Actions runner, the grade on a PR
 
 The instructor's tools (never copied into a student template)
-  ``instructor/``   authoring, release and its gate, leak scan, mutants,
+  ``instructor/``   authoring, release and its gate, leak scan, mutants, the
+                    reference implementations official runs substitute,
                     publish (and the template repository on GitHub), demo;
                     a local GitHub (REST and git over HTTP) and a local
                     workflow runner for tests and the lifecycle demo

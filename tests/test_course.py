@@ -16,7 +16,12 @@ import pytest
 
 from autograder.course import locate_week
 from autograder.instructor import gate
-from autograder.instructor.release import run_solution, run_stub, variant_requests
+from autograder.instructor.release import (
+    run_solution,
+    run_stub,
+    variant_requests,
+    week_reference_code,
+)
 from autograder.scoring import references
 from autograder.scoring.references import load_week_references
 from autograder.spec import PUBLIC_SPEC, Week, load_week
@@ -117,6 +122,25 @@ def test_every_item_is_broken_by_a_wrong_variant(name: str) -> None:
         week_spec(name), solution_run(name), committed_references(name)
     )
     assert_passes(outcome)
+
+
+@pytest.mark.parametrize("name", WEEKS)
+def test_a_mistake_in_a_used_function_costs_the_item_nothing(name: str) -> None:
+    outcome = gate.used_mistakes_cost_nothing(
+        week_spec(name), solution_run(name), committed_references(name)
+    )
+    assert_passes(outcome)
+
+
+@pytest.mark.parametrize("name", WEEKS)
+def test_the_reference_implementations_are_what_the_release_extracts(name: str) -> None:
+    """Drift check of the private reference code (absent when no item uses another name)."""
+    paths = locate_week(name, ROOT)
+    fresh = week_reference_code(paths, week_spec(name))
+    committed = paths.reference_implementations
+    assert (committed.read_text() if committed.is_file() else "") == fresh, (
+        f"{committed} is stale: run `nox -s release -- {name}`"
+    )
 
 
 @pytest.mark.parametrize("name", WEEKS)

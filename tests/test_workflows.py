@@ -342,6 +342,13 @@ def test_classroom50_adapter_refuses_hidden_material_and_missing_identity(tmp_pa
     (bundle / "hidden_grading.py").unlink()
     (bundle / "references" / "hidden.json").write_text("{}")
     assert run_adapter(bundle, checkout).returncode == 2
+    (bundle / "references" / "hidden.json").unlink()
+    shutil.copy(
+        ROOT / "solutions" / "week03" / "references" / "reference_implementations.py",
+        bundle / "references",
+    )
+    leaked = run_adapter(bundle, checkout)
+    assert leaked.returncode == 2 and "reference_implementations.py" in leaked.stderr
     assert not (checkout / "result.json").exists()
 
 

@@ -479,6 +479,9 @@ ITEMS = [
         probe=lambda ns: probe_train(ns, seed=5, n=90, epochs=4, lr=0.5, batch_size=16),
         check=check_train,
         requires=("train_softmax", "iterate_minibatches", "softmax_loss_vectorized"),
+        # graded on its own: officially with the solution's batches and loss, so a mistake there
+        # costs iterate_minibatches' and softmax_loss_vectorized's items, not this one
+        uses=("iterate_minibatches", "softmax_loss_vectorized"),
         hint="mini-batch epoch e uses iterate_minibatches(X, y, batch_size, seed + 1 + e); losses starts with the loss at the initial W.",
     ),
     # Deterministic given the stated rules, so graded exactly. Over seeds 0..9 (digits, lr=1.0, batch 32,

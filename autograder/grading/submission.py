@@ -22,11 +22,11 @@ from autograder.files import read_notebook
 from autograder.sandbox.isolation import isolation
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.strays import StraysSurvived
-from autograder.sandbox.supervisor import HarnessJob, run_in_sandbox
-from autograder.scoring.compare import ItemResult, score_items
+from autograder.sandbox.supervisor import HarnessJob, private_item_names, run_in_sandbox
+from autograder.scoring.compare import ItemResult, note_failing_uses, score_items
 from autograder.scoring.references import load_week_references
 from autograder.scoring.results import OFFICIAL, PRACTICE, Results
-from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, load_week_spec
+from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Week, load_week_spec
 from autograder.wire.export import SHORT_MESSAGE_CHARS, RunExport
 from autograder.wire.text import first_line
 
@@ -55,6 +55,23 @@ def spec_sources(paths: WeekPaths, hidden: bool) -> list[tuple[str, str, bytes]]
     if hidden and paths.private_dir is not None and (paths.private_dir / HIDDEN_SPEC).is_file():
         sources.append(("hidden", HIDDEN_SPEC, (paths.private_dir / HIDDEN_SPEC).read_bytes()))
     return sources
+
+
+def reference_code(paths: WeekPaths, week: Week, hidden: bool) -> bytes:
+    """The reference implementations an official run gives the items that use other names.
+
+    Empty for a practice run: students never receive the solution's code, so a
+    practice report says which used function to fix first instead.
+    """
+    if not hidden or not any(item.uses for item in week.items):
+        return b""
+    path = paths.reference_implementations
+    if not path.is_file():
+        raise CourseError(
+            f"{paths.name}: items use other graded names but {path} is missing: "
+            f"run `nox -s release -- {paths.name}`"
+        )
+    return path.read_bytes()
 
 
 def private_paths(paths: WeekPaths, extra: list[Path] | None = None) -> list[Path]:
@@ -118,16 +135,20 @@ def grade_submission(
         else:
             submission["sha256"] = hashlib.sha256(data).hexdigest()
             submission["bytes"] = len(data)
+            code = reference_code(paths, week, hidden)
             job = HarnessJob(
                 notebook=data,
                 specs=spec_sources(paths, hidden),
                 items=[i.name for i in items],
-                private_items=[i.name for i in items if i.hidden],
+                private_items=private_item_names(items, bool(code)),
+                reference_code=code,
             )
             if item_workers is not None:
                 job.item_workers = item_workers
             run = run_in_sandbox(job, limits=limits, hide=private_paths(paths, hide))
             tests = score_items(items, run, refs)
+            if not job.reference_code:
+                note_failing_uses(items, tests)
             results = Results(paths.name, scope, tests, submission, grader)
             results.cells = cell_errors(run)
             results.notes = _run_notes(run)

@@ -13,23 +13,31 @@ release can never disagree about what "released" means.
 5. :func:`wrong_variant_loses_points`   one outcome per wrong variant
 6. :func:`right_variant_keeps_full_marks`  one per correct-but-different one
 7. :func:`every_item_broken`            some wrong variant breaks every item
-8. :func:`every_rule_exercised`         each rule the notebook states (``rules.py``) is
+8. :func:`used_mistakes_cost_nothing`   an item keeps its points when a function it
+                                        only uses is wrong (the official run gives it
+                                        the reference implementation)
+9. :func:`every_rule_exercised`         each rule the notebook states (``rules.py``) is
                                         quoted from it and broken by a wrong variant
                                         that loses points on an item that exercises it
-9. :func:`no_private_material`          no solution line, hidden test, hidden
-                                        spec line, model answer line or hidden value
-                                        (as a value, at its check's tolerance) in the
-                                        tree, and no image the week does not allow
-10. :func:`written_questions_complete`  every manually graded answer cell has a
+10. :func:`no_private_material`         no solution line, hidden test, hidden spec
+                                        line, reference implementation line, model
+                                        answer line or hidden value (as a value, at its
+                                        check's tolerance) in the tree, and no image
+                                        the week does not allow
+11. :func:`written_questions_complete`  every manually graded answer cell has a
                                         model answer and a rubric adding up to its
                                         points, and is released empty after its question
-11. :func:`mutation_score_reached`      (``release --mutants`` only) the items kill
+12. :func:`mutation_score_reached`      (``release --mutants`` only) the items kill
                                         the solution's mutants: killed / non-equivalent
                                         at or above the target, the allowlist up to date
+
+The solution and stub runs are official ones: items that use other names are
+probed with their reference implementations, as every official grade is.
 """
 
 from __future__ import annotations
 
+import builtins
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,8 +128,8 @@ def variant_results(
 
 
 def must_break(week: Week, variant: Variant) -> tuple[str, ...]:
-    """The items a wrong variant must lose points on (default: all that require its target)."""
-    return variant.breaks or tuple(i.name for i in week.items_requiring(variant.target))
+    """The items a wrong variant must lose points on (default: all that test its target)."""
+    return variant.breaks or tuple(i.name for i in week.items_testing(variant.target))
 
 
 def wrong_variant_loses_points(
@@ -164,6 +172,28 @@ def every_item_broken(week: Week, solution: RunExport, refs: dict[str, Any]) -> 
         if uncovered
         else f"{len(week.items)} items covered",
     )
+
+
+def used_mistakes_cost_nothing(
+    week: Week, solution: RunExport, refs: dict[str, Any]
+) -> GateOutcome:
+    """Each item keeps full marks with every wrong variant of a name it only uses swapped in,
+    and every used name has such a variant (else nothing proves the item is isolated)."""
+    name = "a mistake in a used function costs the item nothing"
+    pairs = [(item, used) for item in week.items for used in item.uses]
+    if not pairs:
+        return GateOutcome(name, True, "no item uses another graded name")
+    problems = []
+    for item, used in pairs:
+        variants = [v for v in week.wrong if v.target == used]
+        if not variants:
+            problems.append(f"{item.name} uses {used}, but no wrong variant of {used} proves it")
+        for variant in variants:
+            result = variant_results(week, solution, refs, "wrong", variant)[item.name]
+            if result.score < result.max_score:
+                problems.append(f"{item.name} lost points to {variant.key}: {result.message}")
+    detail = "; ".join(problems[:10]) if problems else f"{len(pairs)} (item, used name) pairs"
+    return GateOutcome(name, not problems, detail)
 
 
 def notebook_text(notebook: Path) -> str:
@@ -213,7 +243,8 @@ def week_secrets(
     paths: WeekPaths, hidden_refs: dict[str, Any], tree: Path, week: Week | None = None
 ) -> leaks.Secrets:
     """What must not reach the student ``tree``: solution and hidden-test lines, hidden spec lines,
-    hidden values (numbers judged by their items' checks: ``week``, loaded when not given).
+    reference implementation lines, hidden values (numbers judged by their items' checks:
+    ``week``, loaded when not given).
 
     What the tree shows anyway is not a secret: a string its public
     references hold too (a label, a built-in exception's name), and a line
@@ -224,9 +255,14 @@ def week_secrets(
     source = json.loads(paths.solution_notebook.read_text())
     hidden_spec = paths.private_dir / HIDDEN_SPEC
     public_spec = (paths.private_dir / PUBLIC_SPEC).read_text()
+    # the committed file: a fresh one comes from the same solution blocks, which are secrets too
+    reference_code = paths.reference_implementations
     secrets = leaks.Secrets(
         lines=leaks.private_lines(
-            source, hidden_spec.read_text() if hidden_spec.is_file() else "", public_spec
+            source,
+            hidden_spec.read_text() if hidden_spec.is_file() else "",
+            public_spec,
+            reference_code.read_text() if reference_code.is_file() else "",
         )
     )
     library = {
@@ -239,7 +275,10 @@ def week_secrets(
         public_refs = references.load(tree / REFERENCES, references.PUBLIC)
     except exchange.ExchangeError:
         public_refs = {}
-    public = "\n".join([leaks.public_text(source, public_spec), *leaks.strings_in(public_refs)])
+    # Python's own names ("BaseException" in a hidden record of what was raised) are public too
+    public = "\n".join(
+        [leaks.public_text(source, public_spec), *leaks.strings_in(public_refs), *dir(builtins)]
+    )
     secrets.strings = leaks.hidden_strings(hidden_refs, public)
     week = week or load_week_spec(paths, hidden=True)
     checks = {item.name: item.check for item in week.items}
@@ -359,6 +398,7 @@ def run_gate(
     outcomes += [wrong_variant_loses_points(week, solution, refs, v) for v in week.wrong]
     outcomes += [right_variant_keeps_full_marks(week, solution, refs, v) for v in week.right]
     outcomes.append(every_item_broken(week, solution, refs))
+    outcomes.append(used_mistakes_cost_nothing(week, solution, refs))
     outcomes.append(every_rule_exercised(week, solution, refs, tree / f"{paths.name}.ipynb"))
     outcomes.append(no_private_material(paths, tree, hidden_refs, week))
     outcomes.append(written_questions_complete(paths, tree / f"{paths.name}.ipynb"))

@@ -153,9 +153,13 @@ def _normal(line: str) -> str:
 
 
 def private_lines(
-    source_notebook: dict[str, Any], hidden_spec: str = "", public_spec: str = ""
+    source_notebook: dict[str, Any],
+    hidden_spec: str = "",
+    public_spec: str = "",
+    reference_code: str = "",
 ) -> dict[str, str]:
-    """Distinctive lines of solution blocks, hidden-test blocks and the hidden spec."""
+    """Distinctive lines of solution blocks, hidden-test blocks, the hidden spec and the
+    reference implementations (those not public anyway, such as a ``def`` line)."""
     inside: dict[str, set[str]] = {kind: set() for kind in MARKERS}
     outside: set[str] = set()
     for source in _cell_sources(source_notebook):
@@ -182,12 +186,13 @@ def private_lines(
     for line in list(secrets):
         if line in public_blob:  # already public (a whole line or part of one)
             del secrets[line]
-    for raw in hidden_spec.splitlines():
-        line = _normal(raw)
-        if line.startswith(("import ", "from ", "#")):
-            continue  # imports say which helpers are used, not what is tested
-        if len(line) >= MIN_LINE and line not in public_blob:
-            secrets.setdefault(line, "hidden grading spec")
+    for text, kind in ((hidden_spec, "hidden grading spec"), (reference_code, "reference code")):
+        for raw in text.splitlines():
+            line = _normal(raw)
+            if line.startswith(("import ", "from ", "#")):
+                continue  # imports say which helpers are used, not what is tested
+            if len(line) >= MIN_LINE and line not in public_blob:
+                secrets.setdefault(line, kind)
     for line in model_answer_lines(source_notebook):
         if line not in public_blob:
             secrets.setdefault(line, "model answer")

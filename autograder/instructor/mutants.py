@@ -49,7 +49,7 @@ from autograder.course import CourseError
 from autograder.instructor.gate import variant_key
 from autograder.instructor.mutation_operators import replacements
 from autograder.sandbox.harness import code_cells, strip_magics
-from autograder.spec import Item, Variant, Week
+from autograder.spec import Variant, Week
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 MUTANTS_SPEC = "mutants.py"  # the generated spec module the harness loads the mutants from
@@ -110,14 +110,9 @@ def solution_regions(source: str) -> list[tuple[int, int]]:
     return regions
 
 
-def items_testing(week: Week, target: str) -> list[Item]:
-    """The items a mutant of ``target`` is probed on: those that test it, not those that only use it."""
-    return [i for i in week.items if target in i.requires and target not in i.uses]
-
-
 def graded_names(week: Week) -> list[str]:
     return sorted(
-        {name for item in week.items for name in item.requires if items_testing(week, name)}
+        {name for item in week.items for name in item.requires if week.items_testing(name)}
     )
 
 
@@ -239,7 +234,7 @@ def _shown_lines(
 def mutant_cost(mutant: Mutant, week: Week, probe_seconds: Mapping[str, float]) -> float:
     """What probing ``mutant`` costs: the solution's seconds on each item that tests its name."""
     return sum(
-        probe_seconds.get(i.name, UNKNOWN_PROBE_SECONDS) for i in items_testing(week, mutant.target)
+        probe_seconds.get(i.name, UNKNOWN_PROBE_SECONDS) for i in week.items_testing(mutant.target)
     )
 
 
@@ -321,7 +316,7 @@ def mutant_requests(week: Week, mutants: Sequence[Mutant]) -> list[dict[str, Any
             "key": mutant_key(m),
             "kind": MUTANT_KIND,
             "index": index,
-            "items": [i.name for i in items_testing(week, m.target)],
+            "items": [i.name for i in week.items_testing(m.target)],
         }
         for index, m in enumerate(mutants)
     ]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.instructor.mutants import Mutant, items_testing, mutant_key
+from autograder.instructor.mutants import Mutant, mutant_key
 from autograder.scoring.compare import score_items
 from autograder.spec import Week
 from autograder.wire.export import RunExport
@@ -77,7 +77,7 @@ def judge(
     """The verdict on each mutant probed in ``run``, scored against the solution's ``refs``."""
     verdicts = []
     for mutant in mutants:
-        items = items_testing(week, mutant.target)
+        items = week.items_testing(mutant.target)
         key = mutant_key(mutant)
         exports = [run.items.get((i.name, key)) for i in items]
         if any(e is None or e.status == "not_run" for e in exports):

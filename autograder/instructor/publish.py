@@ -16,8 +16,9 @@ folders: ``instructor/`` (release, gate, publish, the demo, which types week
 gradebook) and ``templates/`` (copied to the root instead). The verbs that
 need them are simply not offered by the template's ``python -m autograder``. Before the folder is handed over it is
 scanned like the release gate does (solution lines, hidden tests, hidden spec
-lines, hidden reference values and arrays, links) and checked for private
-file names; on any finding the folder is deleted and publishing refuses.
+lines, reference implementations, hidden reference values and arrays, links)
+and checked for private file names; on any finding the folder is deleted and
+publishing refuses.
 
 ``--push REMOTE`` makes it a git repository with one commit and pushes
 ``main`` to REMOTE (a GitHub URL or any git remote).
@@ -32,7 +33,13 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.course import REFERENCES, WEEK_META, CourseError, WeekPaths
+from autograder.course import (
+    REFERENCE_IMPLEMENTATIONS,
+    REFERENCES,
+    WEEK_META,
+    CourseError,
+    WeekPaths,
+)
 from autograder.instructor import gate, leaks
 from autograder.scoring import references
 from autograder.spec import HIDDEN_SPEC
@@ -45,6 +52,7 @@ STUDENT_REQUIREMENTS = Path(".devcontainer") / "requirements.txt"
 PRIVATE_NAMES = {
     HIDDEN_SPEC,
     "variants.py",
+    REFERENCE_IMPLEMENTATIONS,
     f"{references.HIDDEN}.json",
     f"{references.HIDDEN}.npz",
 }

@@ -7,7 +7,9 @@
    checksums recorded);
 2. the solution notebook runs once in the sandbox; every item's probe output
    becomes its reference, and every variant in ``variants.py`` is probed in
-   the same run;
+   the same run; the code of the names items ``use`` is extracted from the
+   solution notebook (:mod:`autograder.instructor.reference_code`)
+   and substituted in that run and the stub's, as in every official run;
 3. the gate: the solution scores full marks; the stub scores zero; each
    wrong variant loses the points of every item it must break, each right
    variant keeps them, every item is broken by some wrong variant; no
@@ -18,9 +20,10 @@
    item in one more sandbox run of the solution, and the week's mutation
    score (:mod:`autograder.instructor.mutation_score`) as one more gate step.
 
-``write_release`` then replaces ``assignments/weekNN`` and the references in
-``solutions/weekNN/references``. ``drift`` compares a fresh build with what
-is committed, so a hand edit to a generated file fails CI.
+``write_release`` then replaces ``assignments/weekNN`` and the references
+(and reference implementations) in ``solutions/weekNN/references``.
+``drift`` compares a fresh build with what is committed, so a hand edit to a
+generated file fails CI.
 """
 
 from __future__ import annotations
@@ -60,8 +63,9 @@ from autograder.instructor.mutation_score import (
     judge,
     load_allowlist,
 )
+from autograder.instructor.reference_code import reference_implementations, used_names
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.supervisor import HarnessJob, run_in_sandbox
+from autograder.sandbox.supervisor import HarnessJob, private_item_names, run_in_sandbox
 from autograder.scoring import references
 from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Variant, Week, load_week
 from autograder.spec.written import answer_cells
@@ -84,6 +88,7 @@ class ReleaseBuild:
     week: Week
     public_refs: dict[str, Any]
     hidden_refs: dict[str, Any]
+    reference_code: str = ""  # "" when no item uses another name
     outcomes: list[GateOutcome] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     mutation: MutationScore | None = None  # with ``release --mutants``
@@ -145,6 +150,14 @@ def _specs(paths: WeekPaths, with_variants: bool) -> list[tuple[str, str, bytes]
     return specs
 
 
+def week_reference_code(paths: WeekPaths, week: Week) -> str:
+    """The reference implementations of the names ``week``'s items use, from the solution notebook."""
+    try:
+        return reference_implementations(paths.solution_notebook, used_names(week), paths.name)
+    except ValueError as error:
+        raise ReleaseError(str(error)) from None
+
+
 def variant_requests(week: Week) -> list[dict[str, Any]]:
     """Harness requests for every variant: which items to probe with it swapped in."""
     requests = []
@@ -165,18 +178,21 @@ def run_solution(
     mutants: Sequence[Mutant] = (),
     limits: Limits | None = None,
 ) -> RunExport:
-    """The solution notebook in the sandbox: every item, plus every variant if asked, plus ``mutants``."""
+    """The solution notebook in the sandbox, run as officially: every item, plus every variant if
+    asked, plus ``mutants``."""
     specs = _specs(paths, with_variants)
     requests = variant_requests(week) if with_variants else []
     if mutants:
         specs.append(("mutants", MUTANTS_SPEC, mutants_module(mutants)))
         requests += mutant_requests(week, mutants)
+    code = week_reference_code(paths, week).encode()
     job = HarnessJob(
         notebook=paths.solution_notebook.read_bytes(),
         specs=specs,
         items=[i.name for i in week.items],
         variants=requests,
-        private_items=[i.name for i in week.items if i.hidden],
+        private_items=private_item_names(week.items, bool(code)),
+        reference_code=code,
     )
     return run_in_sandbox(
         job, limits=limits, hide=[paths.private_dir / REFERENCES] if paths.private_dir else []
@@ -219,13 +235,15 @@ def mutation_test(
 
 
 def run_stub(paths: WeekPaths, week: Week, student_notebook: bytes | None = None) -> RunExport:
-    """The untouched student notebook in the sandbox, with every item (hidden ones too)."""
+    """The untouched student notebook in the sandbox, run as officially (hidden items too)."""
     notebook = paths.notebook.read_bytes() if student_notebook is None else student_notebook
+    code = week_reference_code(paths, week).encode()
     job = HarnessJob(
         notebook,
         _specs(paths, False),
         [i.name for i in week.items],
-        private_items=[i.name for i in week.items if i.hidden],
+        private_items=private_item_names(week.items, bool(code)),
+        reference_code=code,
     )
     return run_in_sandbox(job, hide=private_paths(paths))
 
@@ -323,7 +341,15 @@ def build_release(
     timings["stub"] = time.monotonic() - started
 
     progress(f"[{paths.name}] the gate: scoring the runs, scanning the student tree for leaks ...")
-    build = ReleaseBuild(paths, tree, week, public_refs, hidden_refs, timings=timings)
+    build = ReleaseBuild(
+        paths,
+        tree,
+        week,
+        public_refs,
+        hidden_refs,
+        reference_code=week_reference_code(paths, week),
+        timings=timings,
+    )
     build.outcomes = gate.run_gate(
         paths,
         week,
@@ -371,7 +397,23 @@ def write_release(build: ReleaseBuild) -> list[str]:
     staging.rename(target)
     references.save(refs_dir, references.PUBLIC, public)
     references.save(refs_dir, references.HIDDEN, hidden)
-    return [f"public references: {public_note}", f"hidden references: {hidden_note}"]
+    return [
+        f"public references: {public_note}",
+        f"hidden references: {hidden_note}",
+        f"reference implementations: {write_reference_code(paths, build.reference_code)}",
+    ]
+
+
+def write_reference_code(paths: WeekPaths, text: str) -> str:
+    """Write (or, when no item uses another name, remove) the reference implementations file."""
+    target = paths.reference_implementations
+    if not text:
+        target.unlink(missing_ok=True)
+        return "none (no item uses another name)"
+    if target.is_file() and target.read_text() == text:
+        return "unchanged"
+    target.write_text(text)
+    return f"written ({len(text.splitlines())} lines)"
 
 
 def settled_references(
@@ -417,6 +459,9 @@ def drift(build: ReleaseBuild, rtol: float = 1e-9, atol: float = 1e-12) -> list[
                 f"assignments/{paths.name}/{rel} differs from what the release generates"
             )
     assert paths.private_dir is not None
+    code = paths.reference_implementations
+    if (code.read_text() if code.is_file() else "") != build.reference_code:
+        problems.append(f"solutions/{paths.name}/{REFERENCES}/{code.name} is stale")
     for directory, stem, fresh in (
         (committed / REFERENCES, references.PUBLIC, build.public_refs),
         (paths.private_dir / REFERENCES, references.PUBLIC, build.public_refs),

@@ -1,9 +1,11 @@
 """The Markdown report of a results record: what a student reads in a PR comment, job summary or file.
 
 A headline with the score, a table of items, then for each item that lost
-points what was expected, what came back and one hint. It never shows a
-grader traceback or a hidden value, and when hidden items remain it says
-so instead of claiming that everything passed.
+points what was expected, what came back and one hint. An item that fails
+while a function it uses fails too says to fix that function first, instead
+of a hint about its own code. It never shows a grader traceback or a hidden
+value, and when hidden items remain it says so instead of claiming that
+everything passed.
 
 Text a submission controls (item messages, notes, cell errors), clipped by
 the view (:mod:`autograder.reporting.view`), is shown in code spans (:mod:`autograder.reporting.untrusted`): no image, link, HTML,
@@ -19,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograder.reporting.untrusted import markdown_code, markdown_escaped
-from autograder.reporting.view import WRITTEN_BY_STAFF, ReportView, report_view
+from autograder.reporting.view import WRITTEN_BY_STAFF, Hint, ReportView, blocked_note, report_view
 
 COMMENT_MARKER = "<!-- ml-course-autograder:report -->"
 STATUS_ICON = {"passed": "✅", "partial": "🟡", "failed": "❌", "error": "⚠️"}
@@ -67,13 +69,15 @@ def _body(view: ReportView) -> list[str]:
         feedback = (
             "passed" if item.status == "passed" else markdown_code(item.feedback, in_table=True)
         )
+        if item.blocked_by and item.status != "passed":
+            feedback = f"{blocked_note(item.blocked_by, _table_code)}. {feedback}"
         lines.append(
             f"| {STATUS_ICON[item.status]} | {markdown_code(item.name, in_table=True)} "
             f"| {item.points} | {feedback} |"
         )
     if view.hints:
         lines += ["", "### Hints", ""]
-        lines += [f"- {markdown_code(name)}: {markdown_escaped(hint)}" for name, hint in view.hints]
+        lines += [f"- {markdown_code(hint.item)}: {_hint_text(hint)}" for hint in view.hints]
     if view.notes or view.cell_errors:
         lines += ["", "### Notes", ""]
         lines += [f"- {markdown_code(note)}" for note in view.notes]
@@ -87,6 +91,16 @@ def _body(view: ReportView) -> list[str]:
         if view.not_shown:
             lines.append(f"- … and {view.not_shown} more notes and cell errors")
     return lines
+
+
+def _table_code(name: str) -> str:
+    return markdown_code(name, in_table=True)
+
+
+def _hint_text(hint: Hint) -> str:
+    if hint.blocked_by:
+        return blocked_note(hint.blocked_by, markdown_code) + "."
+    return markdown_escaped(hint.text)
 
 
 def fit(

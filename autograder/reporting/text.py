@@ -14,7 +14,7 @@ from typing import Any
 
 from autograder.reporting.points import format_points
 from autograder.reporting.untrusted import one_line
-from autograder.reporting.view import WRITTEN_BY_STAFF, report_view
+from autograder.reporting.view import WRITTEN_BY_STAFF, blocked_note, report_view
 
 WIDTH = 100
 STATUS_WORD = {"passed": "passed", "partial": "PARTIAL", "failed": "FAILED", "error": "ERROR"}
@@ -44,11 +44,15 @@ def report_text(results: dict[str, Any]) -> str:
             f"  {STATUS_WORD[item.status]:<8} {item.name:<{name_width}}  {item.points:>{points_width}}"
         )
         if item.status != "passed":
-            out += _wrapped(item.feedback, indent=11)
+            feedback = item.feedback
+            if item.blocked_by:
+                feedback = f"{blocked_note(item.blocked_by, str)}. {feedback}"
+            out += _wrapped(feedback, indent=11)
     if view.hints:
         out += ["", "Hints"]
-        for name, hint in view.hints:
-            out += _wrapped(f"{name}: {hint}", indent=2)
+        for hint in view.hints:
+            text = blocked_note(hint.blocked_by, str) + "." if hint.blocked_by else hint.text
+            out += _wrapped(f"{hint.item}: {text}", indent=2)
     if view.notes or view.cell_errors:
         out += ["", "Notes"]
         for note in view.notes:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ MESSAGE_CHARS = 500  # an item message, a note, a cell's error: enough to say wh
 NAME_CHARS = 100  # an item name, an exception type, a week name
 NOTES_SHOWN = 20
 CELL_ERRORS_SHOWN = 10
+BLOCKED_BY_SHOWN = 5  # the used functions an item names (a spec declares a few)
 PRACTICE_SCOPE, OFFICIAL_SCOPE = "practice grade, public tests", "official grade"
 WRITTEN_BY_STAFF = (
     "Written questions, graded by your course staff after the deadline (not part of this score)"
@@ -41,6 +43,24 @@ class ItemLine:
     name: str
     points: str  # "1.5 / 2"
     feedback: str  # "passed", or the message
+    # the functions it uses whose own items fail too (practice runs): fix those first
+    blocked_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hint:
+    """The hint of an item that lost points, or, when it is blocked, the functions to fix first."""
+
+    item: str
+    text: str
+    blocked_by: tuple[str, ...] = ()
+
+
+def blocked_note(names: Sequence[str], quote: Callable[[str], str]) -> str:
+    """What an item that fails with functions it uses that fail too says: their names, never a
+    value (``quote`` shows a name as the renderer shows code)."""
+    quoted = " and ".join(quote(name) for name in names)
+    return f"may fail only because {quoted} {'does' if len(names) == 1 else 'do'}: fix that first"
 
 
 @dataclass(frozen=True)
@@ -61,7 +81,7 @@ class ReportView:
     pending: tuple[str, str]  # (the emphasised part, the rest) of the hidden-items sentence
     written: list[tuple[str, str]]  # written questions graded by the course staff: (name, points)
     items: list[ItemLine]
-    hints: list[tuple[str, str]]  # (item, hint)
+    hints: list[Hint]
     notes: list[str]
     cell_errors: list[CellError]
     not_shown: int  # notes and cell errors left out of the lists
@@ -80,15 +100,19 @@ def report_view(results: dict[str, Any]) -> ReportView:
             feedback="passed"
             if t.get("status") == "passed"
             else brief(t.get("message", ""), MESSAGE_CHARS),
+            blocked_by=tuple(
+                brief(name, NAME_CHARS) for name in _list(t.get("blocked_by"))[:BLOCKED_BY_SHOWN]
+            ),
         )
         for t in tests
     ]
-    # a hint helps an attempt that went wrong; an untouched stub needs none yet
+    # a hint helps an attempt that went wrong; an untouched stub needs none yet, and an
+    # item that fails with a function it uses is pointed at that function instead
     hints = [
-        (item.name, brief(t["hint"], MESSAGE_CHARS))
+        Hint(item.name, brief(t.get("hint", ""), MESSAGE_CHARS), item.blocked_by)
         for item, t in zip(items, tests, strict=True)
         if item.status != "passed"
-        and t.get("hint")
+        and (t.get("hint") or item.blocked_by)
         and not str(t.get("message", "")).startswith("not implemented")
     ]
     all_notes = _list(results.get("notes"))
@@ -177,12 +201,15 @@ def _dict(value: Any) -> dict[str, Any]:
 
 
 __all__ = [
+    "BLOCKED_BY_SHOWN",
     "CELL_ERRORS_SHOWN",
     "MESSAGE_CHARS",
     "NOTES_SHOWN",
     "WRITTEN_BY_STAFF",
     "CellError",
+    "Hint",
     "ItemLine",
     "ReportView",
+    "blocked_note",
     "report_view",
 ]

@@ -12,12 +12,15 @@ to probe. The harness
 2. runs each public item's probe in a forked child with its own time limit,
    so a probe that hangs, crashes or exits costs only that item, and state a
    probe mutates never leaks into the next one;
-3. only then, if the job has a private part (the hidden spec, the release's
-   variants), says ``public_done`` and reads that part from stdin, and
-   probes the hidden items (and variants) the same way. The hidden spec and
-   its inputs are therefore not in this process while the notebook's cells
-   or the public probes run, and the supervisor takes no text from the
-   sandbox after it sent them (see :mod:`autograder.sandbox.supervisor`);
+3. only then, if the job has a private part (the hidden spec, the reference
+   implementations of an official run, the release's variants), says
+   ``public_done`` and reads that part from stdin, and probes the private
+   items (and variants) the same way; an item that *uses* other names gets
+   their reference implementations in its fork (:func:`install_references`).
+   The hidden spec, its inputs and the solution's code are therefore not in
+   this process while the notebook's cells or the public probes run, and the
+   supervisor takes no text from the sandbox after it sent them (see
+   :mod:`autograder.sandbox.supervisor`);
 4. writes one frame per cell and per item to the results pipe: plain data in
    the :mod:`autograder.wire.exchange` format, never anything executable.
 
@@ -46,6 +49,7 @@ from autograder.wire.exception_names import builtin_exception_names
 from autograder.wire.export import cell_label
 
 CELL_PREFIX = "<cell "  # the file name cells are compiled under: <cell 7 (In [3])>
+REFERENCE_CODE_FILENAME = "<reference implementations>"
 PR_SET_CHILD_SUBREAPER = 36
 
 # The harness shares its interpreter with the notebook, which may patch any
@@ -72,6 +76,10 @@ class CellTimeout(BaseException):
 
 class ItemTimeout(BaseException):
     """Raised by SIGALRM when a probe runs past its time limit."""
+
+
+class ReferenceSetupError(Exception):
+    """The reference implementations could not be defined in a probe's fork (a grader set-up error)."""
 
 
 # ----------------------------------------------------------------------------- output
@@ -103,18 +111,22 @@ class Channel:
 def describe_error(error: BaseException) -> dict[str, Any]:
     """Type, message, the student's cell/line where it was raised (no grader frames), and the
     most specific built-in class it is an instance of (all a hidden item may report)."""
-    location = ""
+    location, reference = "", ""
     try:
         for frame in reversed(traceback.extract_tb(error.__traceback__)):
             if frame.filename.startswith(CELL_PREFIX):
                 location = f"{frame.filename[1:-1]}, line {frame.lineno}"
                 break
+            if frame.filename == REFERENCE_CODE_FILENAME:
+                reference = frame.name  # the outermost reference frame: the used function
     except Exception:  # a traceback the notebook tampered with
         location = ""
     try:
         message = str(error)
     except Exception:  # a hostile __str__
         message = ""
+    if reference:  # its message would quote the solution's code: name the function instead
+        message = f"inside {reference}, run from the solution for this item: check what you pass it"
     builtin = builtin_exception_names(error)
     return {
         "error_type": type(error).__name__[:80],
@@ -466,6 +478,7 @@ def _probe_in_child(
         try:
             if variant is not None:
                 _swap_in(variant, namespace)
+            install_references(namespace, item.uses, _REFERENCE_CODE)
             missing = [name for name in item.requires if name not in namespace]
             if missing:
                 channel.send({**header, "status": "missing", "missing": missing})
@@ -497,6 +510,33 @@ def _probe_in_child(
         )
     except BaseException as error:
         channel.send({**header, "status": "error", **describe_error(error)})
+
+
+# ----------------------------------------------------------------------------- references
+_REFERENCE_CODE: types.CodeType | None = None  # set by main() in official runs only
+
+
+def install_references(
+    namespace: dict[str, Any], uses: tuple[str, ...], reference_code: types.CodeType | None
+) -> None:
+    """Replace each name in ``uses`` by its reference implementation, in this probe's fork only.
+
+    The references are defined in a copy of the notebook's namespace, so they see
+    its imports and data (as the cells left them) and call each other: a reference
+    ``train`` calls the reference ``iterate_minibatches``, not the student's. The
+    student's code reads the used names from ``namespace`` when it runs, so it calls
+    the references. The copy lacks the used names, so that code which does not
+    define one fails here instead of handing back the student's own.
+    """
+    if reference_code is None or not uses:
+        return
+    definitions = {k: v for k, v in namespace.items() if k not in uses}
+    try:
+        exec(reference_code, definitions)
+        substitutes = {name: definitions[name] for name in uses}
+    except Exception as error:
+        raise ReferenceSetupError(f"{type(error).__name__}: {error}"[:300]) from None
+    namespace.update(substitutes)
 
 
 # ----------------------------------------------------------------------------- strays
@@ -595,7 +635,12 @@ def main(results_fd: int) -> None:
         # the hidden spec and its inputs arrive only now, after every cell and public probe
         channel.send({"type": "public_done"})
         private = job_reader.next()
-        modules.update(load_spec_modules(private.header["specs"], private.blobs))
+        spec_sources = private.blobs
+        if private.header.get("reference_code"):  # the last blob: official runs only
+            global _REFERENCE_CODE
+            *spec_sources, reference_code = spec_sources
+            _REFERENCE_CODE = compile(reference_code, REFERENCE_CODE_FILENAME, "exec")
+        modules.update(load_spec_modules(private.header["specs"], spec_sources))
         tasks = _tasks(private.header, modules, done)
         run_items(tasks, namespace, channel, workers=workers, timeout_cap=cap)
     channel.send({"type": "done"})

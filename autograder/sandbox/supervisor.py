@@ -13,7 +13,8 @@ one that ignores signals) or kills the interpreter is skipped on the next
 attempt, so it costs only what depends on it.
 
 Nothing hidden leaves through student text. The job's *private part* (the
-hidden spec and the hidden items; the release's variants) is written to the
+hidden spec and the hidden items; the reference implementations of an
+official run and the items that use them; the release's variants) is written to the
 child only when it reports ``public_done``, after every cell and every
 public probe. From then on the frame reader takes nothing from the child
 but the private items' results: cell errors, notes and public items sent
@@ -83,8 +84,12 @@ class HarnessJob:
     """What to send the harness: the notebook and the spec sources, which items to probe.
 
     The *private part* (every spec whose role is not ``public``, the items in
-    ``private_items`` and every variant) is sent only after the public part
-    is done (see the module docstring).
+    ``private_items``, every variant and ``reference_code``) is sent only
+    after the public part is done (see the module docstring).
+    ``reference_code`` is the source of the reference implementations that
+    items using other names are probed with (official runs only, private like
+    the hidden spec: see :mod:`autograder.instructor.reference_code`); those
+    items are therefore among ``private_items`` (:func:`private_item_names`).
     """
 
     notebook: bytes
@@ -94,11 +99,16 @@ class HarnessJob:
     # probes run in parallel forks: 2 on a 2-core machine for one submission; a batch
     # that already grades several submissions at once passes 1
     item_workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
-    private_items: list[str] = field(default_factory=list)  # the hidden items among ``items``
+    private_items: list[str] = field(default_factory=list)  # see private_item_names
+    reference_code: bytes = b""
 
     @property
     def has_private_part(self) -> bool:
-        return any(role != PUBLIC_ROLE for role, _, _ in self.specs) or bool(self.variants)
+        return (
+            any(role != PUBLIC_ROLE for role, _, _ in self.specs)
+            or bool(self.variants)
+            or bool(self.reference_code)
+        )
 
     def public_keys(self) -> set[tuple[str, str | None]]:
         """(item, variant) pairs the child reports before the private part is sent."""
@@ -117,15 +127,27 @@ class HarnessJob:
         return self.public_keys() | self.private_keys()
 
     def private_part(self) -> bytes:
-        """The frame with the private specs, the hidden items and the variants."""
+        """The frame with the private specs, the private items, the variants and the reference code."""
         specs = [(role, name, source) for role, name, source in self.specs if role != PUBLIC_ROLE]
         header = {
             "type": "private",
             "specs": [{"role": role, "filename": name} for role, name, _ in specs],
             "items": [name for name in self.items if name in set(self.private_items)],
             "variants": self.variants,
+            "reference_code": bool(self.reference_code),  # then the last blob
         }
-        return framing.pack(header, *(source for _, _, source in specs))
+        blobs = [source for _, _, source in specs]
+        return framing.pack(header, *blobs, *([self.reference_code] if self.reference_code else []))
+
+
+def private_item_names(items: Sequence[Any], with_reference_code: bool) -> list[str]:
+    """The names of ``items`` probed in the private part of a job.
+
+    The hidden items, and, when the job carries reference implementations,
+    every item that uses other names: its fork gets that private code, so it
+    can run only once the private part is in the sandbox.
+    """
+    return [i.name for i in items if i.hidden or (with_reference_code and i.uses)]
 
 
 def run_in_sandbox(

@@ -4,6 +4,11 @@ Imports nothing that executes notebooks or student code. Anything the
 sandbox sent that is malformed, oversized, missing or of the wrong type
 scores zero for that item with a message; a check that itself fails on odd
 data is contained to its item.
+
+A practice run has no reference implementations to give an item that uses
+another function (``Item.uses``), so :func:`note_failing_uses` marks each
+failing item whose used function fails its own items: the report then says
+to fix that function first.
 """
 
 from __future__ import annotations
@@ -12,13 +17,20 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from autograder.scoring.fixed_messages import fixed_message
+from autograder.scoring.fixed_messages import (
+    HIDDEN_TEST,
+    OFFICIAL_RUN,
+    REFERENCE_SETUP_ERROR,
+    REFERENCE_SETUP_TEXT,
+    fixed_message,
+)
 from autograder.spec import Item, Outcome
 from autograder.wire import exchange
 from autograder.wire.export import ItemExport, RunExport
 from autograder.wire.text import clean_text
 
 PASSED, PARTIAL, FAILED, ERROR = "passed", "partial", "failed", "error"
+NOT_IMPLEMENTED = "not implemented yet"
 MAX_MESSAGE_CHARS = 1000  # a check may echo what the submission returned
 
 
@@ -34,6 +46,8 @@ class ItemResult:
     hidden: bool
     hint: str = ""
     seconds: float = 0.0
+    # the functions this item uses whose own items fail too (practice runs; names, never values)
+    blocked_by: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +59,7 @@ class ItemResult:
             "visibility": "hidden" if self.hidden else "public",
             "hint": self.hint if self.status != PASSED else "",
             "seconds": self.seconds,
+            "blocked_by": list(self.blocked_by),
         }
 
 
@@ -60,6 +75,25 @@ def score_items(
     ]
 
 
+def note_failing_uses(items: list[Item], results: list[ItemResult]) -> None:
+    """Set ``blocked_by`` on each failing item that uses a function whose own items fail.
+
+    A function's own items are those that test it alone (it is the one name
+    they require without only using it): one that fails is evidence that the
+    function is wrong, so the item that uses it may fail only because of it.
+    For runs without reference implementations; ``results`` are ``items``'s, in order.
+    """
+    failing = {r.name for r in results if r.status != PASSED}
+
+    def fails_alone(name: str) -> bool:
+        return any(i.name in failing and set(i.requires) - set(i.uses) == {name} for i in items)
+
+    for item, result in zip(items, results, strict=True):
+        # an untouched stub fails on its own, whatever it uses
+        if result.name in failing and not result.message.startswith(NOT_IMPLEMENTED):
+            result.blocked_by = tuple(name for name in item.uses if fails_alone(name))
+
+
 def score_item(
     item: Item, export: ItemExport | None, references: dict[str, Any], run: RunExport
 ) -> ItemResult:
@@ -70,6 +104,8 @@ def score_item(
             ERROR,
             export,
         )
+    if export is not None and export.error_type == REFERENCE_SETUP_ERROR:
+        return _result(item, Outcome(0.0, REFERENCE_SETUP_TEXT), ERROR, export)
     outcome = _outcome(item, export, references[item.name], run)
     if outcome.passed:
         status = PASSED
@@ -86,7 +122,9 @@ def _result(item: Item, outcome: Outcome, status: str, export: ItemExport | None
     # the sandbox (a release's variants excepted: the instructor's solution, not a student's)
     probed_late = export is not None and export.after_private and export.variant is None
     if item.hidden or probed_late:
-        message = fixed_message(export, status, message)
+        message = fixed_message(
+            export, status, message, HIDDEN_TEST if item.hidden else OFFICIAL_RUN
+        )
     return ItemResult(
         name=item.name,
         score=round(item.points * outcome.fraction, 6),
@@ -140,7 +178,7 @@ def _error_text(item: Item, export: ItemExport, reveal: bool) -> str:
     if export.status == "crashed":
         return export.error_message
     if export.error_type == "NotImplementedError":
-        return f"not implemented yet (NotImplementedError{where})"
+        return f"{NOT_IMPLEMENTED} (NotImplementedError{where})"
     if export.error_type == "ExportError":
         return f"the returned value cannot be graded: {export.error_message}"
     if not reveal:  # the message may quote hidden inputs

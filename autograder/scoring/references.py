@@ -43,24 +43,27 @@ def load(directory: Path, stem: str) -> dict[str, Any]:
     return values
 
 
-def digest(*directories_and_stems: tuple[Path, str]) -> str:
-    """SHA-256 over the stored reference files, to record which references graded a result."""
+def digest(*directories_and_stems: tuple[Path, str], files: tuple[Path, ...] = ()) -> str:
+    """SHA-256 over the stored reference files (and other ``files``), to record which
+    references graded a result."""
     sha = hashlib.sha256()
-    for directory, stem in directories_and_stems:
-        for suffix in (".json", ".npz"):
-            path = directory / f"{stem}{suffix}"
-            if path.is_file():
-                sha.update(path.name.encode())
-                sha.update(path.read_bytes())
+    paths = [
+        d / f"{stem}{suffix}" for d, stem in directories_and_stems for suffix in (".json", ".npz")
+    ]
+    for path in [*paths, *files]:
+        if path.is_file():
+            sha.update(path.name.encode())
+            sha.update(path.read_bytes())
     return sha.hexdigest()
 
 
 def load_week_references(paths: WeekPaths, hidden: bool) -> tuple[dict[str, Any], str]:
-    """(item name -> reference, digest) of a week: public ones, plus hidden ones if ``hidden``."""
+    """(item name -> reference, digest) of a week: public ones, plus hidden ones if ``hidden``
+    (the digest then covers the reference implementations official runs substitute too)."""
     sets = [(paths.public_references, PUBLIC)]
     if hidden:
         sets.append((paths.hidden_references, HIDDEN))
     values: dict[str, Any] = {}
     for directory, stem in sets:
         values.update(load(directory, stem))
-    return values, digest(*sets)
+    return values, digest(*sets, files=(paths.reference_implementations,) if hidden else ())

@@ -187,6 +187,10 @@ class Week:
     def items_requiring(self, target: str) -> list[Item]:
         return [i for i in self.items if target in i.requires]
 
+    def items_testing(self, target: str) -> list[Item]:
+        """The items a mistake in ``target`` may cost: those that require it without only using it."""
+        return [i for i in self.items if target in i.requires and target not in i.uses]
+
     @property
     def max_score(self) -> float:
         return sum(i.points for i in self.items)

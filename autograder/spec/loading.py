@@ -89,6 +89,10 @@ def _validate(week: Week) -> None:
             raise ValueError(
                 f"{week.name}: item {item.name!r} uses {stray}, which it does not require"
             )
+        if item.uses and set(item.requires) <= set(item.uses):
+            raise ValueError(
+                f"{week.name}: item {item.name!r} uses every name it requires, so it tests none"
+            )
     wrong_keys = {v.key for v in week.wrong}
     for rule in week.rules:
         if not isinstance(rule, Rule):
@@ -111,6 +115,11 @@ def _validate(week: Week) -> None:
             if broken not in seen:
                 raise ValueError(
                     f"{week.name}: variant {variant.key} breaks unknown item {broken!r}"
+                )
+            if variant.target in week.item(broken).uses:
+                raise ValueError(
+                    f"{week.name}: variant {variant.key} cannot break {broken!r}, which only uses "
+                    f"{variant.target!r}: official runs probe it with the reference {variant.target}"
                 )
 
 

@@ -19,7 +19,7 @@ Recommended bundle (the files beside this one; students never get them, but
     requirements.txt   optional: installed when the runner lacks the libraries
 
 Only PUBLIC material may go there: never ``hidden_grading.py``, hidden
-references or anything from ``solutions/``. The adapter refuses to run when
+references, reference implementations or anything from ``solutions/``. The adapter refuses to run when
 it finds any, and refuses ``--hidden``: official grades with hidden items
 come from the instructor's regrade, never from a public bundle.
 
@@ -48,7 +48,14 @@ from pathlib import Path
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
 NEEDED_MODULES = ("numpy", "sklearn", "torch", "matplotlib")
 IDENTITY = ("CLASSROOM", "ASSIGNMENT", "SUBMISSION_TAG", "COMMIT_URL", "RELEASE_URL")
-HIDDEN_NAMES = ("hidden_grading.py", "hidden.json", "hidden.npz", "solutions", "variants.py")
+HIDDEN_NAMES = (
+    "hidden_grading.py",
+    "hidden.json",
+    "hidden.npz",
+    "reference_implementations.py",
+    "solutions",
+    "variants.py",
+)
 
 
 def hidden_material(root: Path) -> list[str]:

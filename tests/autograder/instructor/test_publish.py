@@ -238,3 +238,55 @@ def test_publish_push_to_a_git_remote(tmp_path: Path) -> None:
     assert cli(["publish", "week01", str(tmp_path / "tpl"), "--course", str(ROOT)]) == 2, (
         "refuses a non-empty folder"
     )
+
+
+# ----------------------------------------------------------------------------- reference code
+WEEK03 = locate_week("week03", ROOT)
+
+
+@pytest.fixture(scope="module")
+def week03_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Week 3's items use other names: its private reference implementations must stay out."""
+    assert WEEK03.reference_implementations.is_file()
+    return build_template(WEEK03, tmp_path_factory.mktemp("tpl3") / "week03-template", ROOT).root
+
+
+def _reference_body_lines() -> list[str]:
+    """The reference code's lines that no public file holds (the student notebook, grading.py)."""
+    public = " ".join(
+        (WEEK03.notebook.read_text() + (WEEK03.public_dir / "grading.py").read_text()).split()
+    )
+    code = WEEK03.reference_implementations.read_text().splitlines()
+    lines = {" ".join(line.split()) for line in code}
+    return sorted(x for x in lines if len(x) > 20 and not x.startswith("#") and x not in public)
+
+
+def test_the_reference_implementations_never_reach_a_template(week03_template: Path) -> None:
+    assert private_material(WEEK03, week03_template) == []
+    names = {p.name for p in week03_template.rglob("*")}
+    assert "reference_implementations.py" not in names
+    body = _reference_body_lines()
+    assert body, "the reference code has private lines"
+    for path in week03_template.rglob("*"):
+        if path.is_file():
+            text = " ".join(path.read_bytes().decode("utf-8", "replace").split())
+            assert not [line for line in body if line in text], path
+
+
+@pytest.mark.parametrize("where", ["reference_implementations.py", "references/notes.py"])
+def test_planted_reference_implementations_are_found(
+    week03_template: Path, tmp_path: Path, where: str
+) -> None:
+    tree = tmp_path / "t"
+    shutil.copytree(week03_template, tree, symlinks=True)
+    (tree / where).write_text(WEEK03.reference_implementations.read_text())
+    found = private_material(WEEK03, tree)
+    assert any(problem.startswith(where) for problem in found), found
+
+
+def test_no_file_of_the_grader_or_the_library_has_a_private_name() -> None:
+    """Publish and the Classroom 50 adapter refuse private names anywhere in a tree they ship."""
+    shipped = {
+        p.name for package in ("autograder", "course_lib") for p in (ROOT / package).rglob("*")
+    }
+    assert not shipped & publish.PRIVATE_NAMES

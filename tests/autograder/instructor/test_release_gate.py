@@ -279,6 +279,10 @@ def _change_hidden_reference(_: Path, private: Path) -> None:
     references.save(private / "references", references.HIDDEN, stored)
 
 
+def _add_reference_code(_: Path, private: Path) -> None:
+    (private / "references" / "reference_implementations.py").write_text("def f():\n    pass\n")
+
+
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
@@ -288,8 +292,17 @@ def _change_hidden_reference(_: Path, private: Path) -> None:
         (_remove_file, "week.json is missing"),
         (_change_public_reference, "the reference of"),
         (_change_hidden_reference, "hidden: item"),
+        (_add_reference_code, "reference_implementations.py is stale"),
     ],
-    ids=["notebook", "spec", "extra file", "missing file", "public reference", "hidden reference"],
+    ids=[
+        "notebook",
+        "spec",
+        "extra file",
+        "missing file",
+        "public reference",
+        "hidden reference",
+        "reference code",
+    ],
 )
 @pytest.mark.slow
 def test_drift_is_caught(

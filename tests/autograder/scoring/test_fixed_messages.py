@@ -75,6 +75,8 @@ def test_a_public_item_probed_after_the_hidden_spec_arrived_is_worded_like_a_hid
     late.after_private = True
     result = score_item(_item(hidden=False), late, {"x": 1}, _run())
     assert LEAK not in result.message
+    # it is no hidden test: an official run probed it with the solution's code of what it uses
+    assert result.message == "raised an exception in the official run"
 
 
 def test_a_missing_name_is_one_the_item_requires_and_the_cause_comes_from_before() -> None:

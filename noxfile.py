@@ -311,6 +311,13 @@ def answers(session: nox.Session) -> None:
 
 
 @nox.session(python=False)
+def gradebook(session: nox.Session) -> None:
+    """The course gradebook: `nox -s gradebook -- --weeks week01..week08 [--weights W.toml] [--roster R.csv]`."""
+    python = course_python(session)
+    session.run(python, "-m", "autograder", "gradebook", *session.posargs, external=True)
+
+
+@nox.session(python=False)
 def demo(session: nox.Session) -> None:
     """Release week 1 into a scratch folder and grade a correct, a blank and a wrong submission (`-- --lifecycle`: a whole week on a local GitHub)."""
     python = course_python(session)

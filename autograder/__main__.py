@@ -33,6 +33,7 @@ VERBS: dict[str, tuple[str, str | None]] = {
     "publish": ("autograder.cli.publish", "autograder.instructor"),
     "regrade": ("autograder.cli.regrade", "autograder.official"),
     "merge": ("autograder.cli.merge", "autograder.official"),
+    "gradebook": ("autograder.cli.gradebook", "autograder.official"),
     "distribute": ("autograder.cli.distribute", "autograder.official"),
     "sync": ("autograder.cli.sync", "autograder.official"),
     "lock": ("autograder.cli.lock", "autograder.official"),
@@ -73,11 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from autograder.course import CourseError
+    from autograder.sandbox.reachability import SandboxUnavailable
 
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except CourseError as error:
+    except (CourseError, SandboxUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:

@@ -85,7 +85,20 @@ RULES = [
         "scoring is trusted",
     ),
     Rule(REPORTING, (SANDBOX, GRADING, OFFICIAL, INSTRUCTOR, CLI), "reports render records"),
-    Rule("autograder.official.gradebook", (SANDBOX, GRADING), "the gradebook reads records"),
+    *[
+        Rule(f"autograder.official.{module}", (SANDBOX, GRADING), "the gradebook reads records")
+        for module in (
+            "gradebook",
+            "canvas",
+            "moodle",
+            "summary",
+            "plots",
+            "similarity",
+            "week_outputs",
+            "course_gradebook",
+            "overrides",
+        )
+    ],
     Rule(GITHUB, (SANDBOX, GRADING, OFFICIAL, INSTRUCTOR, CLI), "an integration"),
     Rule("course_lib", ("autograder",), "students' library"),
     *[

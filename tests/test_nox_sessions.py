@@ -25,6 +25,7 @@ SESSIONS = {
     "unlock-repos": "unlock",
     "regrade": "regrade",
     "answers": "answers",
+    "gradebook": "gradebook",
     "return": "return",
     "demo": "demo",
 }

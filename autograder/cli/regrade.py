@@ -10,14 +10,25 @@ Examples:
 template with {student}, or a GitHub organisation (needs GITHUB_TOKEN;
 repositories named <prefix><student>, push times from GitHub). The roster is
 a CSV with a `student` column (optional: repo, name, canvas_id, sis_user_id,
-sis_login_id, section).
+sis_login_id, section); canvas.csv is written only when every student has a
+canvas_id, sis_user_id or sis_login_id.
 
-If --out already holds a gradebook, the totals that would change are shown
-(old -> new) and nothing is written unless --yes.
+Overrides (grade a commit or notebook path, add points with a reason, waive
+lateness) are read from grades/WEEK/overrides.toml of the course repository
+when it exists, or from --overrides.
 
-Exit codes: 0 written; 1 refused (changes without --yes) or students without a
-repository; 2 usage error (bad roster, repositories of unknown students);
-3 the grader failed on some submission (their rows say "error": regrade again).
+If the inputs (commits, notebooks, references, grader, policy, overrides,
+roster ids) are those of the last run into --out, nothing is graded ("nothing
+changed") unless --force. If --out already holds a gradebook that would
+change, the totals that would change are shown (old -> new) and nothing is
+written unless --yes.
+
+Exit codes: 0 written, or nothing changed; 1 refused (changes without --yes) or
+students without a repository; 2 usage error, nothing graded or written (bad
+roster, extensions or overrides naming students not on the roster,
+repositories of unknown students or misnamed ones, a --repos folder that does
+not exist, a Canvas header not in 'Name (ID)' form); 3 the grader or a clone
+failed on some student (their rows say "error": regrade again).
 """
 
 from __future__ import annotations
@@ -63,7 +74,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--prefix", default=None, help="repository name prefix (default 'WEEK-')")
     parser.add_argument(
-        "--canvas-column", default=None, help="assignment column title for canvas.csv"
+        "--canvas-assignment",
+        default=None,
+        metavar="HEADER",
+        help="canvas.csv's assignment header, as Canvas exports it, e.g. 'Week 1 (12345)'",
+    )
+    parser.add_argument(
+        "--overrides",
+        type=Path,
+        default=None,
+        metavar="TOML",
+        help="overrides file (default: grades/WEEK/overrides.toml when it exists)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="grade again even when nothing changed"
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="grade identical notebooks separately"
@@ -72,16 +96,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--yes", action="store_true", help="overwrite an existing gradebook that changes"
     )
     parser.add_argument(
+        "--allow-version-drift",
+        action="store_true",
+        help="grade although numpy, torch, scikit-learn... differ from those that computed the references",
+    )
+    parser.add_argument(
         "--course", type=Path, default=None, help="course repository (default: found from cwd)"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder.course import CourseError, locate_week
+    import json
+
+    from autograder.course import REFERENCES, CourseError, locate_week
+    from autograder.official.canvas import assignment_header
+    from autograder.official.gradebook import item_points_of
     from autograder.official.late_policy import LatePolicy, PolicyError
+    from autograder.official.overrides import OVERRIDES, load_overrides
     from autograder.official.regrade import (
         check_changes,
         describe_changes,
+        previous_inputs,
         print_counts,
         run_regrade,
         write_outputs,
@@ -89,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
     from autograder.official.repositories import index_repositories
     from autograder.official.roster import CollectError, load_roster
     from autograder.official.shards import parse_shard
+    from autograder.official.written_marks import fold_into_regrade, marks_digest
+    from autograder.spec import load_week_spec
 
     paths = locate_week(args.week, args.course)
     if paths.private_dir is None:
@@ -100,10 +137,22 @@ def run(args: argparse.Namespace) -> int:
     from autograder.grading.submission import require_official_sandbox
 
     require_official_sandbox()  # before cloning anything; grading checks it again
+    _require_reference_environment(paths.private_dir / REFERENCES, args.allow_version_drift)
+    grades = paths.public_dir.parent.parent / "grades" / args.week
+    out = args.out or grades
+    overrides_path = args.overrides
+    if overrides_path is None and (grades / OVERRIDES).is_file():
+        overrides_path = grades / OVERRIDES
+    # a shard (even 1/1) is merged first, and `merge` folds the written marks, as this run does
+    fold_marks = args.shard is None
     try:
         shard = parse_shard(args.shard or "1/1")
+        header = assignment_header(args.canvas_assignment) if args.canvas_assignment else None
         roster = load_roster(args.roster)
-        policy = LatePolicy.load(args.deadline, args.late_policy)
+        students = [e.student for e in roster]
+        policy = LatePolicy.load(args.deadline, args.late_policy).for_roster(students)
+        points = item_points_of(load_week_spec(paths, hidden=True))
+        overrides = load_overrides(overrides_path, students, points)
         prefix = f"{args.week}-" if args.prefix is None else args.prefix
         index = index_repositories(roster, args.repos, prefix)
         result = run_regrade(
@@ -111,17 +160,28 @@ def run(args: argparse.Namespace) -> int:
             roster,
             index,
             policy,
+            overrides=overrides,
             shard=shard,
             workers=args.jobs,
             cache=not args.no_cache,
             say=lambda line: print(line, file=sys.stderr),
+            unchanged_since="" if args.force else previous_inputs(out),
+            extra_inputs=[
+                header or "",
+                json.dumps([[e.student, e.extra] for e in roster]),
+                marks_digest(paths, out) if fold_marks else "",  # a new mark or rubric re-folds
+            ],
         )
     except (CollectError, PolicyError) as error:
         raise CourseError(str(error)) from error
-    out = args.out or (paths.public_dir.parent.parent / "grades" / args.week)
-    if args.shard is None:  # a shard (even 1/1) is merged first; `merge` folds the marks, as here
-        from autograder.official.written_marks import fold_into_regrade
-
+    if result.unchanged:
+        print(
+            f"nothing changed since the last regrade into {out} (same commits, notebooks, "
+            "references, grader, policy, overrides and written marks): nothing graded, "
+            "nothing written; --force grades again"
+        )
+        return ExitCode.OK
+    if fold_marks:
         fold_into_regrade(paths, result, out)
     changes = check_changes(result, out)
     if changes:
@@ -129,12 +189,37 @@ def run(args: argparse.Namespace) -> int:
         if not args.yes:
             print(f"nothing written: rerun with --yes to replace {out / 'gradebook.csv'}")
             return ExitCode.FAILED
-    write_outputs(paths, result, out, roster, policy, shard=shard, canvas_column=args.canvas_column)
-    print_counts(result)
-    print(
-        f"wrote {out}/gradebook.csv, canvas.csv, summary.md, distribution.png, feedback/, results/"
+    written = write_outputs(
+        paths, result, out, roster, policy, shard=shard, canvas_assignment=header
     )
+    print_counts(result)
+    print(f"wrote {', '.join(p.name for p in written.paths)}, feedback/, results/ into {out}")
+    print(f"canvas.csv: {written.canvas}")
     counts = result.counts
     if counts.get("error"):
         return ExitCode.INTERNAL
     return ExitCode.FAILED if counts.get("missing") else ExitCode.OK
+
+
+def _require_reference_environment(directory: Path, allowed: bool) -> None:
+    """Refuse to grade officially with other numeric library versions than the references'."""
+    from autograder.course import CourseError
+    from autograder.scoring import provenance
+
+    recorded = provenance.load(directory)
+    if recorded is None:
+        print(
+            "warning: the references record no provenance; release the week again to record "
+            "which library versions computed them",
+            file=sys.stderr,
+        )
+        return
+    drift = provenance.library_drift(recorded, provenance.environment())
+    if drift and not allowed:
+        raise CourseError(
+            "the references were computed with other library versions: "
+            + "; ".join(drift)
+            + ". Install the course's requirements.lock, or pass --allow-version-drift"
+        )
+    for line in drift:
+        print(f"warning: version drift accepted: {line}", file=sys.stderr)

@@ -56,6 +56,7 @@ from autograder import __version__
 from autograder.course import WeekPaths
 from autograder.exit_codes import ExitCode
 from autograder.grading.submission import STRAYS_SURVIVED, grade_submission
+from autograder.sandbox.isolation import isolation
 from autograder.sandbox.limits import Limits
 from autograder.scoring.compare import ItemResult
 from autograder.scoring.references import load_week_references
@@ -215,6 +216,7 @@ def grade_batch(
     labels = [s.label for s in submissions]
     if len(set(labels)) != len(labels):
         raise ValueError("submission labels must be unique")
+    isolation()  # a sandbox that cannot run here stops the batch before it starts
     # Group identical notebooks (see the module docstring); None notebooks are cheap and never grouped.
     leaders: dict[str, Submission] = {}
     follower_of: dict[str, str] = {}

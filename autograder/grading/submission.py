@@ -21,8 +21,10 @@ from autograder.course import CourseError, WeekPaths
 from autograder.files import read_notebook
 from autograder.sandbox.isolation import isolation
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.portable import PORTABLE, PORTABLE_NOTE
 from autograder.sandbox.strays import StraysSurvived
 from autograder.sandbox.supervisor import HarnessJob, private_item_names, run_in_sandbox
+from autograder.scoring import provenance
 from autograder.scoring.compare import ItemResult, note_failing_uses, score_items
 from autograder.scoring.references import load_week_references
 from autograder.scoring.results import OFFICIAL, PRACTICE, Results
@@ -42,6 +44,11 @@ def require_official_sandbox() -> None:
     :func:`grade_submission` calls it for every official run, so no caller can skip it.
     """
     mode = isolation().mode
+    if mode == PORTABLE:
+        raise CourseError(
+            "official grading with hidden items needs the Linux sandbox; this system only has the "
+            "portable mode, which is for practice (`check`) only"
+        )
     if mode == "weak" and os.environ.get(ALLOW_WEAK_ENV) != "1":
         raise CourseError(
             "official grading with hidden items needs the strict or userns sandbox, but only the weak "
@@ -104,6 +111,7 @@ def grade_submission(
     """
     if hidden:
         require_official_sandbox()
+    sandbox = isolation().summary()  # raises SandboxUnavailable: a set-up problem, not a record
     started = time.monotonic()
     scope = OFFICIAL if hidden else PRACTICE
     submission: dict[str, Any] = {
@@ -115,7 +123,9 @@ def grade_submission(
         week = load_week_spec(paths, hidden)
         refs, digest = load_week_references(paths, hidden)
         grader["reference_sha256"] = digest
-        grader["sandbox"] = isolation().summary()
+        recorded = provenance.load(paths.public_references)
+        drift = provenance.drift(recorded) if recorded is not None else []
+        grader["sandbox"] = sandbox
         items = week.items_for(hidden)
         notes: list[str] = []
         if isinstance(notebook, bytes):
@@ -151,7 +161,10 @@ def grade_submission(
                 note_failing_uses(items, tests)
             results = Results(paths.name, scope, tests, submission, grader)
             results.cells = cell_errors(run)
-            results.notes = _run_notes(run)
+            results.notes = _run_notes(run) + [
+                f"the references were computed elsewhere: {line} (numbers may differ in the last digits)"
+                for line in drift
+            ]
             if run.stray_processes:
                 grader[STRAYS_SURVIVED] = run.stray_processes
         if not hidden:
@@ -210,7 +223,7 @@ def cell_errors(run: RunExport) -> list[dict[str, Any]]:
 
 
 def _run_notes(run: RunExport) -> list[str]:
-    notes = []
+    notes = [PORTABLE_NOTE] if run.isolation.mode == PORTABLE else []
     if run.notebook_error:
         notes.append(f"the notebook could not be read: {run.notebook_error}")
     for reason in run.skipped_cells.values():

@@ -66,7 +66,7 @@ from autograder.instructor.mutation_score import (
 from autograder.instructor.reference_code import reference_implementations, used_names
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.supervisor import HarnessJob, private_item_names, run_in_sandbox
-from autograder.scoring import references
+from autograder.scoring import provenance, references
 from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Variant, Week, load_week
 from autograder.spec.written import answer_cells
 from autograder.wire import exchange
@@ -334,6 +334,7 @@ def build_release(
     shutil.copy2(paths.private_dir / PUBLIC_SPEC, tree / PUBLIC_SPEC)
     (tree / WEEK_META).write_text(json.dumps(week_meta(week, paths), indent=2) + "\n")
     references.save(tree / REFERENCES, references.PUBLIC, public_refs)
+    provenance.save(tree / REFERENCES)
 
     started = time.monotonic()
     progress(f"[{paths.name}] running the student stub ...")
@@ -397,6 +398,7 @@ def write_release(build: ReleaseBuild) -> list[str]:
     staging.rename(target)
     references.save(refs_dir, references.PUBLIC, public)
     references.save(refs_dir, references.HIDDEN, hidden)
+    provenance.save(refs_dir)  # the environment that computed or verified them
     return [
         f"public references: {public_note}",
         f"hidden references: {hidden_note}",
@@ -445,8 +447,17 @@ def drift(build: ReleaseBuild, rtol: float = 1e-9, atol: float = 1e-12) -> list[
     committed = paths.public_dir
     if not committed.is_dir():
         return [f"assignments/{paths.name} does not exist: run `nox -s release -- {paths.name}`"]
-    fresh_files = {p.relative_to(build.tree) for p in build.tree.rglob("*") if p.is_file()}
-    old_files = {p.relative_to(committed) for p in committed.rglob("*") if p.is_file()}
+    # the provenance says which machine released: another machine's is no drift
+    fresh_files = {
+        p.relative_to(build.tree)
+        for p in build.tree.rglob("*")
+        if p.is_file() and p.name != provenance.PROVENANCE
+    }
+    old_files = {
+        p.relative_to(committed)
+        for p in committed.rglob("*")
+        if p.is_file() and p.name != provenance.PROVENANCE
+    }
     for extra in sorted(old_files - fresh_files):
         problems.append(f"assignments/{paths.name}/{extra} is not produced by the release")
     for missing in sorted(fresh_files - old_files):

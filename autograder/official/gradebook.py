@@ -1,61 +1,76 @@
-"""The gradebook of a week: one row per roster student, CSV, Canvas CSV, summary and plot.
+"""The gradebook of a week: one row per roster student, and the files a regrade writes from the rows.
 
-Files written into the output folder (all byte-for-byte reproducible from
-the same rows: no timestamps, fixed ordering, fixed number formatting):
+Files written into the output folder by :func:`autograder.official.week_outputs.write_gradebook`
+(all byte-for-byte reproducible from the same rows: no timestamps, fixed
+ordering, fixed number formatting):
 
 ``gradebook.csv``     student, repo, commit, commit_time, time_source, late,
                       days_late, status, notebook_sha256, one column per item,
-                      score (before the late multiplier), multiplier, total,
-                      max_score, note. Scores are fractional (up to 6 decimals),
-                      never rounded to 0/1. A week with written questions has
-                      a column per question (:mod:`autograder.official.written_marks`):
-                      its points, or ``pending`` until it is marked.
-``canvas.csv``        Canvas's gradebook import format (Student, ID, SIS User ID,
-                      SIS Login ID, Section, then the assignment column), ids
-                      taken from the roster's ``name``, ``canvas_id``,
-                      ``sis_user_id``, ``sis_login_id``, ``section`` columns.
-                      Students without a repository, rows the grader
-                      failed on and rows with a written question still
-                      ``pending`` are left blank, never a silent zero.
+                      score (before the late multiplier), adjustment (the
+                      overrides' points), multiplier, total, max_score,
+                      overrides (what the instructor decided, with reasons),
+                      note. A negative adjustment is written ``'-2``, like
+                      any cell starting with ``-``. Scores are fractional (up to 6 decimals), never
+                      rounded to 0/1. A row without points (see below) has
+                      its item, score and total cells blank, never 0.
+                      A week with written questions has a column per
+                      question (:mod:`autograder.official.written_marks`):
+                      its points, or ``pending`` until it is marked; the
+                      total of a row with a ``pending`` cell leaves that
+                      question out, and every export leaves the row blank
+                      (:meth:`Row.exported_total`): never a silently low grade.
+``canvas.csv``        Canvas's gradebook import (:mod:`autograder.official.canvas`),
+                      written only when the roster identifies every student;
+                      a row with a written question ``pending`` is blank.
+``moodle.csv``        Moodle's CSV grade import (:mod:`autograder.official.moodle`),
+                      written only when the roster has every student's email;
+                      rows without points or with a question ``pending`` are left out.
+``similarity.csv``    pairs of similar submissions (:mod:`autograder.official.similarity`).
 ``summary.md``        counts per status, mean and median, per-item pass rates
-                      (written questions included, their pending marks counted apart).
-``distribution.png``  histogram of totals.
+                      (written questions included, their pending marks counted apart),
+                      the overrides, the similar pairs, links to the plots.
+``distribution.png``  histogram of totals, mean and median marked.
+``items.png``         pass rate of every item (which items the class failed).
 
 A cell that a spreadsheet would read as a formula (a roster value, a note
 quoting git, a repository URL starting with ``=``, ``+``, ``-``, ``@``...)
 is written with a leading ``'`` (:func:`autograder.reporting.untrusted.csv_cell`),
 in every CSV here.
 
-Statuses: ``graded``; ``missing`` (no repository); ``empty`` (a repository
-without commits); ``no-commit`` (no commit at or before the cutoff);
-``unreadable`` (the notebook is missing from the commit, a symlink or too
-large: zero, with the reason in ``note``); ``error`` (the grader failed:
-regrade again after a fix).
+Statuses, and whether the row has points (:data:`WITH_POINTS`): ``graded``
+(points); ``unreadable`` (points, 0: the notebook is missing from the commit,
+a link, too large or not valid JSON, the reason in ``note``); without points:
+``missing`` (no repository), ``empty`` (a repository without commits),
+``not-submitted`` (the graded commit's notebook is the released template's,
+byte for byte: the student never changed it), ``no-commit`` (no commit at or
+before the cutoff), ``error`` (the grader, or a clone, failed: regrade again
+after a fix). Only rows with points count in the mean and median and are
+exported as a number; every other row is blank in every export.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import statistics
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.files import write_atomic
 from autograder.reporting.points import format_points
-from autograder.reporting.untrusted import csv_cell, markdown_code, markdown_escaped
+from autograder.reporting.untrusted import csv_text
 
-GRADED, MISSING, EMPTY, NO_COMMIT, UNREADABLE, ERROR = (
+GRADED, MISSING, EMPTY, NOT_SUBMITTED, NO_COMMIT, UNREADABLE, ERROR = (
     "graded",
     "missing",
     "empty",
+    "not-submitted",
     "no-commit",
     "unreadable",
     "error",
 )
-STATUSES = (GRADED, MISSING, EMPTY, NO_COMMIT, UNREADABLE, ERROR)
+STATUSES = (GRADED, MISSING, EMPTY, NOT_SUBMITTED, NO_COMMIT, UNREADABLE, ERROR)
+# A new status (say, written answers still to be marked) joins STATUSES, and WITH_POINTS if it
+# has a score to export; everything that writes or reads a gradebook follows from these two.
+WITH_POINTS = (GRADED, UNREADABLE)
 HEAD = [
     "student",
     "repo",
@@ -67,9 +82,9 @@ HEAD = [
     "status",
     "notebook_sha256",
 ]
-TAIL = ["score", "multiplier", "total", "max_score", "note"]
-GRADEBOOK, CANVAS, SUMMARY, PLOT = "gradebook.csv", "canvas.csv", "summary.md", "distribution.png"
-CANVAS_IDS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+TAIL = ["score", "adjustment", "multiplier", "total", "max_score", "overrides", "note"]
+GRADEBOOK, CANVAS, MOODLE, SUMMARY = "gradebook.csv", "canvas.csv", "moodle.csv", "summary.md"
+PLOT, ITEMS_PLOT, SIMILARITY = "distribution.png", "items.png", "similarity.csv"
 PENDING = "pending"  # a written question's cell before it is marked (never a silent 0)
 
 
@@ -99,12 +114,20 @@ class Row:
     multiplier: float = 1.0
     sha256: str = ""
     note: str = ""
+    adjustment: float = 0.0  # the overrides' points, before the multiplier
+    overrides: str = ""  # what the instructor decided, with reasons ("; "-separated)
     pending: list[str] = field(default_factory=list)  # written questions not marked yet
 
     def __post_init__(self) -> None:
         # Quantised as the CSV stores them, so a row read back from a CSV (a shard) equals the original.
         self.items = {name: round(float(value), 6) for name, value in self.items.items()}
         self.multiplier = round(float(self.multiplier), 6)
+        self.adjustment = round(float(self.adjustment), 6)
+
+    @property
+    def has_points(self) -> bool:
+        """Whether the row has a score to count and export (:data:`WITH_POINTS`)."""
+        return self.status in WITH_POINTS
 
     @property
     def score(self) -> float:
@@ -112,7 +135,32 @@ class Row:
 
     @property
     def total(self) -> float:
-        return round(sum(self.items.values()) * self.multiplier, 6)
+        """(items + adjustment) x multiplier, never below zero (0 for a row without points)."""
+        if not self.has_points:
+            return 0.0
+        total = (sum(self.items.values()) + self.adjustment) * self.multiplier
+        return round(0.0 if total < 0 else total, 6)  # a nan stays nan, for the merge to refuse
+
+    def shown_total(self) -> str:
+        """The total as a gradebook shows it: blank for a row without points."""
+        return fmt(self.total) if self.has_points else ""
+
+    @property
+    def complete(self) -> bool:
+        """Whether the row's grade is final: it has points and no written question is pending."""
+        return self.has_points and not self.pending
+
+    def exported_total(self) -> str:
+        """The total an export (Canvas, Moodle, the course gradebook) takes: blank unless
+        :attr:`complete`, so a pending written question never uploads a silently low grade."""
+        return fmt(self.total) if self.complete else ""
+
+    def item_cell(self, name: str) -> str:
+        """An item's cell: its points, ``pending`` (a written question not marked yet), or
+        blank for a row without points."""
+        if not self.has_points:
+            return ""
+        return PENDING if name in self.pending else fmt(self.items.get(name, 0.0))
 
     def cells(self, item_names: list[str]) -> list[str]:
         head = [
@@ -126,31 +174,22 @@ class Row:
             self.status,
             self.sha256,
         ]
-        items = [
-            PENDING if name in self.pending else fmt(self.items.get(name, 0.0))
-            for name in item_names
-        ]
+        points = self.has_points
+        items = [self.item_cell(name) for name in item_names]
         tail = [
-            fmt(self.score),
+            fmt(self.score) if points else "",
+            fmt(self.adjustment) if points else "",
             fmt(self.multiplier),
-            fmt(self.total),
+            self.shown_total(),
             fmt(self.max_score),
+            " ".join(self.overrides.split()),
             " ".join(self.note.split()),
         ]
         return head + items + tail
 
 
-def _csv(table: list[list[str]]) -> str:
-    """Rows as CSV text, every cell made safe for a spreadsheet."""
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    for cells in table:
-        writer.writerow([csv_cell(cell) for cell in cells])
-    return stream.getvalue()
-
-
 def gradebook_csv(rows: list[Row], item_names: list[str]) -> str:
-    return _csv([HEAD + item_names + TAIL, *(row.cells(item_names) for row in rows)])
+    return csv_text([HEAD + item_names + TAIL, *(row.cells(item_names) for row in rows)])
 
 
 def read_gradebook(path: Path) -> tuple[list[str], list[Row]]:
@@ -177,12 +216,22 @@ def read_gradebook(path: Path) -> tuple[list[str], list[Row]]:
             raise GradebookError(f"{path}, line {number}: {len(cells)} cells, not {len(header)}")
         record = dict(zip(header, cells, strict=True))
         where = f"{path}: row of {record['student']}"
+        points = record["status"] in WITH_POINTS
+        blank = [c for c in [*names, "score", "adjustment", "total"] if not record[c]]
+        if points and blank:
+            raise GradebookError(f"{where}: status {record['status']} but {blank[0]} is blank")
+        if not points and len(blank) != len(names) + 3:
+            raise GradebookError(
+                f"{where}: status {record['status']} has no points, but its score cells are not blank"
+            )
         row = Row(
             student=record["student"],
             status=record["status"],
             max_score=_parsed(record, "max_score", float, where),
-            items={n: _parsed(record, n, float, where) for n in names if record[n] != PENDING},
-            pending=[n for n in names if record[n] == PENDING],
+            items={n: _parsed(record, n, float, where) for n in names if record[n] != PENDING}
+            if points
+            else {},
+            pending=[n for n in names if record[n] == PENDING] if points else [],
             repo=record["repo"],
             commit=record["commit"],
             commit_time=record["commit_time"],
@@ -192,9 +241,11 @@ def read_gradebook(path: Path) -> tuple[list[str], list[Row]]:
             multiplier=_parsed(record, "multiplier", float, where),
             sha256=record["notebook_sha256"],
             note=record["note"],
+            adjustment=_parsed(record, "adjustment", float, where) if points else 0.0,
+            overrides=record["overrides"],
         )
         for column, value in (("score", row.score), ("total", row.total)):
-            if record[column] != fmt(value):
+            if points and record[column] != fmt(value):
                 raise GradebookError(
                     f"{where}: {column} {record[column]!r} is not what its items and multiplier give ({fmt(value)})"
                 )
@@ -203,132 +254,13 @@ def read_gradebook(path: Path) -> tuple[list[str], list[Row]]:
 
 
 def _parsed(record: dict[str, str], column: str, kind: type, where: str) -> Any:
+    text = record[column]
+    if text.startswith("'-"):  # a negative number (an adjustment), written inert for spreadsheets
+        text = text[1:]
     try:
-        return kind(record[column])
+        return kind(text)
     except ValueError:
         raise GradebookError(f"{where}: {column} {record[column]!r} is not a number") from None
-
-
-def canvas_csv(rows: list[Row], roster_extra: dict[str, dict[str, str]], column: str) -> str:
-    """Canvas's gradebook import: the id columns, then ``column`` with each total."""
-    table = [[*CANVAS_IDS, column]]
-    for row in rows:
-        extra = roster_extra.get(row.student, {})
-        score = "" if row.status in (ERROR, MISSING) or row.pending else fmt(row.total)
-        table.append(
-            [
-                extra.get("name", row.student),
-                extra.get("canvas_id", ""),
-                extra.get("sis_user_id", ""),
-                extra.get("sis_login_id", row.student),
-                extra.get("section", ""),
-                score,
-            ]
-        )
-    return _csv(table)
-
-
-def summary_markdown(
-    week: str, rows: list[Row], item_points: dict[str, float], policy: str = ""
-) -> str:
-    """Counts per status, mean/median of totals, per-item pass rates."""
-    counts = Counter(row.status for row in rows)
-    graded = [row for row in rows if row.status == GRADED]
-    totals = [row.total for row in graded]
-    max_score = sum(item_points.values())
-    lines = [f"# {week}: gradebook summary", ""]
-    if policy:
-        lines += [f"Late policy: {policy}.", ""]
-    lines += [
-        f"{len(rows)} students: "
-        + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
-        + ".",
-        "",
-    ]
-    late = sum(1 for row in rows if row.late)
-    if late:
-        lines += [f"{late} students have commits after their deadline (the `late` column).", ""]
-    if totals:
-        lines += [
-            f"Totals of the {len(totals)} graded students (out of {fmt(max_score)}): "
-            f"mean {fmt(statistics.fmean(totals))}, median {fmt(statistics.median(totals))}, "
-            f"min {fmt(min(totals))}, max {fmt(max(totals))}.",
-            "",
-        ]
-    lines += ["| item | points | passed | partial | pass rate |", "|---|---|---|---|---|"]
-    for name, points in item_points.items():
-        marked = [row for row in graded if name not in row.pending]
-        passed = sum(1 for row in marked if row.items.get(name, 0.0) >= points)
-        partial = sum(1 for row in marked if 0.0 < row.items.get(name, 0.0) < points)
-        rate = f"{100 * passed / len(marked):.1f}%" if marked else "-"
-        waiting = len(graded) - len(marked)
-        rate += f" ({waiting} {PENDING})" if waiting else ""
-        lines.append(f"| `{name}` | {fmt(points)} | {passed} | {partial} | {rate} |")
-    unmarked = sum(1 for row in graded if row.pending)
-    if unmarked:
-        lines += [
-            "",
-            f"{unmarked} graded students have written questions {PENDING} (not marked yet): "
-            "their totals leave those out, and canvas.csv leaves them blank.",
-        ]
-    problems = [row for row in rows if row.status not in (GRADED,)]
-    if problems:
-        lines += ["", "## Students without a normal grade", ""]
-        lines += [
-            f"- {markdown_escaped(row.student, limit=100)}: {row.status}"
-            + (f" ({markdown_code(row.note, limit=500)})" if row.note.strip() else "")
-            for row in problems
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def distribution_png(week: str, rows: list[Row], max_score: float) -> bytes:
-    """A histogram of graded totals (PNG, no timestamp in its metadata)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    totals = [row.total for row in rows if row.status == GRADED]
-    figure = Figure(figsize=(6, 3.5), dpi=100)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    bins = max(1, min(20, int(max_score) or 1))
-    axes.hist(
-        totals, bins=bins, range=(0, max(max_score, 1e-9)), color="#4878a8", edgecolor="white"
-    )
-    axes.set_xlabel("total points")
-    axes.set_ylabel("students")
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_title(f"{week}: {len(totals)} graded of {len(rows)}")
-    figure.tight_layout()
-    stream = io.BytesIO()
-    figure.savefig(stream, format="png", metadata={"Software": None})
-    return stream.getvalue()
-
-
-def write_gradebook(
-    out: Path,
-    week: str,
-    rows: list[Row],
-    item_points: dict[str, float],
-    roster_extra: dict[str, dict[str, str]],
-    *,
-    canvas_column: str | None = None,
-    policy: str = "",
-) -> list[Path]:
-    """Write the four gradebook files into ``out``; return their paths."""
-    names = list(item_points)
-    written = {
-        GRADEBOOK: gradebook_csv(rows, names),
-        CANVAS: canvas_csv(rows, roster_extra, canvas_column or week),
-        SUMMARY: summary_markdown(week, rows, item_points, policy),
-    }
-    paths = []
-    for name, text in written.items():
-        write_atomic(out / name, text)
-        paths.append(out / name)
-    write_atomic(out / PLOT, distribution_png(week, rows, sum(item_points.values())))
-    return [*paths, out / PLOT]
 
 
 def differences(old: list[Row], new: list[Row]) -> list[str]:
@@ -338,15 +270,18 @@ def differences(old: list[Row], new: list[Row]) -> list[str]:
     for row in new:
         was = before.pop(row.student, None)
         if was is None:
-            lines.append(f"{row.student}: new row, {fmt(row.total)} ({row.status})")
+            lines.append(f"{row.student}: new row, {row.shown_total() or '-'} ({row.status})")
         elif (was.total, was.status, was.commit) != (row.total, row.status, row.commit):
-            change = f"{fmt(was.total)} -> {fmt(row.total)}"
+            change = f"{was.shown_total() or '-'} -> {row.shown_total() or '-'}"
             if was.status != row.status:
                 change += f", status {was.status} -> {row.status}"
             if was.commit != row.commit:
                 change += f", commit {was.commit[:10] or '-'} -> {row.commit[:10] or '-'}"
             lines.append(f"{row.student}: {change}")
-    lines += [f"{student}: row removed (was {fmt(row.total)})" for student, row in before.items()]
+    lines += [
+        f"{student}: row removed (was {row.shown_total() or '-'})"
+        for student, row in before.items()
+    ]
     return lines
 
 
@@ -380,21 +315,15 @@ def item_points_of(week: Any) -> dict[str, float]:
 
 
 __all__ = [
-    "CANVAS",
     "GRADEBOOK",
-    "PLOT",
     "STATUSES",
-    "SUMMARY",
+    "WITH_POINTS",
     "GradebookError",
     "Row",
-    "canvas_csv",
     "differences",
-    "distribution_png",
     "fmt",
     "gradebook_csv",
     "item_points_of",
     "read_gradebook",
     "rows_in_roster_order",
-    "summary_markdown",
-    "write_gradebook",
 ]

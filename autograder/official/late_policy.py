@@ -9,6 +9,7 @@ result::
     penalty_per_day = 0.10    # fraction of the score lost per started late day
     max_late_days = 3         # commits later than this are ignored
     grace_minutes = 5         # pushes this close to the deadline are on time
+    take = "last"             # "best": also grade the last on-time commit, keep the higher total
 
     [extensions]              # per student: a new deadline, or extra time
     alice = "2026-12-03T23:59:00+00:00"
@@ -19,7 +20,14 @@ later commits are ignored (the gradebook's ``late`` column says that some
 exist). ``penalty``: the last commit at or before deadline + ``max_late_days``
 is graded; when it is after the deadline, the total is multiplied by
 ``1 - penalty_per_day * started_days`` (never below zero). Scores stay
-fractional.
+fractional. With ``take = "best"`` (penalty only), a student whose graded
+commit is late also has their last on-time commit graded, and the higher of
+the two totals (the late one after its penalty) counts: a worse late commit
+never costs a student their better on-time work.
+
+Extensions name roster students, matched case-insensitively as the roster
+check does (:meth:`LatePolicy.for_roster`): a name the roster does not hold
+stops the regrade before anything is graded, with "did you mean".
 """
 
 from __future__ import annotations
@@ -28,10 +36,13 @@ import datetime as dt
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from autograder.official.roster import CollectError, roster_spellings
+
 CUTOFF, PENALTY = "cutoff", "penalty"
+TAKE_LAST, TAKE_BEST = "last", "best"
 DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 
 
@@ -116,6 +127,7 @@ class LatePolicy:
     max_late_days: int = 0
     grace: dt.timedelta = dt.timedelta(0)
     extensions: dict[str, dt.datetime] = field(default_factory=dict)
+    take: str = TAKE_LAST
 
     @classmethod
     def load(cls, deadline: str | dt.datetime, path: Path | None = None) -> LatePolicy:
@@ -133,6 +145,7 @@ class LatePolicy:
             "max_late_days",
             "grace_minutes",
             "extensions",
+            "take",
         }
         if unknown:
             raise PolicyError(f"{path}: unknown keys {sorted(unknown)}")
@@ -145,6 +158,13 @@ class LatePolicy:
         max_days = int(doc.get("max_late_days", 0))
         if max_days < 0:
             raise PolicyError(f"{path}: max_late_days is a number of days >= 0, got {max_days}")
+        take = str(doc.get("take", TAKE_LAST))
+        if take not in (TAKE_LAST, TAKE_BEST):
+            raise PolicyError(f"{path}: take must be {TAKE_LAST!r} or {TAKE_BEST!r}, got {take!r}")
+        if take == TAKE_BEST and kind != PENALTY:
+            raise PolicyError(
+                f"{path}: take = {TAKE_BEST!r} needs policy = {PENALTY!r} (a cutoff grades no late commit)"
+            )
         extensions = {}
         for student, value in (doc.get("extensions") or {}).items():
             text = str(value)
@@ -158,7 +178,25 @@ class LatePolicy:
             max_days,
             dt.timedelta(minutes=float(doc.get("grace_minutes", 0))),
             extensions,
+            take,
         )
+
+    def for_roster(self, students: list[str]) -> LatePolicy:
+        """This policy with every extension under the roster's spelling of the name.
+
+        Raises :class:`PolicyError` (naming near misses) for a name the roster does not hold.
+        """
+        try:
+            spelled = roster_spellings(
+                list(self.extensions), students, "the late policy's [extensions]"
+            )
+        except CollectError as error:
+            raise PolicyError(str(error)) from None
+        return replace(self, extensions={spelled[k]: v for k, v in self.extensions.items()})
+
+    def on_time_until(self, student: str) -> dt.datetime:
+        """The latest time a commit is graded without a penalty."""
+        return self.deadline_for(student) + self.grace
 
     def deadline_for(self, student: str) -> dt.datetime:
         """The student's own deadline: the course deadline, or their extension."""
@@ -166,7 +204,7 @@ class LatePolicy:
 
     def cutoff_for(self, student: str) -> dt.datetime:
         """The latest time a commit may have and still be graded."""
-        cutoff = self.deadline_for(student) + self.grace
+        cutoff = self.on_time_until(student)
         if self.kind == PENALTY:
             cutoff += dt.timedelta(days=self.max_late_days)
         return cutoff
@@ -180,7 +218,7 @@ class LatePolicy:
     def judge(self, student: str, graded: dt.datetime | None, later_exist: bool) -> Verdict:
         """The verdict for the commit graded at time ``graded`` (None: nothing graded)."""
         cutoff = self.cutoff_for(student)
-        on_time_until = self.deadline_for(student) + self.grace
+        on_time_until = self.on_time_until(student)
         if graded is None or graded <= on_time_until:
             return Verdict(cutoff, later_exist, 0, 1.0)
         days = math.ceil((graded - on_time_until) / dt.timedelta(days=1))
@@ -192,14 +230,18 @@ class LatePolicy:
             text += f" ({self.penalty_per_day:g} per started day, up to {self.max_late_days} days)"
         if self.grace:
             text += f", grace {self.grace}"
+        if self.take == TAKE_BEST:
+            text += ", the better of the last on-time and the last late commit"
         if self.extensions:
-            text += f", {len(self.extensions)} extensions"
+            text += f", {len(self.extensions)} extension(s)"
         return text
 
 
 __all__ = [
     "CUTOFF",
     "PENALTY",
+    "TAKE_BEST",
+    "TAKE_LAST",
     "LatePolicy",
     "Penalty",
     "PolicyError",

@@ -10,8 +10,10 @@ so no student or team may be called ``template``.
 
 GitHub compares repository names without regard to case, and so does this
 rule: ``Week03-Alice`` is alice's. A name that differs only in its
-separators (``week03_alice``, ``week03.alice``) is nobody's, but is
-recognised as a misnamed copy so that it can be reported, not skipped.
+separators (``week03_alice``, ``week03.alice``), puts the owner first
+(``alice-week03``), drops the week's leading zero (``week3-alice``) or has a
+typo (``week03-alcie``) is nobody's, but is recognised as a misnamed copy
+so that it can be reported, not skipped.
 
 ``distribute`` creates these names and ``regrade --repos`` finds them with
 the same functions, so the two can never disagree.
@@ -19,6 +21,7 @@ the same functions, so the two can never disagree.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -113,15 +116,44 @@ def of_this_week(name: str, prefix: str) -> bool:
 
 
 def misnamed_owner(name: str, prefix: str, owners: Mapping[str, object]) -> str | None:
-    """The owner a near-miss name was meant for (other separators or case), or None."""
+    """The owner a near-miss name was meant for, or None.
+
+    Near misses: other separators or case (``week03_alice``), the owner
+    before the week (``alice-week03``), the week number without its leading
+    zero (``week3-alice``), a typo (``week03-alcie``). A name with other
+    numbers than the rule's is never one: ``week04-alice`` is another week's.
+    """
 
     def canonical(text: str) -> str:
         return _SEPARATORS.sub("-", text.lower())
 
-    wanted = {canonical(repository_name(prefix, owner)): owner for owner in owners}
     if owner_in_name(name, prefix, owners) is not None:
         return None
-    return wanted.get(canonical(name))
+    wanted = {canonical(repository_name(prefix, owner)): owner for owner in owners}
+    if canonical(name) in wanted:
+        return wanted[canonical(name)]
+    core = _letters_and_digits(name)
+    stems = {_letters_and_digits(p) for p in (prefix, re.sub(r"0+(\d)", r"\1", prefix))} - {""}
+    by_core = {_letters_and_digits(owner): owner for owner in owners}
+    for stem in stems:
+        for rest in (core.removeprefix(stem), core.removesuffix(stem)):
+            if rest != core and rest in by_core:
+                return by_core[rest]
+    near = {
+        repository_name(prefix, owner).lower(): owner
+        for owner in owners
+        if _numbers(repository_name(prefix, owner)) == _numbers(name)
+    }
+    close = difflib.get_close_matches(name.lower(), list(near), n=1, cutoff=0.85)
+    return near[close[0]] if close else None
+
+
+def _letters_and_digits(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", text)]
 
 
 __all__ = [

@@ -12,7 +12,15 @@ Where a student's repository comes from (in this order):
 The owner is the student, or their team (the roster's ``team`` column): the
 naming rule of :mod:`autograder.official.naming`, the one ``distribute``
 creates repositories with. A name of the week that belongs to nobody on the
-roster, or a misspelt one (``week01_alice``), stops the regrade with the list.
+roster, or a misspelt one (``week01_alice``, ``alice-week01``, ``Week1-alice``,
+``week01-alcie``: listed with the name it was probably meant to have), stops
+the regrade with the list. A ``--repos`` folder that does not exist says so.
+
+A clone that fails because the repository does not exist gives the student
+the status ``missing``; any other failure (an expired token, a network
+error, a timeout) is ``error`` with git's whole message, every credential
+in it replaced by ``***`` (:func:`redacted`), so a bad token never marks a
+class missing.
 
 Every repository is first copied into a **bare** clone in the grader's
 work folder (``git clone --bare``, so no hook, config or work tree of the
@@ -34,6 +42,7 @@ row's note says which commits were passed over.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import subprocess
@@ -114,6 +123,8 @@ def index_repositories(
                 _place(index, owners[owner], str(child.resolve()))
             else:
                 _note_stranger(index, child.name, prefix, owners)
+    elif "://" not in repos and (Path(repos).exists() or "/" in repos or repos.startswith(".")):
+        raise CollectError(f"--repos {repos!r} is not a folder (no such directory here)")
     elif re.match(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$", repos):
         index = _index_organisation(repos, prefix, owners, client=client, token=token)
     else:
@@ -154,7 +165,10 @@ def _index_organisation(
     token = token or os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
     if client is None:
         if not token:
-            raise CollectError(f"listing the repositories of {org} needs a token: set GITHUB_TOKEN")
+            raise CollectError(
+                f"--repos {org!r} is no folder here, and listing the repositories of a GitHub "
+                "organisation of that name needs a token: set GITHUB_TOKEN"
+            )
         from autograder.github.client import DEFAULT_API_URL, GitHubClient
 
         client = GitHubClient(token, os.environ.get("GITHUB_API_URL", DEFAULT_API_URL))
@@ -205,6 +219,10 @@ def push_events(client: RestClient, owner: str, name: str) -> list[tuple[str, st
     return events
 
 
+def _is_git_repository(path: Path) -> bool:
+    return (path / ".git").exists() or (path / "HEAD").is_file()
+
+
 # ----------------------------------------------------------------------------- git, read-only
 def _git(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
@@ -237,21 +255,51 @@ def _git(
         return subprocess.CompletedProcess(command, 124, b"", message)
 
 
+NO_REPOSITORY = "no git repository there"
+# What git says when the repository itself is not there (GitHub over https and ssh, a local path).
+_ABSENT = re.compile(
+    r"repository not found|does not appear to be a git repository|repository '[^']*' not found",
+    re.IGNORECASE,
+)
+
+
+def repository_absent(message: str) -> bool:
+    """Whether a failed clone's message says the repository does not exist (else: an error)."""
+    return message == NO_REPOSITORY or bool(_ABSENT.search(message))
+
+
+def redacted(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with credentials replaced by ``***``: user:password in URLs, and each secret given.
+
+    The tokens in ``GITHUB_TOKEN`` / ``GH_TOKEN`` are always among the secrets.
+    """
+    known = [*secrets, os.environ.get("GITHUB_TOKEN", ""), os.environ.get("GH_TOKEN", "")]
+    for secret in sorted({s for s in known if len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    text = re.sub(r"(?i)(authorization:\s*\w+\s+)\S+", r"\1***", text)
+    return re.sub(r"(://)[^/@\s]+@", r"\1***@", text)
+
+
 def clone_bare(
     location: str, dest: Path, auth_header: str | None = None
 ) -> tuple[Path | None, str]:
-    """A bare copy of ``location`` at ``dest``: (path, "") or (None, why it failed)."""
+    """A bare copy of ``location`` at ``dest``: (path, "") or (None, why it failed).
+
+    ``why`` is git's whole message (credentials redacted); :func:`repository_absent`
+    tells a repository that is not there from a clone that failed.
+    """
     source = location
     if not re.match(r"^[a-z+]+://|^[^/]+@[^/]+:", location):
         path = Path(location)
-        if not (path / ".git").exists() and not (path / "HEAD").is_file():
-            return None, "no git repository there"
+        if not _is_git_repository(path):
+            return None, NO_REPOSITORY
         source = path.resolve().as_uri()
     env = git_auth_env(auth_header) if auth_header else {}
     done = _git("clone", "--bare", "--quiet", "--no-hardlinks", "--", source, str(dest), env=env)
     if done.returncode != 0:
-        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        return None, (why[-1] if why else "git clone failed")[:200]
+        why = " ".join(done.stderr.decode("utf-8", "replace").split()) or "git clone failed"
+        secrets = [auth_header.split()[-1]] if auth_header else []
+        return None, redacted(why, secrets)[:2000]
     return dest, ""
 
 
@@ -327,6 +375,21 @@ def unusable_dates(commits: list[Commit], shown: int = 3) -> str:
     )
 
 
+def notebook_problem(data: bytes) -> str:
+    """Why ``data`` is not a notebook (invalid JSON, say after a merge conflict), or "" if it is one."""
+    try:
+        doc = json.loads(data)
+    except UnicodeDecodeError as error:
+        return f"the notebook is not UTF-8 text ({error.reason} at byte {error.start})"
+    except json.JSONDecodeError as error:
+        return f"the notebook is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+    except (ValueError, RecursionError) as error:
+        return f"the notebook is not valid JSON: {error}"
+    if not isinstance(doc, dict) or not isinstance(doc.get("cells"), list):
+        return "the file is JSON but not a notebook (no list of cells)"
+    return ""
+
+
 def read_notebook_blob(bare: Path, commit: str, path: str) -> tuple[bytes | None, str]:
     """The notebook at ``commit:path`` from git objects: (bytes, "") or (None, why not)."""
     done = _git("ls-tree", "-z", commit, "--", path, cwd=bare)
@@ -357,7 +420,10 @@ __all__ = [
     "commit_time",
     "history",
     "index_repositories",
+    "notebook_problem",
     "push_events",
     "read_notebook_blob",
+    "redacted",
+    "repository_absent",
     "unusable_dates",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,3 +54,34 @@ def load_roster(path: Path) -> list[RosterEntry]:
     if problems:
         raise CollectError(f"the roster {path} is inconsistent:\n  " + "\n  ".join(problems))
     return entries
+
+
+def roster_spelling(name: str, students: list[str], what: str) -> str:
+    """The roster's spelling of ``name`` (matched case-insensitively, like :func:`load_roster`).
+
+    Raises :class:`CollectError` for a name the roster does not hold, with
+    the nearest roster names ("did you mean ...?") when some are close.
+    ``what`` says where the name came from, e.g. "the late policy's extensions".
+    """
+    by_lower = {student.lower(): student for student in students}
+    if name.lower() in by_lower:
+        return by_lower[name.lower()]
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(by_lower[c] for c in close)}?)" if close else ""
+    raise CollectError(f"{what} names {name!r}, who is not on the roster{hint}")
+
+
+def roster_spellings(names: list[str], students: list[str], what: str) -> dict[str, str]:
+    """``name -> roster spelling`` for every name; one :class:`CollectError` listing every unknown."""
+    out, problems = {}, []
+    for name in names:
+        try:
+            out[name] = roster_spelling(name, students, what)
+        except CollectError as error:
+            problems.append(str(error))
+    spelled = list(out.values())
+    twice = sorted({s for s in spelled if spelled.count(s) > 1})
+    problems += [f"{what} names {s} more than once (in different cases)" for s in twice]
+    if problems:
+        raise CollectError("\n  ".join(["the names do not match the roster:", *problems]))
+    return out

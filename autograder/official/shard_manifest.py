@@ -12,6 +12,7 @@ it merges anything, the merge refuses a shard
 * every number of every row is finite; each item's score lies in
   [0, the item's points]; ``max_score`` is the week's; ``days_late`` is one
   the penalty allows and the multiplier is the one it gives for those days;
+* a row's adjustment (the overrides' points) is the one its feedback states;
 * each row agrees with its results record: same week, the record's item
   scores (each within its bounds) are the row's, the status, commit and
   notebook digest match; a row without a record scores nothing.
@@ -41,6 +42,7 @@ from autograder.official.gradebook import (
     GRADED,
     MISSING,
     NO_COMMIT,
+    NOT_SUBMITTED,
     STATUSES,
     UNREADABLE,
     GradebookError,
@@ -51,9 +53,12 @@ from autograder.official.gradebook import (
 from autograder.official.late_policy import Penalty, PolicyError
 
 RUN_META = "run.json"
-SHARD_FILES = ("results", "feedback")  # the per-student folders, each file listed in run.json
+SUBMISSIONS = "submissions"  # the notebook bytes graded, for the similarity report of a merge
+SHARD_FILES = ("results", "feedback", SUBMISSIONS)  # per-student folders, each file in run.json
 TOLERANCE = 1e-6  # a gradebook keeps 6 decimals
-WITHOUT_RECORD = (MISSING, EMPTY, NO_COMMIT, ERROR)  # rows of students nothing was graded for
+ADJUSTED = "points added in all: {}"  # how a student's feedback states the overrides' adjustment
+# rows of students nothing was graded for
+WITHOUT_RECORD = (MISSING, EMPTY, NOT_SUBMITTED, NO_COMMIT, ERROR)
 
 
 class ShardRefused(CourseError):
@@ -74,6 +79,8 @@ def run_meta(
     shard: str,
     students: list[str],
     files: dict[str, str],
+    inputs: str = "",
+    gradebook_sha256: str = "",
 ) -> str:
     """The text of a ``run.json``: what was graded, under which penalty, and each file's digest."""
     meta: dict[str, Any] = {
@@ -84,6 +91,8 @@ def run_meta(
         "shard": shard,
         "students": students,
         "files": files,
+        "inputs": inputs,
+        "gradebook_sha256": gradebook_sha256,
         "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
     return json.dumps(meta, indent=2) + "\n"
@@ -129,6 +138,16 @@ def verify_shard(folder: Path, week: str, points: dict[str, float]) -> VerifiedS
                 raise ShardRefused(f"{where}: points without a results record")
         else:
             check_row_against_record(row, _record(record, where), week, points, where)
+        feedback = files.get(f"feedback/{row.student}.md", b"").decode("utf-8", "replace")
+        if row.adjustment and ADJUSTED.format(fmt(row.adjustment)) not in feedback:
+            raise ShardRefused(f"{where}: adjustment {fmt(row.adjustment)} is not its feedback's")
+        if row.adjustment and not row.has_points:
+            raise ShardRefused(f"{where}: an adjustment on a row without points")
+        notebook = files.get(f"{SUBMISSIONS}/{row.student}.ipynb")
+        if notebook is not None and file_digest(notebook) != row.sha256:
+            raise ShardRefused(
+                f"{where}: {SUBMISSIONS}/{row.student}.ipynb is not the notebook graded"
+            )
     return VerifiedShard(
         folder,
         rows,
@@ -248,7 +267,9 @@ def _run_meta(folder: Path, week: str) -> dict[str, Any]:
 def _listed_files(folder: Path, meta: dict[str, Any], students: set[str]) -> dict[str, bytes]:
     """Every file under the shard's per-student folders, each listed in run.json with its digest."""
     listed: dict[str, str] = meta["files"]
-    pattern = re.compile(r"^(results/(?P<r>[^/]+)\.json|feedback/(?P<f>[^/]+)\.md)$")
+    pattern = re.compile(
+        r"^(results/(?P<r>[^/]+)\.json|feedback/(?P<f>[^/]+)\.md|submissions/(?P<n>[^/]+)\.ipynb)$"
+    )
     present = {
         f"{sub}/{path.name}"
         for sub in SHARD_FILES
@@ -261,7 +282,7 @@ def _listed_files(folder: Path, meta: dict[str, Any], students: set[str]) -> dic
     files = {}
     for relative, digest in sorted(listed.items()):
         match = pattern.match(relative)
-        if match is None or (match["r"] or match["f"]) not in students:
+        if match is None or (match["r"] or match["f"] or match["n"]) not in students:
             raise ShardRefused(f"{folder}/{RUN_META} lists {relative!r}, no file of its students")
         path = folder / relative
         if path.is_symlink() or not path.is_file():

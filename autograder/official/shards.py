@@ -11,21 +11,18 @@ from pathlib import Path
 
 from autograder.course import WeekPaths
 from autograder.files import write_atomic
-from autograder.official.gradebook import (
-    Row,
-    item_points_of,
-    rows_in_roster_order,
-    write_gradebook,
-)
+from autograder.official.gradebook import GRADED, Row, item_points_of, rows_in_roster_order
 from autograder.official.late_policy import Penalty
 from autograder.official.roster import CollectError, RosterEntry
 from autograder.official.shard_manifest import (
     RUN_META,
+    SUBMISSIONS,
     ShardRefused,
     file_digest,
     run_meta,
     verify_shard,
 )
+from autograder.official.week_outputs import write_gradebook
 from autograder.spec import load_week_spec
 
 
@@ -68,8 +65,23 @@ def merge_shards(
     )
     policy, penalty, column = terms.pop() if terms else ("", Penalty(), paths.name)
     extra = {e.student: e.extra for e in roster}
-    write_gradebook(out, paths.name, ordered, points, extra, canvas_column=column, policy=policy)
     files = {name: data for shard in shards for name, data in shard.files.items()}
+    notebooks = {
+        row.student: files[f"{SUBMISSIONS}/{row.student}.ipynb"]
+        for row in ordered
+        if row.status == GRADED and f"{SUBMISSIONS}/{row.student}.ipynb" in files
+    }
+    write_gradebook(
+        out,
+        paths.name,
+        ordered,
+        points,
+        extra,
+        canvas_assignment=None if column == paths.name else column,
+        policy=policy,
+        submissions=notebooks,
+        template=paths.notebook.read_bytes(),
+    )
     for name, data in sorted(files.items()):
         write_atomic(out / name, data)  # the bytes that were verified, not a second read
     meta = run_meta(

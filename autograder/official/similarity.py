@@ -27,8 +27,10 @@ import json
 import keyword
 import tokenize
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from autograder.reporting.untrusted import markdown_escaped
 
 IDENTICAL, NORMALISED, SIMILAR = "identical", "normalised", "similar"
 KINDS = (IDENTICAL, NORMALISED, SIMILAR)
@@ -50,10 +52,16 @@ class SimilarPair:
 
 @dataclass
 class _Answers:
-    """One submission's answer code, per answer cell."""
+    """One submission's answer code, per answer cell, normalised once (a class compares O(n^2) pairs)."""
 
     sha256: str
     cells: dict[str, str]
+    normal: dict[str, str] = field(init=False)
+    code_normal: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.normal = {key: normalised(code) for key, code in self.cells.items()}
+        self.code_normal = normalised(self.code)
 
     @property
     def code(self) -> str:
@@ -114,10 +122,6 @@ def normalised(code: str) -> str:
     return " ".join(out)
 
 
-def _token_count(code: str) -> int:
-    return len(normalised(code).split())
-
-
 def find_similar(
     submissions: Mapping[str, bytes],
     template: bytes,
@@ -128,7 +132,9 @@ def find_similar(
 
     Submissions whose answers are the template's (nothing written) are left
     out; so are answers too short to say anything (fewer than MIN_TOKENS).
-    Pairs come strongest first, then by label.
+    Pairs come strongest first, then by label. Each submission (and each
+    answer cell of a pair that is listed) is normalised and fingerprinted
+    once, so the pairs cost a comparison of fingerprints each.
     """
     from copydetect import CodeFingerprint, compare_files  # heavy: only when a report is made
 
@@ -146,42 +152,48 @@ def find_similar(
         if cells:
             answers[label] = _Answers(hashlib.sha256(notebook).hexdigest(), cells)
 
+    cache: dict[str, Any] = {}
+
     def fingerprint(code: str) -> Any:
-        return CodeFingerprint(
-            "answer.py", KGRAM, WINDOW, boilerplate=list(boilerplate), fp=io.StringIO(code)
-        )
+        if code not in cache:
+            cache[code] = CodeFingerprint(
+                "answer.py", KGRAM, WINDOW, boilerplate=list(boilerplate), fp=io.StringIO(code)
+            )
+        return cache[code]
 
     prints = {
         label: fingerprint(a.code)
         for label, a in answers.items()
-        if _token_count(a.code) >= MIN_TOKENS
+        if len(a.code_normal.split()) >= MIN_TOKENS
     }
     pairs = []
     for first, second in itertools.combinations(sorted(answers), 2):
         a, b = answers[first], answers[second]
-        shared = _shared_cells(a, b, threshold, fingerprint)
         if a.sha256 == b.sha256:
-            pairs.append(SimilarPair(first, second, IDENTICAL, 1.0, shared))
-        elif normalised(a.code) == normalised(b.code):
-            pairs.append(SimilarPair(first, second, NORMALISED, 1.0, shared))
+            kind, score = IDENTICAL, 1.0
+        elif a.code_normal == b.code_normal:
+            kind, score = NORMALISED, 1.0
         elif first in prints and second in prints:
             _, (share_a, share_b), _ = compare_files(prints[first], prints[second])
-            score = round(float(max(share_a, share_b)), 3)
-            if score >= threshold:
-                pairs.append(SimilarPair(first, second, SIMILAR, score, shared))
+            kind, score = SIMILAR, round(float(max(share_a, share_b)), 3)
+            if score < threshold:
+                continue
+        else:
+            continue
+        shared = _shared_cells(a, b, threshold, fingerprint)
+        pairs.append(SimilarPair(first, second, kind, score, shared))
     return sorted(pairs, key=lambda p: (KINDS.index(p.kind), -p.score, p.first, p.second))
 
 
 def _shared_cells(a: _Answers, b: _Answers, threshold: float, fingerprint: Any) -> tuple[str, ...]:
+    from copydetect import compare_files
+
     shared = []
     for key in sorted(set(a.cells) & set(b.cells)):
-        left, right = a.cells[key], b.cells[key]
-        if normalised(left) == normalised(right):
+        if a.normal[key] == b.normal[key]:
             shared.append(key)
-        elif min(_token_count(left), _token_count(right)) >= MIN_TOKENS:
-            from copydetect import compare_files
-
-            _, shares, _ = compare_files(fingerprint(left), fingerprint(right))
+        elif min(len(a.normal[key].split()), len(b.normal[key].split())) >= MIN_TOKENS:
+            _, shares, _ = compare_files(fingerprint(a.cells[key]), fingerprint(b.cells[key]))
             if max(shares) >= threshold:
                 shared.append(key)
     return tuple(shared)
@@ -209,7 +221,10 @@ def similarity_markdown(pairs: list[SimilarPair], limit: int = 50) -> list[str]:
     ]
     for pair in pairs[:limit]:
         cells = ", ".join(f"`{c}`" for c in pair.cells) or "-"
-        lines.append(f"| {pair.first}, {pair.second} | {pair.kind} | {pair.score:g} | {cells} |")
+        students = (
+            f"{markdown_escaped(pair.first, limit=100)}, {markdown_escaped(pair.second, limit=100)}"
+        )
+        lines.append(f"| {students} | {pair.kind} | {pair.score:g} | {cells} |")
     if len(pairs) > limit:
         lines.append(f"| ... | {len(pairs) - limit} more pairs in similarity.csv | | |")
     return [*lines, ""]

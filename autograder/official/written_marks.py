@@ -28,6 +28,7 @@ section with each question's points, the items given and the comment.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
@@ -39,24 +40,25 @@ from autograder.files import write_atomic
 from autograder.official.gradebook import (
     GRADEBOOK,
     GRADED,
+    PENDING,
     Row,
     differences,
     fmt,
     item_points_of,
     read_gradebook,
-    write_gradebook,
 )
-from autograder.official.regrade import Regrade, feedback_markdown
+from autograder.official.regrade import TOTAL_PREFIX, Regrade, feedback_markdown, total_line
 from autograder.official.roster import RosterEntry
-from autograder.official.shard_manifest import RUN_META, file_digest
+from autograder.official.shard_manifest import RUN_META, SUBMISSIONS, file_digest
+from autograder.official.week_outputs import write_gradebook
 from autograder.reporting.untrusted import markdown_code, markdown_escaped, printable
 from autograder.spec import load_week_spec
 from autograder.spec.written import RubricError, WrittenQuestion, week_questions
 
 WRITTEN = "written"
 MARKS, ANSWERS, STUDENTS = "marks.toml", "answers.md", "students.toml"
-PENDING = "pending"
 BLANK = "blank"  # the ``answer`` of a student who wrote nothing
+SECTION = "## Written questions"  # the feedback's last section, rewritten on every fold
 
 
 class MarksError(CourseError):
@@ -261,7 +263,7 @@ def feedback_section(grades: list[WrittenGrade]) -> str:
     earned = sum(g.points for g in grades if g.points is not None)
     pending = [g for g in grades if g.points is None]
     possible = sum(g.question.points for g in grades)
-    lines = ["## Written questions", ""]
+    lines = [SECTION, ""]
     summary = f"**{fmt(earned)} / {fmt(possible)} points**, graded by your course staff"
     if pending:
         summary += (
@@ -288,6 +290,38 @@ def feedback_section(grades: list[WrittenGrade]) -> str:
     return "\n".join(lines)
 
 
+def marks_digest(paths: WeekPaths, out: Path) -> str:
+    """A digest of what the written columns depend on: the questions and their current rubric,
+    the marker key and every ``marks.toml`` under ``out`` ("" for a week without questions).
+
+    The regrade adds it to its inputs, so a changed mark or rubric is never "nothing changed".
+    """
+    questions = questions_of(paths)
+    if not questions:
+        return ""
+    digest = hashlib.sha256(repr(sorted(questions.items())).encode())
+    for path in [out / WRITTEN / STUDENTS, *(out / WRITTEN / n / MARKS for n in questions)]:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"(none)"
+        digest.update(f"\0{path.relative_to(out)}\0".encode() + data)
+    return digest.hexdigest()
+
+
+def with_written_section(text: str, row: Row, grades: list[WrittenGrade]) -> str:
+    """A feedback text with its total line restated (written points included) and its
+    written-questions section replaced by ``grades``'; the rest (the graded commit, lateness,
+    the instructor's decisions, the report) is kept as the regrade wrote it."""
+    cut = text.rfind("\n" + SECTION + "\n")
+    body = text[:cut] if cut >= 0 else text
+    lines = [
+        total_line(row) if line.startswith(TOTAL_PREFIX) else line for line in body.split("\n")
+    ]
+    section = feedback_section(grades)
+    return "\n".join(lines) + ("\n" + section if section else "")
+
+
 def fold_into_regrade(paths: WeekPaths, result: Regrade, out: Path) -> None:
     """The regrade's hook: the marks under ``out`` folded into its rows and feedback (no-op
     for a week without written questions)."""
@@ -299,16 +333,17 @@ def fold_into_regrade(paths: WeekPaths, result: Regrade, out: Path) -> None:
     apply_grades(result.rows, grades, questions, item_points_of(week))
     result.written_points = {name: q.points for name, q in questions.items()}
     for row in result.rows:
-        text = feedback_markdown(paths.name, row, result.records.get(row.student))
-        section = feedback_section(grades.get(row.student, []))
-        result.feedback[row.student] = text + ("\n" + section if section else "")
+        result.feedback[row.student] = with_written_section(
+            result.feedback[row.student], row, grades.get(row.student, [])
+        )
 
 
 def apply_marks(paths: WeekPaths, out: Path, roster: list[RosterEntry]) -> list[str]:
     """``answers --apply``: fold the marks into the gradebook in ``out`` without re-grading.
 
-    Rewrites ``gradebook.csv``, ``canvas.csv``, ``summary.md``, the plot and
-    every ``feedback/<student>.md`` from the rows and ``results/`` records;
+    Rewrites the gradebook files (:func:`autograder.official.week_outputs.write_gradebook`,
+    the similarity report from ``submissions/``) and every ``feedback/<student>.md``
+    (its total line and written section; the rest as the regrade wrote it);
     returns the totals that changed (old -> new).
     """
     questions = questions_of(paths)
@@ -328,27 +363,42 @@ def apply_marks(paths: WeekPaths, out: Path, roster: list[RosterEntry]) -> list[
     grades = written_grades(out, rows, questions)
     apply_grades(rows, grades, questions, code_points)
     meta = _run_meta(out)
+    column = str(meta.get("canvas_column") or paths.name)
     write_gradebook(
         out,
         paths.name,
         rows,
         {**code_points, **{n: q.points for n, q in questions.items()}},
         extra,
-        canvas_column=str(meta.get("canvas_column") or paths.name),
+        canvas_assignment=None if column == paths.name else column,
         policy=str(meta.get("policy", "")),
+        submissions=_graded_notebooks(out, rows),
+        template=paths.notebook.read_bytes(),
     )
     files = dict(meta.get("files", {}))
     for row in rows:
-        record = _record(out, row.student)
-        section = feedback_section(grades.get(row.student, []))
-        text = feedback_markdown(paths.name, row, record) + ("\n" + section if section else "")
         name = f"feedback/{row.student}.md"
+        try:  # the regrade's feedback (commit, lateness, decisions), its total and section renewed
+            old = (out / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            old = feedback_markdown(paths.name, row, _record(out, row.student))
+        text = with_written_section(old, row, grades.get(row.student, []))
         write_atomic(out / name, text)
         files[name] = file_digest(text)
     if meta:
         meta["files"] = files
         write_atomic(out / RUN_META, json.dumps(meta, indent=2) + "\n")
     return differences(old_rows, rows)
+
+
+def _graded_notebooks(out: Path, rows: list[Row]) -> dict[str, bytes]:
+    """Student -> the notebook the regrade graded (``submissions/``), for the similarity report."""
+    notebooks = {}
+    for row in rows:
+        path = out / SUBMISSIONS / f"{row.student}.ipynb"
+        if row.status == GRADED and path.is_file():
+            notebooks[row.student] = path.read_bytes()
+    return notebooks
 
 
 def _run_meta(out: Path) -> dict[str, Any]:
@@ -383,9 +433,11 @@ __all__ = [
     "feedback_section",
     "fold_into_regrade",
     "key_toml",
+    "marks_digest",
     "marks_toml",
     "questions_of",
     "read_key",
     "read_marks",
+    "with_written_section",
     "written_grades",
 ]

@@ -20,6 +20,8 @@ relies on it):
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 REPLACEMENT = "\ufffd"
@@ -133,10 +135,20 @@ def csv_cell(text: object) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+def csv_text(table: list[list[str]]) -> str:
+    """Rows as CSV text (``\\n`` line ends), every cell through :func:`csv_cell`."""
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    for cells in table:
+        writer.writerow([csv_cell(cell) for cell in cells])
+    return stream.getvalue()
+
+
 __all__ = [
     "REPLACEMENT",
     "brief",
     "csv_cell",
+    "csv_text",
     "markdown_block",
     "markdown_code",
     "markdown_escaped",

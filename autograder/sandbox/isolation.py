@@ -12,8 +12,11 @@
             working directory only. Network, file system, IPC and other
             processes are NOT isolated; :func:`isolation` says so and every
             record carries it.
+``portable`` (Windows, macOS: no namespaces, rlimits or ``fork``) a plain
+            subprocess with time limits enforced from outside; practice
+            grading only (:mod:`autograder.sandbox.portable`).
 
-In every mode the kernel keyrings are refused (:mod:`autograder.sandbox.seccomp`).
+In every Linux mode the kernel keyrings are refused (:mod:`autograder.sandbox.seccomp`).
 
 :func:`enter_sandbox` takes a :class:`SandboxPlan` and runs in a process
 freshly forked from the grader: between ``fork`` and ``exec`` (the
@@ -27,7 +30,6 @@ import contextlib
 import functools
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -38,6 +40,8 @@ from pathlib import Path
 from autograder.sandbox import mounts
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.pid_namespace import split_into_namespace
+from autograder.sandbox.portable import PORTABLE, portable_reason
+from autograder.sandbox.reachability import SandboxUnavailable, blocked_paths
 from autograder.sandbox.seccomp import refuse_keyrings
 from autograder.sandbox.strays import RUN_TAG_VARIABLE, tasks_of_uid
 from autograder.sandbox.syscalls import (
@@ -100,6 +104,8 @@ def _prepare_namespace(plan: SandboxPlan) -> None:
 
 def _confine(plan: SandboxPlan) -> None:
     """The working folder, resource limits, the uid drop, no new privileges, no keyrings."""
+    import resource  # POSIX only: the portable mode never confines (see sandbox.portable)
+
     limits = plan.limits
     os.chdir(plan.workdir)
     os.umask(0o077)
@@ -219,12 +225,21 @@ def _own_processes_only(facts: dict[str, object]) -> bool:
 def isolation() -> Isolation:
     """Detect the strongest sandbox this machine allows (cached per process).
 
-    ``AUTOGRADER_SANDBOX_MODE=weak|userns|strict`` forces a mode (tests use it).
+    ``AUTOGRADER_SANDBOX_MODE=weak|userns|strict|portable`` forces a mode (tests use it).
+    Where the system lacks what the Linux modes need, the mode is ``portable``
+    (:mod:`autograder.sandbox.portable`).
     ``uid`` is the first uid of the dedicated range when the grader runs as
     root (each run leases its own uid from that range); in weak mode as root
     student code still runs under a dedicated uid.
     """
     forced = os.environ.get("AUTOGRADER_SANDBOX_MODE")
+    reason = portable_reason()
+    if forced == PORTABLE or (reason is not None and forced is None):
+        return Isolation(
+            PORTABLE, None, False, False, (reason or "the portable mode was asked for",)
+        )
+    if reason is not None:
+        raise SandboxUnavailable(f"sandbox mode {forced!r} is not available here: {reason}")
     candidates = [forced] if forced else ["strict", "userns", "weak"]
     notes: list[str] = []
     for mode in candidates:
@@ -246,6 +261,8 @@ def isolation() -> Isolation:
                 "use shared IPC and see other processes"
             )
             uid = SANDBOX_UID_BASE if os.geteuid() == 0 else None
+            if uid is not None and (blocked := blocked_paths(uid, uid)):
+                raise SandboxUnavailable(blocked[0].explain())
             facts = _probe_mode("weak", uid) or {}
             return Isolation(
                 "weak",
@@ -255,7 +272,7 @@ def isolation() -> Isolation:
                 tuple(notes),
                 keyring_isolated=facts.get("keyring_refused") is True,
             )
-    raise RuntimeError(f"sandbox mode {forced!r} is not available on this machine")
+    raise SandboxUnavailable(f"sandbox mode {forced!r} is not available on this machine")
 
 
 def _namespaced(

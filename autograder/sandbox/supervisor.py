@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import queue
 import secrets
 import select
 import shutil
@@ -54,6 +55,8 @@ from autograder.sandbox.isolation import (
     protect_grader_process,
 )
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.portable import PORTABLE, RESULTS_ON_STDOUT, portable_env
+from autograder.sandbox.reachability import SandboxUnavailable
 from autograder.sandbox.syscalls import libc
 from autograder.sandbox.uids import lease_uid
 from autograder.wire import exchange, framing
@@ -70,7 +73,7 @@ from autograder.wire.export import (
 
 BOOT = (
     "import sys; sys.path.insert(0, sys.argv[2]); "
-    "from autograder.sandbox.harness import main; main(int(sys.argv[1]))"
+    "from autograder.sandbox.harness import main; main(sys.argv[1])"
 )
 MAX_ATTEMPTS = 3
 PUBLIC_ROLE = "public"
@@ -159,6 +162,12 @@ def run_in_sandbox(
     """Run ``job`` in the sandbox, restarting past cells that hang or kill the interpreter."""
     limits = limits or Limits()
     iso = isolation()
+    portable = iso.mode == PORTABLE
+    if portable and job.has_private_part:
+        raise SandboxUnavailable(
+            "hidden items and the release's variants need the Linux sandbox; this system only has "
+            "the portable mode (practice grading)"
+        )
     hidden_paths = hideable(hide)
     export = RunExport(items={}, cells=[], isolation=iso)
     started = time.monotonic()
@@ -169,20 +178,24 @@ def run_in_sandbox(
         )
         return _finish(export, job, {}, started)
     skip: dict[int, str] = {}
-    strays.prepare_run(iso, iso.uid)  # raises StraysSurvived where an earlier run's strays live
-    libc()  # loaded before any fork (see syscalls)
+    if not portable:
+        strays.prepare_run(iso, iso.uid)  # raises StraysSurvived where an earlier run's strays live
+        libc()  # loaded before any fork (see syscalls)
     lease = lease_uid() if iso.uid is not None else None
     if lease is None:
         protect_grader_process()
+    # the portable mode restarts past each item that hangs or ends the process, too
+    attempts = MAX_ATTEMPTS + (len(job.expected_keys()) if portable else 0)
     try:
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        for attempt in range(1, attempts + 1):
             export.attempts = attempt
             retry = _attempt(
                 job, limits, iso, lease.uid if lease else None, hidden_paths, skip, export, started
             )
             if retry is None:
                 break
-            skip[retry[0]] = retry[1]
+            if retry[0] is not None:
+                skip[retry[0]] = retry[1]
         else:
             export.fatal = export.fatal or "the submission stopped the grader repeatedly"
     finally:
@@ -209,7 +222,7 @@ class _Child:
     """A started harness: its process, the results pipe, its working folder and tag."""
 
     process: subprocess.Popen[bytes]
-    results_fd: int
+    results: _Results
     workdir: str
     run_tag: str
     drain: _OutputDrain
@@ -240,13 +253,13 @@ def _spawn(
 ) -> _Child:
     """Start the harness in its sandbox and feed it the job on stdin (from a thread)."""
     run_tag = secrets.token_hex(16)
-    if iso.mode == "weak":
+    portable = iso.mode == PORTABLE
+    if iso.mode in ("weak", PORTABLE):
         workdir = tempfile.mkdtemp(prefix="autograder-")
         if uid is not None:
             os.chown(workdir, uid, uid)
     else:
         workdir = "/tmp/submission"
-    read_fd, write_fd = os.pipe()
     public = [(role, name, source) for role, name, source in job.specs if role == PUBLIC_ROLE]
     header = {
         "type": "job",
@@ -260,29 +273,96 @@ def _spawn(
         # kill(-1) in the child reaches only the run's own processes
         "kill_all": uid is not None or iso.processes_isolated,
         "already_done": [[k[0], k[1]] for k, v in export.items.items() if v.status != "not_run"],
+        "portable": portable,
     }
     payload = framing.pack(header, job.notebook, *(source for _, _, source in public))
-    plan = SandboxPlan(iso.mode, uid, limits, hide, workdir, process_limit(uid, limits))
-    process = subprocess.Popen(
-        [sys.executable, "-I", "-c", BOOT, str(write_fd), PACKAGE_ROOT],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        pass_fds=(write_fd,),
-        env=clean_env(workdir, run_tag),
-        start_new_session=True,
-        preexec_fn=functools.partial(enter_sandbox, plan),
-    )
-    strays.track(process)
-    os.close(write_fd)
-    drain = _OutputDrain(process.stdout, limits.output_bytes_kept)
+    results: _Results
+    if portable:  # a plain subprocess: results on its stdout, its output on stderr
+        process = subprocess.Popen(
+            [sys.executable, "-I", "-c", BOOT, RESULTS_ON_STDOUT, PACKAGE_ROOT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=portable_env(clean_env(workdir, run_tag)),
+            cwd=workdir,
+        )
+        results, output = _ThreadResults(process.stdout), process.stderr
+    else:
+        read_fd, write_fd = os.pipe()
+        plan = SandboxPlan(iso.mode, uid, limits, hide, workdir, process_limit(uid, limits))
+        process = subprocess.Popen(
+            [sys.executable, "-I", "-c", BOOT, str(write_fd), PACKAGE_ROOT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=(write_fd,),
+            env=clean_env(workdir, run_tag),
+            start_new_session=True,
+            preexec_fn=functools.partial(enter_sandbox, plan),
+        )
+        strays.track(process)
+        os.close(write_fd)
+        results, output = _PipeResults(read_fd), process.stdout
+    drain = _OutputDrain(output, limits.output_bytes_kept)
     drain.start()
     private = job.private_part() if job.has_private_part else None
     feeder = threading.Thread(
         target=_feed_stdin, args=(process.stdin, payload, private is None), daemon=True
     )
     feeder.start()
-    return _Child(process, read_fd, workdir, run_tag, drain, feeder, private)
+    return _Child(process, results, workdir, run_tag, drain, feeder, private)
+
+
+class _Results:
+    """The child's results stream: :meth:`read` returns data, ``b""`` at the end, or None
+    when nothing came within ``timeout`` seconds."""
+
+    def read(self, timeout: float) -> bytes | None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class _PipeResults(_Results):
+    """The results pipe of the Linux modes, read with ``select``."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def read(self, timeout: float) -> bytes | None:
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        return os.read(self.fd, 1 << 20) if ready else None
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+class _ThreadResults(_Results):
+    """The child's stdout in the portable mode, read by a thread (Windows cannot ``select``
+    on a pipe)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._chunks: queue.Queue[bytes] = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while data := self._stream.read1(1 << 20):
+                self._chunks.put(data)
+        self._chunks.put(b"")
+
+    def read(self, timeout: float) -> bytes | None:
+        try:
+            return self._chunks.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def close(self) -> None:
+        """Call once the child is dead (a blocked read holds the stream until its pipe ends)."""
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.close()
 
 
 class _FrameReader:
@@ -303,6 +383,8 @@ class _FrameReader:
         self.child = child
         self.phase = "startup"
         self.current_cell: tuple[int, float, str] | None = None  # (index, started, label)
+        # the portable mode's item in progress: ((item, variant), started, its time limit)
+        self.current_item: tuple[tuple[str, str | None], float, float] | None = None
         self.finished = False
         self.payload_bytes = 0
 
@@ -323,7 +405,17 @@ class _FrameReader:
         elif kind == "public_done" and self.phase == "public":
             self.phase = "private"
             self.child.send_private_part()
+        elif kind == "item_start" and self.phase in ("public", "private"):
+            key = (
+                str(h.get("item")),
+                h.get("variant") if isinstance(h.get("variant"), str) else None,
+            )
+            if key in self.public_keys | self.private_keys:
+                limit = h.get("timeout")
+                seconds = float(limit) if isinstance(limit, int | float) else 0.0
+                self.current_item = (key, time.monotonic(), seconds)
         elif kind == "item":
+            self.current_item = None
             self._item(frame)
         elif kind == "done":
             self.finished = True
@@ -412,17 +504,18 @@ def _attempt(
     skip: dict[int, str],
     export: RunExport,
     started: float,
-) -> tuple[int, str] | None:
-    """One run of the harness. Returns (cell, reason) when that cell must be skipped and retried."""
+) -> tuple[int | None, str] | None:
+    """One run of the harness. Returns (cell, reason) when that cell must be skipped and the
+    run retried, (None, "") to retry past an item already recorded, None when the run is over."""
     export.cells, export.cells_run, export.cells_failed = [], 0, 0
     child = _spawn(job, limits, iso, uid, hide, skip, export)
     frames = _FrameReader(export, job, child)
-    watchdog = _Watchdog(limits, started, child.workdir, watch_disk=iso.mode == "weak")
+    watchdog = _Watchdog(limits, started, child.workdir, watch_disk=iso.mode in ("weak", PORTABLE))
     # one frame holds at most one item's export: a forged length cannot make us buffer more
     stream = framing.FrameReader(
         max_frame_bytes=framing.MAX_HEADER_BYTES + exchange.MAX_PAYLOAD_BYTES
     )
-    retry: tuple[int, str] | None = None
+    retry: tuple[int | None, str] | None = None
     try:
         while True:
             verdict = watchdog.verdict(frames)
@@ -430,10 +523,14 @@ def _attempt(
                 fatal, retry = verdict
                 export.fatal = fatal or export.fatal
                 break
-            ready, _, _ = select.select([child.results_fd], [], [], 0.5)
-            if not ready:
+            overdue = _overdue_item(frames, limits)
+            if overdue is not None:
+                export.items[overdue.name, overdue.variant] = overdue
+                retry = (None, "")
+                break
+            data = child.results.read(0.5)
+            if data is None:
                 continue
-            data = os.read(child.results_fd, 1 << 20)
             if not data:
                 break
             watchdog.last_frame = time.monotonic()
@@ -445,6 +542,18 @@ def _attempt(
         _clean_up(child, iso, uid, export)
     if retry is not None:
         return retry
+    if not frames.finished and export.fatal is None and frames.current_item is not None:
+        (name, variant), began, _ = frames.current_item
+        export.items[name, variant] = ItemExport(
+            name,
+            variant,
+            "crashed",
+            error_type="ProcessExit",
+            error_message="the process running this item ended abruptly; did the code call "
+            "os._exit, exit the interpreter or run out of memory?",
+            seconds=round(time.monotonic() - began, 4),
+        )
+        return (None, "")
     if not frames.finished and export.fatal is None and frames.current_cell is not None:
         cell = frames.current_cell
         return (
@@ -456,10 +565,34 @@ def _attempt(
     return None
 
 
+def _overdue_item(frames: _FrameReader, limits: Limits) -> ItemExport | None:
+    """The portable mode's item that ran past its limit (the child cannot stop it itself)."""
+    if frames.current_item is None:
+        return None
+    (name, variant), began, limit = frames.current_item
+    limit = min(limit, limits.item_seconds) if limit > 0 else limits.item_seconds
+    if time.monotonic() - began <= limit + limits.cell_grace:
+        return None
+    return ItemExport(
+        name,
+        variant,
+        "timeout",
+        error_type="Timeout",
+        error_message=f"ran longer than {limit:g} s",
+        seconds=round(time.monotonic() - began, 4),
+    )
+
+
 def _clean_up(child: _Child, iso: Isolation, uid: int | None, export: RunExport) -> None:
     """Kill the child and its strays, keep the tail of its output, remove its folder."""
-    os.close(child.results_fd)
-    export.stray_processes += strays.kill_run(child.process, iso, uid, child.run_tag)
+    if iso.mode == PORTABLE:  # killed first: the results thread then sees the end of its pipe
+        with contextlib.suppress(OSError):
+            child.process.kill()
+        child.process.wait()
+        child.results.close()
+    else:
+        child.results.close()
+        export.stray_processes += strays.kill_run(child.process, iso, uid, child.run_tag)
     child.private_part = None  # never sent once the run is over
     with contextlib.suppress(OSError, ValueError):
         child.process.stdin.close()  # type: ignore[union-attr]
@@ -468,7 +601,7 @@ def _clean_up(child: _Child, iso: Isolation, uid: int | None, export: RunExport)
     sent = child.output_before_private
     export.output_bytes += child.drain.total if sent is None else sent
     export.output_tail = child.drain.tail.decode("utf-8", "replace")
-    if iso.mode == "weak":
+    if iso.mode in ("weak", PORTABLE):
         shutil.rmtree(child.workdir, ignore_errors=True)
 
 

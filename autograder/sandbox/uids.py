@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import tempfile
 from dataclasses import dataclass
@@ -40,6 +39,8 @@ def lock_dir() -> str:
 
 
 def lease_uid() -> UidLease:
+    import fcntl  # POSIX only; only root leases uids (never in the portable mode)
+
     directory = lock_dir()
     os.makedirs(directory, mode=0o700, exist_ok=True)
     first = os.getpid() % SANDBOX_UID_COUNT

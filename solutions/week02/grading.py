@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograder.spec import Item, Outcome, checks
-from autograder.spec.estimator_contract import check_contract, probe_contract
+from autograder.spec.estimator_contract import check_contract, contract_problems, probe_contract
 from autograder.spec.messages import expected_got, show
 
 SETTINGS = {"title": "Week 2: classical models"}
@@ -28,8 +28,8 @@ _GETTRACE = sys.gettrace
 # Distances from loops and from |x|^2 - 2x.y + |y|^2 differ by rounding only. On these inputs
 # (coordinates in [-5, 5]) the largest gap between the solution's loop and vectorised versions over 5 seeds was
 # 8e-15 away from zero and 1.7e-7 at zero distance (the square root of a rounding error); 1e-6 leaves room for
-# float32 and for other correct formulas.
-DISTANCE_TOLERANCE = {"rtol": 1e-6, "atol": 1e-6}
+# other correct formulas (the text: "All three must agree to within 1e-6"). The text asks for float64 arrays.
+DISTANCE_TOLERANCE = {"rtol": 1e-6, "atol": 1e-6, "allow_float32": False}
 
 
 # ----------------------------------------------------------------------------- probe helpers
@@ -137,7 +137,12 @@ def probe_python_steps(ns: dict[str, Any]) -> dict[str, Any]:
         steps, still_traced = count_python_steps(function, X[:rows], Y)
         counts.append(steps)
         intact.append(still_traced)
-    return {"rows": list(STEP_ROWS), "steps": counts, "tracer_intact": intact}
+    return {
+        "rows": list(STEP_ROWS),
+        "steps": counts,
+        "tracer_intact": intact,
+        "values": np.asarray(function(X[: STEP_ROWS[0]], Y)),
+    }
 
 
 def check_python_steps(got: Any, ref: Any, reveal: bool) -> Outcome:
@@ -155,6 +160,13 @@ def check_python_steps(got: Any, ref: Any, reveal: bool) -> Outcome:
     small, big = got["steps"]
     if type(small) is not int or type(big) is not int:
         return Outcome(0.0, "the step-count probe returned something unexpected")
+    # only "does it compute the distances?" (precision is the other items' business)
+    if not checks.close(rtol=1e-5, atol=1e-5)(got.get("values"), ref["values"], False).passed:
+        return Outcome(
+            0.0,
+            "the function does not return the distances (see the pairwise_distances_vectorised "
+            "item): having no loop only counts for a function that computes them",
+        )
     growth = big - small
     rows = STEP_ROWS[1] - STEP_ROWS[0]
     if growth < STEP_GROWTH_LIMIT:
@@ -217,8 +229,45 @@ def probe_knn_ties(ns: dict[str, Any]) -> dict[str, Any]:
 
 
 def probe_knn_contract(ns: dict[str, Any]) -> dict[str, Any]:
+    """The estimator contract, then what fit stores: X_ as float64 (from integer X), y_, classes_."""
     X, y, _, _ = blob_data(1)
-    return probe_contract(ns["KNNClassifier"], {"k": 3}, X, y)
+    grid, _, _ = integer_grid_data(2)
+    words = np.array(["plum", "fig", "apple", "fig", "kiwi"] * 8)
+    model = ns["KNNClassifier"](3).fit(grid.astype(np.int64), words)
+    return {
+        "contract": probe_contract(ns["KNNClassifier"], {"k": 3}, X, y),
+        "fitted": {
+            "X_": np.asarray(getattr(model, "X_", np.nan)),
+            "y_": labels_out(getattr(model, "y_", [])),
+            "classes_": labels_out(getattr(model, "classes_", [])),
+        },
+    }
+
+
+def check_knn_contract(got: Any, ref: Any, reveal: bool) -> Outcome:
+    if not isinstance(got, dict):
+        return Outcome(0.0, "the contract probe returned something unexpected")
+    problems = contract_problems(
+        got.get("contract"), ["k"], fitted=("X_", "y_", "classes_"), errors=("RuntimeError",)
+    )
+    if problems:
+        return Outcome(0.0, problems[0])
+    fitted = got.get("fitted") if isinstance(got.get("fitted"), dict) else {}
+    outcome = checks.close(rtol=0, atol=0, allow_float32=False)(
+        fitted.get("X_"), ref["fitted"]["X_"], reveal
+    )
+    if not outcome.passed:
+        return outcome.within("X_ must be the training data converted to float64", fraction=0.0)
+    for key, what in (
+        ("y_", "the training labels"),
+        ("classes_", "the sorted distinct labels (np.unique(y))"),
+    ):
+        outcome = check_labels(key)(fitted.get(key), ref["fitted"][key], reveal)
+        if not outcome.passed:
+            return outcome.within(f"{key} must hold {what}", fraction=0.0)
+    return Outcome(
+        1.0, "follows the scikit-learn estimator contract; X_, y_ and classes_ as stated"
+    )
 
 
 # ----------------------------------------------------------------------------- cross-validation
@@ -304,9 +353,9 @@ def check_select_k(got: Any, ref: Any, reveal: bool) -> Outcome:
     ):
         return Outcome(0.0, "select_k must return a dict")
     first, second = got["first"], got["second"]
-    keys = {"best_k", "cv_accuracy", "test_accuracy"}
-    if set(first) != keys:
-        return Outcome(0.0, f"expected the keys {sorted(keys)}, got {sorted(first)}")
+    missing = sorted({"best_k", "cv_accuracy", "test_accuracy"} - set(first))
+    if missing:  # extra keys (diagnostics) are fine
+        return Outcome(0.0, f"the returned dict has no key {', '.join(map(repr, missing))}")
     cv_close = checks.close(rtol=1e-9, atol=1e-12)
     for key in ("best_k", "cv_accuracy"):
         if checks.close(rtol=0, atol=1e-12)(second.get(key), first[key], False).fraction < 1:
@@ -324,7 +373,8 @@ def check_select_k(got: Any, ref: Any, reveal: bool) -> Outcome:
     if type(first["best_k"]) is not int or first["best_k"] != ref["first"]["best_k"]:
         return Outcome(
             0.0,
-            "best_k is not the candidate with the highest CV accuracy (ties: smallest k)",
+            "best_k is not the candidate with the highest CV accuracy; accuracies within 1e-9 of "
+            "the best tie, and ties go to the smallest k (whatever the order of candidates)",
             expected_got(ref["first"]["best_k"], first["best_k"]),
         )
     for run in ("first", "second"):
@@ -340,6 +390,7 @@ def check_select_k(got: Any, ref: Any, reveal: bool) -> Outcome:
 
 # ----------------------------------------------------------------------------- trees
 GINI_CASES = [
+    np.array(["no", "yes", "yes", "no", "no"]),
     np.array([0, 0, 1, 1]),
     np.array([3, 3, 3]),
     np.array([0, 1, 2, 2, 2, 1]),
@@ -410,9 +461,16 @@ def check_best_split(got: Any, ref: Any, reveal: bool) -> Outcome:
             if g is not None:
                 return Outcome(
                     0.0,
-                    f"{case}: no split has a positive gain here, so best_split must return None",
+                    f"{case}: no split has a gain above 1e-12 here (a gain that is 0 up to rounding "
+                    "is no gain), so best_split must return None",
                 )
             continue
+        if g is None:
+            return Outcome(
+                0.0,
+                f"{case}: best_split returned None, but a split gains more than 1e-12 here (a sample "
+                "goes left when x <= threshold)",
+            )
         if not isinstance(g, list) or len(g) != 3:
             return Outcome(
                 0.0, f"{case}: expected a (feature, threshold, gain) tuple, got {type(g).__name__}"
@@ -464,7 +522,49 @@ def probe_tree(
     return out
 
 
-def check_tree(got: Any, ref: Any, reveal: bool) -> Outcome:
+# A single leaf whose labels tie (max_depth=0: the smallest label, 0, although 1 comes first), and test points
+# exactly on the one threshold, 2.5 (left: x <= threshold).
+TIED_LEAF = (np.arange(4.0)[:, None], np.array([1, 1, 0, 0]), np.arange(4.0)[:, None], None)
+ON_THRESHOLD = (
+    np.arange(6.0)[:, None],
+    np.array([0, 0, 0, 1, 1, 1]),
+    np.array([[2.5], [2.4], [2.6], [2.5]]),
+    None,
+)
+
+
+# Two values one ulp apart: the midpoint threshold rounds onto the smaller value, 1.0, so the training points
+# equal to it go left when fit splits them with x <= threshold (as predict does).
+ONE_ULP = np.nextafter(1.0, 2.0)
+ON_ROUNDED_THRESHOLD = (
+    np.array([[1.0], [ONE_ULP], [1.0], [ONE_ULP]]),
+    np.array([0, 1, 0, 1]),
+    np.array([[1.0], [ONE_ULP], [0.5], [2.0]]),
+    None,
+)
+
+
+def probe_tree_edges(ns: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "a single leaf with tied labels": probe_tree(ns, TIED_LEAF, (0,)),
+        "test points on the threshold": probe_tree(ns, ON_THRESHOLD, (1,)),
+        "training points on the threshold": probe_tree(ns, ON_ROUNDED_THRESHOLD, (1,)),
+    }
+
+
+LEAF_RULE = "leaves predict the majority label of their training points (smallest on ties)"
+
+
+def tree_check(prediction_rule: str = LEAF_RULE) -> Any:
+    """``check_tree``, naming ``prediction_rule`` when only the predictions are wrong."""
+
+    def check(got: Any, ref: Any, reveal: bool) -> Outcome:
+        return check_tree(got, ref, reveal, prediction_rule)
+
+    return check
+
+
+def check_tree(got: Any, ref: Any, reveal: bool, prediction_rule: str = LEAF_RULE) -> Outcome:
     if not isinstance(got, dict) or set(got) != set(ref):
         return Outcome(0.0, "TreeClassifier probe returned something unexpected")
     predictions = check_labels("predictions")
@@ -474,7 +574,10 @@ def check_tree(got: Any, ref: Any, reveal: bool) -> Outcome:
             return Outcome(0.0, f"{case}: unexpected result")
         for attribute in ("depth_", "n_leaves_"):
             if type(result.get(attribute)) is not int or result[attribute] != expected[attribute]:
-                hint = "a node at depth max_depth is a leaf; pure nodes and nodes without a useful split are leaves"
+                hint = (
+                    "a node at depth max_depth is a leaf; pure nodes and nodes without a useful split "
+                    "are leaves; depth_ is the depth of the deepest leaf (0 for a single leaf)"
+                )
                 return Outcome(
                     0.0,
                     f"{case}: wrong {attribute}; {hint}",
@@ -484,7 +587,7 @@ def check_tree(got: Any, ref: Any, reveal: bool) -> Outcome:
         if not outcome.passed:
             return Outcome(
                 0.0,
-                f"{case}: {outcome.message}; leaves predict the majority label (smallest on ties)",
+                f"{case}: {outcome.message}; {prediction_rule}",
                 outcome.detail,
             )
     return Outcome(1.0, "same tree shape and predictions")
@@ -554,7 +657,9 @@ def check_lloyd(centre_rtol: float = 1e-9, centre_atol: float = 1e-9) -> Any:
         if wrong:
             return Outcome(
                 0.0,
-                f"{wrong} of {labels.size} labels differ: assign each point to its nearest centre (ties: smaller index)",
+                f"{wrong} of {labels.size} final labels differ: alternate update and assign (at most "
+                "max_iter updates, stopping when no label changes); each point goes to its nearest "
+                "centre (ties: the smaller centre index)",
             )
         outcome = checks.close(rtol=centre_rtol, atol=centre_atol)(
             got["centres"], ref["centres"], reveal
@@ -589,6 +694,10 @@ def check_kmeans_pp(got: Any, ref: Any, reveal: bool) -> Outcome:
     if outcome.passed:
         return Outcome(1.0, "the same centres, picked in the same order")
     same_first = np.allclose(got[0], ref[0])
+    if got.dtype.kind != "f":
+        return Outcome(
+            0.0, f"{outcome.message}: return float64 centres (np.asarray(X, dtype=np.float64))"
+        )
     hint = (
         "the first centre is right: pick the next ones with rng.choice(n, p=d2 / d2.sum()), d2 the squared distance to the nearest centre so far"
         if same_first
@@ -635,7 +744,8 @@ ITEMS = [
         2,
         probe=lambda ns: probe_knn(ns, seed=0, ks=(1, 5, 9)),
         check=checks.every_part({f"k={k}": check_labels() for k in (1, 5, 9)}),
-        requires=("KNNClassifier",),
+        requires=("KNNClassifier", "pairwise_distances_vectorised"),
+        uses=("pairwise_distances_vectorised",),
         hint="take the k smallest distances per row (np.argsort along axis=1) and vote.",
     ),
     Item(
@@ -657,21 +767,22 @@ ITEMS = [
                 )
             }
         ),
-        requires=("KNNClassifier",),
+        requires=("KNNClassifier", "pairwise_distances_vectorised"),
+        uses=("pairwise_distances_vectorised",),
         hint="sort distances with np.argsort(..., kind='stable') and break vote ties with np.argmax over counts in classes_ order.",
     ),
     Item(
         "KNNClassifier.contract",
         1,
         probe=probe_knn_contract,
-        check=check_contract({"k": 3}, fitted=("X_", "y_", "classes_")),
+        check=check_knn_contract,
         requires=("KNNClassifier",),
-        hint="__init__ only stores k; fit sets X_, y_, classes_ and returns self; predict before fit raises RuntimeError.",
+        hint="__init__ only stores k; fit sets X_ (float64), y_, classes_ (np.unique(y)) and returns self; predict before fit raises a RuntimeError that mentions fit.",
     ),
     Item(
         "kfold_indices",
         1,
-        probe=lambda ns: probe_kfold(ns, 23, 5, seed=0),
+        probe=lambda ns: probe_kfold(ns, 23, 5, seed=3),
         check=check_kfold,
         requires=("kfold_indices",),
         hint="np.array_split(np.random.default_rng(seed).permutation(n), n_folds); fold i validates on piece i.",
@@ -684,7 +795,8 @@ ITEMS = [
         ),
         check=check_select_k,
         requires=("select_k", "kfold_indices", "KNNClassifier"),
-        hint="select_k builds on your KNNClassifier and kfold_indices (make those pass first); score each k by its mean accuracy over the validation folds of X_train; use the test set only once, at the end.",
+        uses=("kfold_indices", "KNNClassifier"),
+        hint="score each k by its mean accuracy over the validation folds of X_train; use the test set only once, at the end.",
     ),
     Item(
         "gini_impurity",
@@ -702,6 +814,7 @@ ITEMS = [
         ),
         check=check_best_split,
         requires=("best_split", "gini_impurity"),
+        uses=("gini_impurity",),
         hint="midpoint thresholds, x <= t goes left, gain weighted by child sizes; replace the best only on a strictly larger gain.",
     ),
     Item(
@@ -710,10 +823,27 @@ ITEMS = [
         probe=lambda ns: {
             "moons": probe_tree(ns, moons_split(0), (1, 3)),
             "blobs": probe_tree(ns, blob_data(3), (2,)),
+            **probe_tree_edges(ns),
         },
-        check=checks.every_part({"moons": check_tree, "blobs": check_tree}),
-        requires=("TreeClassifier", "best_split"),
-        hint="TreeClassifier builds on your best_split (make it pass first); stop at max_depth, at pure nodes and when best_split returns None; leaves predict the majority label.",
+        check=checks.every_part(
+            {
+                "moons": check_tree,
+                "blobs": check_tree,
+                "a single leaf with tied labels": tree_check(
+                    "a leaf predicts its majority label; on a tie, the smallest label"
+                ),
+                "test points on the threshold": tree_check(
+                    "a row goes left when x[feature] <= threshold, so a point on the threshold goes left"
+                ),
+                "training points on the threshold": tree_check(
+                    "fit splits the training rows as predict does: left when x[feature] <= threshold "
+                    "(two values one ulp apart have a midpoint equal to the smaller one)"
+                ),
+            }
+        ),
+        requires=("TreeClassifier", "best_split", "gini_impurity"),
+        uses=("best_split", "gini_impurity"),
+        hint="stop at max_depth (max_depth=0: the root is a leaf), at pure nodes and when best_split returns None; leaves predict the majority label (smallest on ties); go left when x[feature] <= threshold.",
     ),
     Item(
         "TreeClassifier.contract",
@@ -721,7 +851,9 @@ ITEMS = [
         probe=lambda ns: probe_contract(
             ns["TreeClassifier"], {"max_depth": 2}, *moons_split(0)[:2]
         ),
-        check=check_contract({"max_depth": 2}, fitted=("classes_", "depth_", "n_leaves_")),
+        check=check_contract(
+            {"max_depth": 2}, fitted=("classes_", "depth_", "n_leaves_"), errors=("RuntimeError",)
+        ),
         requires=("TreeClassifier",),
         hint="__init__ only stores max_depth; fit returns self; predict before fit raises RuntimeError.",
     ),
@@ -738,7 +870,8 @@ ITEMS = [
         2,
         probe=lambda ns: probe_lloyd(ns, 0),
         check=check_lloyd(),
-        requires=("lloyd",),
+        requires=("lloyd", "pairwise_distances_vectorised"),
+        uses=("pairwise_distances_vectorised",),
         hint="assign, then alternate update/assign until no label changes; an empty cluster keeps its centre.",
     ),
     Item(

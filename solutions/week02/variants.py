@@ -85,35 +85,48 @@ def distances_loop_called_vectorised(X, Y):
 
 
 def distances_hiding_its_loop(X, Y):
-    """Wrong: switches tracing off, then loops over pairs (the grader must notice)."""
+    """Wrong: switches tracing off, then loops over rows (the grader must notice)."""
     sys.settrace(None)
-    return distances_squared(X, Y) ** 0.5
+    return distances_norm_per_row(X, Y)
 
 
 # ----------------------------------------------------------------------------- k-NN
 class KNNWithLoops:
-    """Right: Python loops, sorted by (distance, index), Counter for the vote."""
+    """Right: a loop over the queries, sorted by (distance, index), Counter for the vote."""
 
     def __init__(self, k=3):
         self.k = k
 
+    def _neighbours(self):
+        return self.k
+
     def fit(self, X, y):
-        if self.k < 1 or self.k > len(X):
+        if self._neighbours() < 1 or self._neighbours() > len(X):
             raise ValueError("k out of range")
         self.X_ = np.asarray(X, dtype=float)
         self.y_ = np.asarray(y)
         self.classes_ = np.unique(self.y_)
         return self
 
+    def _order(self, x, later_first=False):
+        """Training indices sorted by (distance, index) with Python's sorted (a loop over queries)."""
+        d = np.sqrt(((self.X_ - np.asarray(x, dtype=float)) ** 2).sum(axis=1)).tolist()
+        return sorted(range(len(d)), key=lambda i: (d[i], -i if later_first else i))
+
+    later_first = False  # equal distances: the smaller training index first
+
+    def _vote(self, votes):
+        """Equal votes: the smallest label."""
+        top = max(votes.values())
+        return min(label for label, count in votes.items() if count == top)
+
     def predict(self, X):
         if not hasattr(self, "X_"):
             raise RuntimeError("call fit before predict")
         out = []
         for x in np.asarray(X, dtype=float):
-            order = sorted(range(len(self.X_)), key=lambda i: (math.dist(x, self.X_[i]), i))
-            votes = Counter(self.y_[i].item() for i in order[: self.k])
-            top = max(votes.values())
-            out.append(min(label for label, count in votes.items() if count == top))
+            order = self._order(x, self.later_first)
+            out.append(self._vote(Counter(self.y_[i].item() for i in order[: self._neighbours()])))
         return np.array(out, dtype=self.y_.dtype)
 
 
@@ -138,31 +151,15 @@ class KNNWithLexsort(KNNWithLoops):
 class KNNLargestLabelWins(KNNWithLoops):
     """Wrong: vote ties go to the largest label."""
 
-    def predict(self, X):
-        if not hasattr(self, "X_"):
-            raise RuntimeError("call fit first")
-        out = []
-        for x in np.asarray(X, dtype=float):
-            order = sorted(range(len(self.X_)), key=lambda i: (math.dist(x, self.X_[i]), i))
-            votes = Counter(self.y_[i].item() for i in order[: self.k])
-            top = max(votes.values())
-            out.append(max(label for label, count in votes.items() if count == top))
-        return np.array(out, dtype=self.y_.dtype)
+    def _vote(self, votes):
+        top = max(votes.values())
+        return max(label for label, count in votes.items() if count == top)
 
 
 class KNNLargerIndexFirst(KNNWithLoops):
     """Wrong: among equal distances the later training point comes first."""
 
-    def predict(self, X):
-        if not hasattr(self, "X_"):
-            raise RuntimeError("call fit first")
-        out = []
-        for x in np.asarray(X, dtype=float):
-            order = sorted(range(len(self.X_)), key=lambda i: (math.dist(x, self.X_[i]), -i))
-            votes = Counter(self.y_[i].item() for i in order[: self.k])
-            top = max(votes.values())
-            out.append(min(label for label, count in votes.items() if count == top))
-        return np.array(out, dtype=self.y_.dtype)
+    later_first = True
 
 
 class KNNOneTooMany(KNNWithLoops):
@@ -437,7 +434,16 @@ def best_split_cumulative(X, y):
     return int(f), float(t), float(gain)
 
 
-def _scan(X, y, *, threshold_of, weighted=True, later_wins=False, none_when_useless=True):
+def _scan(
+    X,
+    y,
+    *,
+    threshold_of,
+    weighted=True,
+    later_wins=False,
+    none_when_useless=True,
+    goes_left=np.less_equal,
+):
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     n, parent = len(y), gini_with_counter(y)
     best, best_gain = None, 1e-12 if none_when_useless else -1.0
@@ -445,7 +451,7 @@ def _scan(X, y, *, threshold_of, weighted=True, later_wins=False, none_when_usel
         values = np.unique(X[:, f])
         for a, b in itertools.pairwise(values):
             t = threshold_of(a, b)
-            left = X[:, f] <= t
+            left = goes_left(X[:, f], t)
             nl = int(left.sum())
             if weighted:
                 gain = (
@@ -477,6 +483,16 @@ def best_split_last_wins(X, y):
     return _scan(X, y, threshold_of=lambda a, b: (a + b) / 2, later_wins=True)
 
 
+def best_split_no_tie_margin(X, y):
+    """Wrong: replaces the best on any larger gain, so a tie computed 3e-17 larger goes to the later one."""
+    return _scan(X, y, threshold_of=lambda a, b: (a + b) / 2)
+
+
+def best_split_strict_left(X, y):
+    """Wrong: a sample goes left only when x < threshold (the text: <=)."""
+    return _scan(X, y, threshold_of=lambda a, b: (a + b) / 2, goes_left=np.less)
+
+
 def best_split_never_none(X, y):
     """Wrong: returns a zero-gain split instead of None."""
     return _scan(X, y, threshold_of=lambda a, b: (a + b) / 2, none_when_useless=False)
@@ -499,6 +515,12 @@ class TreeWithNodeTable:
 
     def _limit(self):
         return self.max_depth
+
+    def _goes_left(self, value, threshold):
+        return value <= threshold
+
+    def _left_rows(self, column, threshold):
+        return column <= threshold
 
     def fit(self, X, y):
         X, y = np.asarray(X, dtype=float), np.asarray(y)
@@ -525,7 +547,7 @@ class TreeWithNodeTable:
                 continue
             f, t, _ = split
             self._feature[node], self._threshold[node] = f, t
-            go_left = X[rows, f] <= t
+            go_left = self._left_rows(X[rows, f], t)
             stack.append((rows[~go_left], d + 1, node, 1))
             stack.append((rows[go_left], d + 1, node, 0))
         self.depth_, self.n_leaves_ = depth, leaves
@@ -538,9 +560,8 @@ class TreeWithNodeTable:
         for x in np.asarray(X, dtype=float):
             node = 0
             while self._feature[node] >= 0:
-                node = self._children[node][
-                    0 if x[self._feature[node]] <= self._threshold[node] else 1
-                ]
+                goes_left = self._goes_left(x[self._feature[node]], self._threshold[node])
+                node = self._children[node][0 if goes_left else 1]
             out.append(self._label[node])
         return np.array(out, dtype=self.classes_.dtype)
 
@@ -731,12 +752,659 @@ def kmeans_pp_python_random(X, k, seed):
     return X[picked].copy()
 
 
+# ----------------------------------------------------------------------------- distances, more
+def distances_norm_per_pair(X, Y):
+    """Right: two loops, np.linalg.norm of each pair's difference."""
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    D = np.empty((len(X), len(Y)))
+    for i, x in enumerate(X):
+        for j, y in enumerate(Y):
+            D[i, j] = np.linalg.norm(x - y)
+    return D
+
+
+def distances_einsum_per_row(X, Y):
+    """Right: one loop over the rows of X, np.einsum for the squared sums."""
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    D = np.zeros((len(X), len(Y)))
+    for i in range(len(X)):
+        diff = Y - X[i]
+        D[i] = np.sqrt(np.einsum("jf,jf->j", diff, diff))
+    return D
+
+
+def distances_sklearn(X, Y):
+    """Right: scikit-learn's euclidean_distances (a library call; its Python steps do not grow with n)."""
+    from sklearn.metrics.pairwise import euclidean_distances
+
+    return euclidean_distances(np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64))
+
+
+def distances_two_loops_swapped(X, Y):
+    """Wrong: the loops run over Y then X, so the result has shape (m, n)."""
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    D = np.zeros((len(Y), len(X)))
+    for j in range(len(Y)):
+        for i in range(len(X)):
+            D[j, i] = np.sqrt(np.sum((X[i] - Y[j]) ** 2))
+    return D
+
+
+def distances_one_loop_over_features(X, Y):
+    """Wrong: forgets the square root in the one-loop version (squared distances)."""
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    D = np.zeros((len(X), len(Y)))
+    for i in range(len(X)):
+        D[i] = np.sum((Y - X[i]) ** 2, axis=1)
+    return D
+
+
+def distances_float32(X, Y):
+    """Wrong: computes in float32 (the text asks for float64)."""
+    X, Y = np.asarray(X, dtype=np.float32), np.asarray(Y, dtype=np.float32)
+    squared = (X**2).sum(1)[:, None] - 2 * X @ Y.T + (Y**2).sum(1)[None, :]
+    return np.sqrt(np.maximum(squared, 0))
+
+
+def distances_transposed(X, Y):
+    """Wrong: an (m, n) array (Y against X)."""
+    return distances_broadcast(Y, X)
+
+
+def distances_fake(X, Y):
+    """Wrong (fakes its results): an (n, m) float64 array of zeros."""
+    return np.zeros((len(X), len(Y)))
+
+
+def distances_fake_vectorised(X, Y):
+    """Wrong (fakes its results): ones of the right shape, no loop at all."""
+    return np.ones((np.shape(X)[0], np.shape(Y)[0]))
+
+
+# ----------------------------------------------------------------------------- k-NN, more
+class KNNOwnError(KNNWithLoops):
+    """Right: its own RuntimeError subclass, codes from np.unique(return_inverse) and np.bincount,
+    an extra fitted attribute."""
+
+    class NotFittedError(RuntimeError):
+        pass
+
+    def fit(self, X, y):
+        super().fit(X, y)
+        self.n_features_in_ = self.X_.shape[1]
+        return self
+
+    def predict(self, X):
+        if not hasattr(self, "classes_"):
+            raise self.NotFittedError("KNNClassifier: call fit before predict")
+        codes = np.unique(self.y_, return_inverse=True)[1].ravel()
+        D = distances_broadcast(X, self.X_)
+        nearest = np.argsort(D, axis=1, kind="stable")[:, : self.k]
+        votes = np.array([np.bincount(codes[row], minlength=len(self.classes_)) for row in nearest])
+        return self.classes_[votes.argmax(axis=1)]
+
+
+class KNNRejectsKEqualN(KNNWithLoops):
+    """Wrong: k < len(X) instead of k <= len(X)."""
+
+    def fit(self, X, y):
+        if not 1 <= self.k < len(X):
+            raise ValueError("k out of range")
+        return super().fit(X, y)
+
+
+class KNNKeepsIntegerX(KNNWithLoops):
+    """Wrong: stores X_ without converting it to float64."""
+
+    def fit(self, X, y):
+        super().fit(X, y)
+        self.X_ = np.asarray(X)
+        return self
+
+
+class KNNClassesInOrderSeen(KNNWithLoops):
+    """Wrong: classes_ in the order the labels first appear (not sorted), and votes tie in that order."""
+
+    def fit(self, X, y):
+        super().fit(X, y)
+        self.classes_ = np.array(list(dict.fromkeys(np.asarray(y).tolist())))
+        return self
+
+    def _vote(self, votes):
+        return max(self.classes_.tolist(), key=lambda c: votes.get(c, 0))
+
+
+class KNNSklearnNotFitted(KNNWithLoops):
+    """Wrong: raises scikit-learn's NotFittedError (a ValueError, not the RuntimeError the text asks for)."""
+
+    def predict(self, X):
+        from sklearn.exceptions import NotFittedError
+
+        if not hasattr(self, "X_"):
+            raise NotFittedError("call fit before predict")
+        return super().predict(X)
+
+
+class KNNFloatLabels(KNNWithLoops):
+    """Wrong: right votes, but the labels come back as floats (the text: same dtype as y)."""
+
+    def predict(self, X):
+        return super().predict(X).astype(np.float64)
+
+
+class KNNRenamesK(KNNWithLoops):
+    """Wrong: __init__ stores k as n_neighbors (the contract: under the same name)."""
+
+    def __init__(self, k=3):
+        self.n_neighbors = k
+
+    def _neighbours(self):
+        return self.n_neighbors
+
+
+class KNNFake(KNNWithLoops):
+    """Wrong (fakes its results): predicts the most common training label for every row."""
+
+    def predict(self, X):
+        if not hasattr(self, "X_"):
+            raise RuntimeError("call fit first")
+        values, counts = np.unique(self.y_, return_counts=True)
+        return np.full(len(X), values[counts.argmax()], dtype=self.y_.dtype)
+
+
+# ----------------------------------------------------------------------------- cross-validation, more
+def kfold_sklearn(n, n_folds, seed):
+    """Right: scikit-learn's KFold (no shuffle) over the stated permutation; its own ValueErrors."""
+    from sklearn.model_selection import KFold
+
+    if n_folds > n:
+        raise ValueError("more folds than samples")
+    perm = np.random.default_rng(seed).permutation(n)
+    return [(perm[train], perm[val]) for train, val in KFold(n_splits=n_folds).split(perm)]
+
+
+def kfold_rejects_leave_one_out(n, n_folds, seed):
+    """Wrong: n_folds < n instead of n_folds <= n (refuses leave-one-out)."""
+    if not 2 <= n_folds < n:
+        raise ValueError("bad n_folds")
+    pieces = np.array_split(np.random.default_rng(seed).permutation(n), n_folds)
+    return [(np.concatenate(pieces[:i] + pieces[i + 1 :]), pieces[i]) for i in range(n_folds)]
+
+
+def kfold_rejects_two_folds(n, n_folds, seed):
+    """Wrong: 2 < n_folds instead of 2 <= n_folds (refuses two folds)."""
+    if not 2 < n_folds <= n:
+        raise ValueError("bad n_folds")
+    return kfold_indices_reference(n, n_folds, seed)
+
+
+def kfold_float_indices(n, n_folds, seed):
+    """Wrong: float arrays of indices."""
+    return [
+        (train.astype(float), val.astype(float)) for train, val in kfold_by_hand(n, n_folds, seed)
+    ]
+
+
+def kfold_fake(n, n_folds, seed):
+    """Wrong (fakes its results): the right fold sizes from one fixed permutation, whatever the seed."""
+    if not 2 <= n_folds <= n:
+        raise ValueError("bad n_folds")
+    pieces = np.array_split(np.random.default_rng(0).permutation(n), n_folds)
+    return [(np.concatenate(pieces[:i] + pieces[i + 1 :]), pieces[i]) for i in range(n_folds)]
+
+
+def select_k_with_diagnostics(X_train, y_train, X_test, y_test, candidates, n_folds, seed):
+    """Right: extra diagnostic keys, cv_accuracy as a list, np.flatnonzero for the ties, a numpy int best_k."""
+    X_train, y_train = np.asarray(X_train, dtype=float), np.asarray(y_train)
+    folds = kfold_sklearn(len(X_train), n_folds, seed)
+    per_fold = [
+        [
+            float(
+                np.mean(
+                    KNNOwnError(k).fit(X_train[tr], y_train[tr]).predict(X_train[va]) == y_train[va]
+                )
+            )
+            for tr, va in folds
+        ]
+        for k in candidates
+    ]
+    cv = [float(np.mean(scores)) for scores in per_fold]
+    near_best = np.flatnonzero(np.asarray(cv) >= max(cv) - 1e-9)
+    best = np.min(np.asarray(candidates)[near_best])
+    model = KNNOwnError(int(best)).fit(X_train, y_train)
+    return {
+        "best_k": best,
+        "cv_accuracy": cv,
+        "test_accuracy": float(np.mean(model.predict(X_test) == np.asarray(y_test))),
+        "per_fold": per_fold,
+        "candidates": list(candidates),
+    }
+
+
+def select_k_argmax(X_train, y_train, X_test, y_test, candidates, n_folds, seed):
+    """Wrong: candidates[np.argmax(cv)]: exact ties only, and the first in the given order, not the smallest k."""
+    X_train, y_train = np.asarray(X_train, dtype=float), np.asarray(y_train)
+    folds = kfold_indices_reference(len(X_train), n_folds, seed)
+    cv = np.array(
+        [
+            np.mean(
+                [
+                    np.mean(
+                        KNNWithLoops(k).fit(X_train[tr], y_train[tr]).predict(X_train[va])
+                        == y_train[va]
+                    )
+                    for tr, va in folds
+                ]
+            )
+            for k in candidates
+        ]
+    )
+    best = candidates[int(np.argmax(cv))]
+    test = float(np.mean(KNNWithLoops(best).fit(X_train, y_train).predict(X_test) == y_test))
+    return {"best_k": int(best), "cv_accuracy": cv, "test_accuracy": test}
+
+
+def kfold_indices_reference(n, n_folds, seed):
+    pieces = np.array_split(np.random.default_rng(seed).permutation(n), n_folds)
+    return [(np.concatenate(pieces[:i] + pieces[i + 1 :]), pieces[i]) for i in range(n_folds)]
+
+
+def select_k_sorted_candidates(X_train, y_train, X_test, y_test, candidates, n_folds, seed):
+    """Wrong: sorts the candidates first, so cv_accuracy is not in the given order."""
+    return select_k_sorted_scan(X_train, y_train, X_test, y_test, sorted(candidates), n_folds, seed)
+
+
+def select_k_fake(X_train, y_train, X_test, y_test, candidates, n_folds, seed):
+    """Wrong (fakes its results): plausible accuracies and the first candidate, no model fitted."""
+    return {
+        "best_k": int(candidates[0]),
+        "cv_accuracy": np.linspace(0.7, 0.9, len(candidates)),
+        "test_accuracy": 0.85,
+    }
+
+
+# ----------------------------------------------------------------------------- Gini and splits, more
+def gini_by_equality(y):
+    """Right: the fraction of each distinct label by np.mean(y == c), over a Python set."""
+    y = np.asarray(y)
+    if len(y) == 0:
+        return 0.0
+    return float(1 - sum(np.mean(y == c) ** 2 for c in set(y.tolist())))
+
+
+def gini_bincount(y):
+    """Wrong: np.bincount counts (integer labels only: strings and floats crash)."""
+    y = np.asarray(y)
+    if y.size == 0:
+        return 0.0
+    p = np.bincount(y) / y.size
+    return float(1.0 - np.sum(p**2))
+
+
+def gini_array(y):
+    """Wrong: returns a one-element array (keepdims), not a Python float."""
+    y = np.asarray(y)
+    if y.size == 0:
+        return 0.0
+    _, counts = np.unique(y, return_counts=True)
+    return 1.0 - np.sum((counts / y.size) ** 2, keepdims=True)
+
+
+def gini_fake(y):
+    """Wrong (fakes its results): always 0.5."""
+    return 0.5
+
+
+def best_split_vectorised(X, y):
+    """Right: all thresholds of a feature at once (broadcast masks), a list with numpy scalars."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    classes, codes = np.unique(y, return_inverse=True)
+    onehot = np.eye(len(classes))[codes.ravel()]
+    n = len(y)
+    parent = _gini_counts(onehot.sum(0), n)
+    best, best_gain = None, 1e-12
+    for f in range(X.shape[1]):
+        values = np.unique(X[:, f])
+        thresholds = (values[:-1] + values[1:]) / 2
+        if not len(thresholds):
+            continue
+        left = X[:, f][None, :] <= thresholds[:, None]  # (t, n)
+        left_counts = left.astype(float) @ onehot
+        n_left = left_counts.sum(1)
+        right_counts = onehot.sum(0) - left_counts
+        gl = 1 - ((left_counts / n_left[:, None]) ** 2).sum(1)
+        gr = 1 - ((right_counts / (n - n_left)[:, None]) ** 2).sum(1)
+        gains = parent - n_left / n * gl - (n - n_left) / n * gr
+        for t, gain in zip(thresholds, gains, strict=True):
+            if gain > best_gain + (1e-12 if best is not None else 0.0):
+                best, best_gain = [np.int64(f), np.float64(t), np.float64(gain)], gain
+    return best
+
+
+def best_split_no_tolerance(X, y):
+    """Wrong: any gain above 0 counts (the text: above 1e-12), so a rounding error of 5.6e-17 is a split."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    n = len(y)
+    parent = float(1 - np.sum((np.unique(y, return_counts=True)[1] / n) ** 2))
+
+    def gini(labels):
+        return float(1 - np.sum((np.unique(labels, return_counts=True)[1] / len(labels)) ** 2))
+
+    best, best_gain = None, 0.0
+    for f in range(X.shape[1]):
+        values = np.unique(X[:, f])
+        for t in (values[:-1] + values[1:]) / 2:
+            left = X[:, f] <= t
+            nl = int(left.sum())
+            gain = parent - nl / n * gini(y[left]) - (n - nl) / n * gini(y[~left])
+            if gain > best_gain + (1e-12 if best is not None else 0.0):
+                best, best_gain = (f, float(t), float(gain)), gain
+    return best
+
+
+def best_split_float_feature(X, y):
+    """Wrong: the feature index comes back as a float."""
+    split = best_split_cumulative(X, y)
+    return None if split is None else (float(split[0]), split[1], split[2])
+
+
+def best_split_fake(X, y):
+    """Wrong (fakes its results): feature 0 at its mean, a made-up gain."""
+    X = np.asarray(X, dtype=float)
+    return (0, float(X[:, 0].mean()), 0.25)
+
+
+class TreeNestedTuples:
+    """Right: nested tuples in tree_, recursion, its own RuntimeError subclass, an extra attribute."""
+
+    class NotFittedError(RuntimeError):
+        pass
+
+    def __init__(self, max_depth=3):
+        self.max_depth = max_depth
+
+    def fit(self, X, y):
+        X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
+        self.classes_ = np.unique(y)
+        self.n_features_in_ = X.shape[1]
+        self.depth_, self.n_leaves_ = 0, 0
+        self.tree_ = self._grow(X, y, 0)
+        return self
+
+    def _grow(self, X, y, depth):
+        values, counts = np.unique(y, return_counts=True)
+        split = None if depth == self.max_depth or len(values) == 1 else best_split_vectorised(X, y)
+        if split is None:
+            self.depth_, self.n_leaves_ = max(self.depth_, depth), self.n_leaves_ + 1
+            return ("leaf", values[np.argmax(counts)])
+        f, t = int(split[0]), float(split[1])
+        left = X[:, f] <= t
+        return (
+            "split",
+            f,
+            t,
+            self._grow(X[left], y[left], depth + 1),
+            self._grow(X[~left], y[~left], depth + 1),
+        )
+
+    def _walk(self, node, x):
+        while node[0] == "split":
+            node = node[3] if x[node[1]] <= node[2] else node[4]
+        return node[1]
+
+    def predict(self, X):
+        if not hasattr(self, "tree_"):
+            raise self.NotFittedError("TreeClassifier: call fit first")
+        return np.array(
+            [self._walk(self.tree_, x) for x in np.asarray(X, dtype=np.float64)],
+            dtype=self.classes_.dtype,
+        )
+
+
+class TreeStrictLess(TreeWithNodeTable):
+    """Wrong: predict goes left only when x[feature] < threshold (the text: <=)."""
+
+    def _goes_left(self, value, threshold):
+        return value < threshold
+
+
+class TreeStrictLessInFit(TreeWithNodeTable):
+    """Wrong: fit sends a training row left only when x[feature] < threshold (predict uses <=)."""
+
+    def _left_rows(self, column, threshold):
+        return column < threshold
+
+
+class TreeMostCommonLeaves(TreeWithNodeTable):
+    """Wrong: Counter.most_common for the leaf label: ties go to the label seen first, not the smallest."""
+
+    def _leaf_label(self, y):
+        return Counter(np.asarray(y).tolist()).most_common(1)[0][0]
+
+
+class TreeNodesWithoutUnderscore(TreeNestedTuples):
+    """Wrong: the nodes live in self.root (fitted state must end in _ or start with _)."""
+
+    def fit(self, X, y):
+        super().fit(X, y)
+        self.root = self.__dict__.pop("tree_")
+        return self
+
+    def predict(self, X):
+        if not hasattr(self, "root"):
+            raise RuntimeError("call fit first")
+        return np.array(
+            [self._walk(self.root, x) for x in np.asarray(X, dtype=np.float64)],
+            dtype=self.classes_.dtype,
+        )
+
+
+class TreeDepthCountsLevels(TreeWithNodeTable):
+    """Wrong: depth_ counts levels (a single leaf has depth 1; the text: 0)."""
+
+    def fit(self, X, y):
+        super().fit(X, y)
+        self.depth_ += 1
+        return self
+
+
+class TreeLeavesCountsNodes(TreeWithNodeTable):
+    """Wrong: n_leaves_ counts every node, not only the leaves."""
+
+    def fit(self, X, y):
+        super().fit(X, y)
+        self.n_leaves_ = len(self._feature)
+        return self
+
+
+class TreeFloatMaxDepth(TreeWithNodeTable):
+    """Wrong: fit turns max_depth into a float (None would mean unlimited): it changes an argument."""
+
+    def fit(self, X, y):
+        self.max_depth = float("inf") if self.max_depth is None else float(self.max_depth)
+        return super().fit(X, y)
+
+
+class TreeFake(TreeWithNodeTable):
+    """Wrong (fakes its results): predicts the majority label, reports a full tree of depth max_depth."""
+
+    def fit(self, X, y):
+        y = np.asarray(y)
+        self.classes_ = np.unique(y)
+        self._majority = self._leaf_label(y)
+        self.depth_, self.n_leaves_ = self.max_depth, 2**self.max_depth
+        return self
+
+    def predict(self, X):
+        if not hasattr(self, "classes_"):
+            raise RuntimeError("call fit first")
+        return np.full(len(X), self._majority, dtype=self.classes_.dtype)
+
+
+# ----------------------------------------------------------------------------- k-means, more
+def inertia_einsum(X, centres, labels):
+    """Right: np.einsum over the differences."""
+    diff = (
+        np.asarray(X, dtype=np.float64) - np.asarray(centres, dtype=np.float64)[np.asarray(labels)]
+    )
+    return float(np.einsum("ij,ij->", diff, diff))
+
+
+def inertia_fake(X, centres, labels):
+    """Wrong (fakes its results): the number of points, as a float."""
+    return float(len(X))
+
+
+def lloyd_cdist(X, centres, max_iter=100):
+    """Right: scipy's cdist for the assignment, np.add.at for the means."""
+    from scipy.spatial.distance import cdist
+
+    X = np.asarray(X, dtype=np.float64)
+    centres = np.asarray(centres, dtype=np.float64).copy()
+    labels = cdist(X, centres).argmin(axis=1)
+    n_iter = 0
+    while n_iter < max_iter:
+        sums = np.zeros_like(centres)
+        np.add.at(sums, labels, X)
+        counts = np.bincount(labels, minlength=len(centres))
+        filled = counts > 0
+        centres[filled] = sums[filled] / counts[filled, None]
+        n_iter += 1
+        new = cdist(X, centres).argmin(axis=1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return centres, labels, n_iter
+
+
+def lloyd_ties_to_last(X, centres, max_iter=100):
+    """Wrong: a point as far from two centres goes to the larger centre index."""
+    X = np.asarray(X, dtype=float)
+    centres = np.array(centres, dtype=float)
+
+    def assign():
+        D = distances_broadcast(X, centres)
+        return len(centres) - 1 - np.argmin(D[:, ::-1], axis=1)
+
+    labels = assign()
+    n_iter = 0
+    for _ in range(max_iter):
+        for c in range(len(centres)):
+            if np.any(labels == c):
+                centres[c] = X[labels == c].mean(axis=0)
+        n_iter += 1
+        new = assign()
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return centres, labels, n_iter
+
+
+def lloyd_keeps_integer_centres(X, centres, max_iter=100):
+    """Wrong: copies the centres without converting them, so integer centres get truncated means."""
+    X = np.asarray(X)
+    centres = np.array(centres)
+    labels = np.argmin(distances_broadcast(X, centres), axis=1)
+    n_iter = 0
+    for _ in range(max_iter):
+        for c in range(len(centres)):
+            if np.any(labels == c):
+                centres[c] = X[labels == c].mean(axis=0)
+        n_iter += 1
+        new = np.argmin(distances_broadcast(X, centres), axis=1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return centres, labels, n_iter
+
+
+def lloyd_at_least_one_update(X, centres, max_iter=100):
+    """Wrong: always does a first update, even when max_iter is 0."""
+    return _lloyd(X, centres, max(max_iter, 1))
+
+
+def lloyd_fake(X, centres, max_iter=100):
+    """Wrong (fakes its results): returns the starting centres and their assignment, claims one update."""
+    X = np.asarray(X, dtype=np.float64)
+    centres = np.array(centres, dtype=np.float64)
+    return centres, np.argmin(distances_broadcast(X, centres), axis=1), 1
+
+
+def kmeans_pp_cdist(X, k, seed):
+    """Right: d2 recomputed from all centres picked so far with scipy's cdist; the same random calls."""
+    from scipy.spatial.distance import cdist
+
+    X = np.asarray(X, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    n = len(X)
+    picked = [int(rng.integers(n))]
+    while len(picked) < k:
+        d2 = cdist(X, X[picked], "sqeuclidean").min(axis=1)
+        picked.append(int(rng.choice(n, p=d2 / d2.sum())))
+    return X[picked]
+
+
+def kmeans_pp_keeps_dtype(X, k, seed):
+    """Wrong: returns rows of X as they are (integer X gives integer centres)."""
+    X = np.asarray(X)
+    rng = np.random.default_rng(seed)
+    n = len(X)
+    picked = [int(rng.integers(n))]
+    d2 = np.sum((X - X[picked[0]]) ** 2, axis=1).astype(float)
+    for _ in range(1, k):
+        picked.append(int(rng.choice(n, p=d2 / d2.sum())))
+        d2 = np.minimum(d2, np.sum((X - X[picked[-1]]) ** 2, axis=1))
+    return X[picked].copy()
+
+
+def kmeans_pp_fake(X, k, seed):
+    """Wrong (fakes its results): k distinct rows drawn uniformly (right shape, no d2 weighting)."""
+    X = np.asarray(X, dtype=np.float64)
+    return X[np.random.default_rng(seed).choice(len(X), size=k, replace=False)]
+
+
+# Each wrong variant names the items of its own function: items that only use a function (select_k uses
+# KNNClassifier, TreeClassifier uses best_split, ...) are graded with the reference version of it officially.
+TWO = ("pairwise_distances_two_loops", "pairwise_distances_two_loops.hidden")
+ONE = ("pairwise_distances_one_loop", "pairwise_distances_one_loop.hidden")
+VEC = ("pairwise_distances_vectorised", "pairwise_distances_vectorised.hidden")
+NO_LOOPS = ("pairwise_distances_vectorised.no_python_loops",)
 KNN_ALL = ("KNNClassifier", "KNNClassifier.hidden")
+KNN_EDGES = ("KNNClassifier.edge_cases",)
+KNN_CONTRACT = ("KNNClassifier.contract",)
+KFOLD = ("kfold_indices", "kfold_indices.hidden")
+SELECT_K = ("select_k", "select_k.hidden")
+GINI = ("gini_impurity", "gini_impurity.hidden")
+SPLIT = ("best_split", "best_split.hidden")
+TREE = ("TreeClassifier", "TreeClassifier.hidden")
+TREE_CONTRACT = ("TreeClassifier.contract",)
+LLOYD = ("lloyd", "lloyd.hidden")
+KPP = ("kmeans_plus_plus", "kmeans_plus_plus.hidden")
 PIPELINE = ("kmeans_plus_plus.vs_sklearn",)
 
 WRONG = [
-    Variant("pairwise_distances_two_loops", distances_squared, "no square root"),
-    Variant("pairwise_distances_one_loop", distances_sum_without_axis, "sums over the whole block"),
+    Variant("pairwise_distances_two_loops", distances_squared, "no square root", breaks=TWO),
+    Variant(
+        "pairwise_distances_two_loops", distances_two_loops_swapped, "shape (m, n)", breaks=TWO
+    ),
+    Variant("pairwise_distances_two_loops", distances_fake, "fakes: zeros", breaks=TWO),
+    Variant(
+        "pairwise_distances_one_loop",
+        distances_sum_without_axis,
+        "sums over the whole block",
+        breaks=ONE,
+    ),
+    Variant("pairwise_distances_one_loop", distances_one_loop_over_features, "no sqrt", breaks=ONE),
+    Variant("pairwise_distances_one_loop", distances_transposed, "shape (m, n)", breaks=ONE),
+    Variant("pairwise_distances_one_loop", distances_fake, "fakes: zeros", breaks=ONE),
+    Variant("pairwise_distances_vectorised", distances_float32, "float32", breaks=VEC),
+    Variant("pairwise_distances_vectorised", distances_transposed, "shape (m, n)", breaks=VEC),
+    Variant(
+        "pairwise_distances_vectorised",
+        distances_fake_vectorised,
+        "fakes: ones",
+        breaks=(*VEC, *NO_LOOPS),
+    ),
     Variant(
         "pairwise_distances_vectorised",
         distances_unclipped,
@@ -789,7 +1457,7 @@ WRONG = [
         "KNNClassifier",
         KNNFitReturnsNone,
         "fit returns None",
-        breaks=(*KNN_ALL, "KNNClassifier.contract", "select_k", "select_k.hidden"),
+        breaks=(*KNN_ALL, "KNNClassifier.contract"),
     ),
     Variant(
         "KNNClassifier",
@@ -808,6 +1476,25 @@ WRONG = [
         KNNTrainingStateWithoutUnderscore,
         "fitted state without trailing _",
         breaks=("KNNClassifier.contract",),
+    ),
+    Variant("KNNClassifier", KNNRejectsKEqualN, "k = len(X) refused", breaks=KNN_EDGES),
+    Variant("KNNClassifier", KNNKeepsIntegerX, "X_ not float64", breaks=KNN_CONTRACT),
+    Variant(
+        "KNNClassifier",
+        KNNClassesInOrderSeen,
+        "classes_ unsorted, ties in that order",
+        breaks=(*KNN_CONTRACT, "KNNClassifier.ties"),
+    ),
+    Variant(
+        "KNNClassifier",
+        KNNSklearnNotFitted,
+        "scikit-learn's NotFittedError, not a RuntimeError",
+        breaks=KNN_CONTRACT,
+    ),
+    Variant("KNNClassifier", KNNFloatLabels, "float labels", breaks=KNN_ALL),
+    Variant("KNNClassifier", KNNRenamesK, "k stored as n_neighbors", breaks=KNN_CONTRACT),
+    Variant(
+        "KNNClassifier", KNNFake, "fakes: majority label", breaks=(*KNN_ALL, "KNNClassifier.ties")
     ),
     Variant(
         "kfold_indices",
@@ -833,10 +1520,37 @@ WRONG = [
         "n_folds not validated",
         breaks=("kfold_indices.edge_cases",),
     ),
+    Variant(
+        "kfold_indices",
+        kfold_rejects_leave_one_out,
+        "n_folds = n refused",
+        breaks=("kfold_indices.leave_one_out",),
+    ),
+    Variant(
+        "kfold_indices",
+        kfold_rejects_two_folds,
+        "n_folds = 2 refused",
+        breaks=("kfold_indices.edge_cases",),
+    ),
+    Variant("kfold_indices", kfold_float_indices, "float indices", breaks=KFOLD),
+    Variant("kfold_indices", kfold_fake, "fakes: fixed permutation", breaks=KFOLD),
     Variant("select_k", select_k_by_test, "k chosen on the test set"),
     Variant("select_k", select_k_largest_on_ties, "ties to the largest k"),
     Variant("select_k", select_k_folds_over_everything, "test rows inside the folds"),
     Variant("select_k", select_k_no_refit, "no refit on all training data"),
+    Variant(
+        "select_k",
+        select_k_argmax,
+        "np.argmax: exact ties, first in the given order",
+        breaks=("select_k.hidden",),
+    ),
+    Variant(
+        "select_k",
+        select_k_sorted_candidates,
+        "cv_accuracy in sorted order",
+        breaks=("select_k.hidden",),
+    ),
+    Variant("select_k", select_k_fake, "fakes: made-up accuracies", breaks=SELECT_K),
     Variant(
         "gini_impurity", gini_entropy, "entropy", breaks=("gini_impurity", "gini_impurity.hidden")
     ),
@@ -849,11 +1563,14 @@ WRONG = [
     Variant(
         "gini_impurity", gini_empty_is_one, "empty labels give 1", breaks=("gini_impurity.hidden",)
     ),
+    Variant("gini_impurity", gini_bincount, "np.bincount: strings and floats crash", breaks=GINI),
+    Variant("gini_impurity", gini_array, "a one-element array", breaks=GINI),
+    Variant("gini_impurity", gini_fake, "fakes: always 0.5", breaks=GINI),
     Variant(
         "best_split",
         best_split_lower_value,
         "threshold at the lower value",
-        breaks=("best_split", "best_split.hidden", "TreeClassifier"),
+        breaks=SPLIT,
     ),
     Variant(
         "best_split",
@@ -870,6 +1587,26 @@ WRONG = [
         "zero-gain split instead of None",
         breaks=("best_split.hidden",),
     ),
+    Variant(
+        "best_split",
+        best_split_no_tolerance,
+        "a gain of 5.6e-17 counts",
+        breaks=("best_split.hidden",),
+    ),
+    Variant(
+        "best_split",
+        best_split_no_tie_margin,
+        "no 1e-12 margin on ties",
+        breaks=("best_split.hidden",),
+    ),
+    Variant(
+        "best_split",
+        best_split_strict_left,
+        "left when x < threshold",
+        breaks=("best_split.hidden",),
+    ),
+    Variant("best_split", best_split_float_feature, "a float feature index", breaks=SPLIT),
+    Variant("best_split", best_split_fake, "fakes: feature 0 at its mean", breaks=SPLIT),
     Variant(
         "TreeClassifier",
         TreeIgnoresMaxDepth,
@@ -898,13 +1635,38 @@ WRONG = [
         "TreeClassifier",
         TreeFitReturnsNone,
         "fit returns None, state without _",
-        breaks=("TreeClassifier.contract",),
+        breaks=TREE_CONTRACT,
     ),
+    Variant(
+        "TreeClassifier", TreeStrictLess, "left when x < threshold", breaks=("TreeClassifier",)
+    ),
+    Variant(
+        "TreeClassifier",
+        TreeStrictLessInFit,
+        "fit splits rows with x < threshold",
+        breaks=("TreeClassifier",),
+    ),
+    Variant(
+        "TreeClassifier",
+        TreeMostCommonLeaves,
+        "leaf ties to the label seen first",
+        breaks=("TreeClassifier",),
+    ),
+    Variant(
+        "TreeClassifier", TreeNodesWithoutUnderscore, "nodes in self.root", breaks=TREE_CONTRACT
+    ),
+    Variant("TreeClassifier", TreeDepthCountsLevels, "depth_ counts levels", breaks=TREE),
+    Variant("TreeClassifier", TreeLeavesCountsNodes, "n_leaves_ counts nodes", breaks=TREE),
+    Variant("TreeClassifier", TreeFloatMaxDepth, "fit changes max_depth", breaks=TREE_CONTRACT),
+    Variant("TreeClassifier", TreeFake, "fakes: majority label, full depth", breaks=TREE),
     Variant("inertia", inertia_mean, "mean, not sum", breaks=("inertia", "inertia.hidden")),
     Variant(
         "inertia", inertia_unsquared, "distances not squared", breaks=("inertia", "inertia.hidden")
     ),
     Variant("inertia", inertia_nearest, "ignores the labels", breaks=("inertia", "inertia.hidden")),
+    Variant(
+        "inertia", inertia_fake, "fakes: number of points", breaks=("inertia", "inertia.hidden")
+    ),
     Variant("lloyd", lloyd_in_place, "modifies the start", breaks=("lloyd", "lloyd.hidden")),
     Variant(
         "lloyd", lloyd_counts_the_last_check, "n_iter off by one", breaks=("lloyd", "lloyd.hidden")
@@ -913,9 +1675,23 @@ WRONG = [
     Variant(
         "lloyd", lloyd_empty_cluster_nan, "empty cluster becomes nan", breaks=("lloyd.hidden",)
     ),
+    Variant("lloyd", lloyd_single_step, "one update only", breaks=LLOYD),
     Variant(
-        "lloyd", lloyd_single_step, "one update only", breaks=("lloyd", "lloyd.hidden", *PIPELINE)
+        "lloyd", lloyd_ties_to_last, "ties to the larger centre index", breaks=("lloyd.hidden",)
     ),
+    Variant(
+        "lloyd",
+        lloyd_keeps_integer_centres,
+        "integer centres truncated",
+        breaks=("lloyd.hidden",),
+    ),
+    Variant(
+        "lloyd",
+        lloyd_at_least_one_update,
+        "an update with max_iter = 0",
+        breaks=("lloyd.hidden",),
+    ),
+    Variant("lloyd", lloyd_fake, "fakes: no update", breaks=LLOYD),
     Variant(
         "kmeans_plus_plus",
         kmeans_pp_unsquared,
@@ -940,23 +1716,44 @@ WRONG = [
         "Python's random module",
         breaks=("kmeans_plus_plus", "kmeans_plus_plus.hidden"),
     ),
+    Variant(
+        "kmeans_plus_plus",
+        kmeans_pp_keeps_dtype,
+        "integer X gives integer centres",
+        breaks=("kmeans_plus_plus.hidden",),
+    ),
+    Variant("kmeans_plus_plus", kmeans_pp_fake, "fakes: uniform rows", breaks=(*KPP, *PIPELINE)),
 ]
 
 RIGHT = [
     Variant(
         "pairwise_distances_two_loops", distances_with_math_dist, "math.dist over Python lists"
     ),
+    Variant("pairwise_distances_two_loops", distances_norm_per_pair, "np.linalg.norm per pair"),
     Variant("pairwise_distances_one_loop", distances_norm_per_row, "np.linalg.norm per row"),
+    Variant("pairwise_distances_one_loop", distances_einsum_per_row, "np.einsum per row"),
     Variant("pairwise_distances_vectorised", distances_broadcast, "(n, m, d) broadcasting"),
     Variant("pairwise_distances_vectorised", distances_cdist, "scipy cdist"),
+    Variant("pairwise_distances_vectorised", distances_sklearn, "scikit-learn euclidean_distances"),
     Variant("KNNClassifier", KNNWithLoops, "loops, sorted by (distance, index), Counter"),
     Variant("KNNClassifier", KNNWithLexsort, "cdist, lexsort, np.unique"),
+    Variant(
+        "KNNClassifier", KNNOwnError, "RuntimeError subclass, bincount of codes, extra attribute"
+    ),
     Variant("kfold_indices", kfold_by_hand, "sizes by hand, int32, reversed training order"),
+    Variant("kfold_indices", kfold_sklearn, "scikit-learn KFold over the permutation"),
     Variant("select_k", select_k_sorted_scan, "scan from the smallest k, own folds and model"),
+    Variant("select_k", select_k_with_diagnostics, "extra keys, a list, a numpy int best_k"),
     Variant("gini_impurity", gini_with_counter, "Counter"),
+    Variant("gini_impurity", gini_by_equality, "np.mean(y == c) over a set"),
     Variant("best_split", best_split_cumulative, "sorted sweep with cumulative counts"),
+    Variant("best_split", best_split_vectorised, "all thresholds at once, numpy scalars in a list"),
     Variant("TreeClassifier", TreeWithNodeTable, "flat node table, explicit stack"),
+    Variant("TreeClassifier", TreeNestedTuples, "nested tuples in tree_, RuntimeError subclass"),
     Variant("inertia", inertia_with_loop, "loop with math.dist"),
+    Variant("inertia", inertia_einsum, "np.einsum"),
     Variant("lloyd", lloyd_with_loops, "Python loops"),
+    Variant("lloyd", lloyd_cdist, "scipy cdist, np.add.at"),
     Variant("kmeans_plus_plus", kmeans_pp_inverse_cdf, "rng.random() and an inverse CDF by hand"),
+    Variant("kmeans_plus_plus", kmeans_pp_cdist, "d2 from cdist over all picked centres"),
 ]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import ROOT
+from tests.hostile.other_user import as_user
 
 
 @dataclass
@@ -89,10 +90,11 @@ def _grade_in(
         env["AUTOGRADER_SANDBOX_MODE"] = mode
     if user is not None:
         keep = {k: env[k] for k in ("AUTOGRADER_SANDBOX_MODE", "AUTOGRADER_ALLOW_WEAK") if k in env}
-        command = ["runuser", "-u", user, "--", "env", "-i", "HOME=/tmp", "PATH=/usr/bin:/bin"]
-        command += [f"{k}={v}" for k, v in keep.items()]
-        command += [sys.executable, "-m", "autograder", "grade", week, *paths, "--out", str(out)]
-        command += ["--course", str(course), "-j", str(jobs)] + (["--hidden"] if hidden else [])
+        inner = ["env", "-i", "HOME=/tmp", "PATH=/usr/bin:/bin"]
+        inner += [f"{k}={v}" for k, v in keep.items()]
+        inner += [sys.executable, "-m", "autograder", "grade", week, *paths, "--out", str(out)]
+        inner += ["--course", str(course), "-j", str(jobs)] + (["--hidden"] if hidden else [])
+        command = as_user(user, inner)
     # cwd: `python -m autograder` imports the grader under test from there
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env

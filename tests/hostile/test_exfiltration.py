@@ -28,15 +28,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile.other_user import can_become
 from tests.hostile.run_grader import Graded, grade_cli, shared_folder
 from tests.hostile.secret_week import SECRETS, SOLUTION, WEEK, make_course, notebook
-
-
-def _user_namespaces() -> bool:
-    if os.geteuid() != 0 or not shutil.which("runuser"):
-        return False
-    probe = ["runuser", "-u", "nobody", "--", "unshare", "-Urn", "--pid", "--fork", "true"]
-    return subprocess.run(probe, capture_output=True).returncode == 0
 
 
 MODES = [
@@ -47,7 +41,9 @@ MODES = [
     ),
     pytest.param(
         ("userns", "nobody"),
-        marks=pytest.mark.skipif(not _user_namespaces(), reason="no user namespaces"),
+        marks=pytest.mark.skipif(
+            not can_become("nobody", namespaces=True), reason="no user namespaces"
+        ),
         id="userns-user",
     ),
 ]

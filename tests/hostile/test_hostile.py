@@ -32,6 +32,7 @@ from autograder.sandbox.limits import Limits
 from autograder.scoring.results import Results
 from autograder.spec import load_week
 from tests.conftest import ROOT, code_cell
+from tests.hostile.other_user import as_user, can_become
 from tests.hostile.cases import CASES, LIGHT_FUNCTIONS, STRICT, WEAK, Case, light_notebook
 
 WEEK = locate_week("week01", ROOT)
@@ -295,13 +296,6 @@ print(json.dumps(results.as_dict()))
 """
 
 
-def _user_namespaces_allowed() -> bool:
-    done = subprocess.run(
-        ["runuser", "-u", "nobody", "--", "unshare", "-Urn", "true"], capture_output=True
-    )
-    return done.returncode == 0
-
-
 USER_PARAMS = [
     pytest.param(case, mode, id=f"{case.name}-{mode}-user")
     for mode, names in (("weak", AS_USER), ("userns", AS_USER + AS_USER_IN_NAMESPACES))
@@ -310,33 +304,30 @@ USER_PARAMS = [
 ]
 
 
-@pytest.mark.skipif(
-    os.geteuid() != 0 or not shutil.which("runuser"), reason="needs root to become another user"
-)
+@pytest.mark.skipif(not can_become("nobody"), reason="needs root to become another user")
 @pytest.mark.parametrize(("case", "mode"), USER_PARAMS)
 def test_hostile_submission_as_an_ordinary_user(case: Case, mode: str, tmp_path: Path) -> None:
-    if mode == "userns" and not _user_namespaces_allowed():
+    if mode == "userns" and not can_become("nobody", namespaces=True):
         pytest.skip("this kernel does not give ordinary users namespaces")
     notebook = _submission(case, tmp_path)
     assert isinstance(notebook, Path)
     sleep_tag = _sleep_tag(tmp_path) if "987.654" in "".join(case.before + case.after) else ""
     done = subprocess.run(
-        [
-            "runuser",
-            "-u",
+        as_user(
             "nobody",
-            "--",
-            "env",
-            "-i",
-            "HOME=/tmp",
-            f"AUTOGRADER_SANDBOX_MODE={mode}",
-            f"GITHUB_TOKEN={SECRET}",
-            sys.executable,
-            "-c",
-            GRADE_AS_USER,
-            str(ROOT),
-            json.dumps(dataclasses.asdict(LIGHT_LIMITS)),
-        ],
+            [
+                "env",
+                "-i",
+                "HOME=/tmp",
+                f"AUTOGRADER_SANDBOX_MODE={mode}",
+                f"GITHUB_TOKEN={SECRET}",
+                sys.executable,
+                "-c",
+                GRADE_AS_USER,
+                str(ROOT),
+                json.dumps(dataclasses.asdict(LIGHT_LIMITS)),
+            ],
+        ),
         input=notebook.read_bytes(),
         capture_output=True,
         timeout=LIGHT_LIMITS.run_seconds + 30,

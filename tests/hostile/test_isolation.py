@@ -33,19 +33,10 @@ import pytest
 
 from tests.conftest import code_cell
 from tests.hostile.cases import LIGHT_FUNCTIONS, _stub, light_notebook
+from tests.hostile.other_user import can_become
 from tests.hostile.run_grader import grade_cli
 
 AS_ROOT = pytest.mark.skipif(os.geteuid() != 0, reason="needs root (strict mode), as in CI")
-
-
-def _can_become_nobody(namespaces: bool) -> bool:
-    if os.geteuid() != 0 or not shutil.which("runuser"):
-        return False
-    probe = ["unshare", "-Urn", "--pid", "--fork", "--ipc", "true"] if namespaces else ["true"]
-    return (
-        subprocess.run(["runuser", "-u", "nobody", "--", *probe], capture_output=True).returncode
-        == 0
-    )
 
 
 # (mode, user): strict as root; userns and weak as an ordinary user
@@ -54,15 +45,15 @@ MODES = [
     pytest.param(
         "userns",
         "nobody",
-        marks=pytest.mark.skipif(not _can_become_nobody(True), reason="no user namespaces"),
+        marks=pytest.mark.skipif(
+            not can_become("nobody", namespaces=True), reason="no user namespaces"
+        ),
         id="userns-user",
     ),
     pytest.param(
         "weak",
         "nobody",
-        marks=pytest.mark.skipif(
-            not _can_become_nobody(False), reason="needs root to become nobody"
-        ),
+        marks=pytest.mark.skipif(not can_become("nobody"), reason="needs root to become nobody"),
         id="weak-user",
     ),
 ]

@@ -88,8 +88,8 @@ def test_lone_surrogates_in_a_regrade_lose_no_one_s_files(tmp_path: Path) -> Non
     roster = tmp_path / "roster.csv"
     with roster.open("w", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow(["student", "name"])
-        writer.writerows([s, s.title()] for s in students)
+        writer.writerow(["student", "name", "sis_user_id"])
+        writer.writerows([s, s.title(), f"U-{s}"] for s in students)
     out = tmp_path / "grades"
     done = subprocess.run(
         [sys.executable, "-m", "autograder", "regrade", "week01", "--roster", str(roster)]

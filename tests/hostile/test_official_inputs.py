@@ -57,8 +57,11 @@ ALL_FILES = [
     "distribution.png",
     "feedback",
     "gradebook.csv",
+    "items.png",
     "results",
     "run.json",
+    "similarity.csv",
+    "submissions",
     "summary.md",
 ]
 

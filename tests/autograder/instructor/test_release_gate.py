@@ -30,7 +30,7 @@ from autograder.instructor.release import (
     drift,
     write_release,
 )
-from autograder.scoring import references
+from autograder.scoring import provenance, references
 from tests.conftest import ROOT
 
 WEEK = locate_week("week01", ROOT)
@@ -327,3 +327,29 @@ def test_a_refused_gate_check_blocks_the_release(scratch_week: ReleaseBuild) -> 
     assert not refused.ok and [c.name for c in refused.failures()] == ["stub scores zero"]
     with pytest.raises(ReleaseError):
         write_release(refused)
+
+
+def _snapshot(*folders: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder.parent)): p.read_bytes()
+        for folder in folders
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+@pytest.mark.slow
+def test_releasing_twice_changes_nothing_and_records_the_environment(
+    scratch_week: ReleaseBuild,
+) -> None:
+    """Reproducible releases: the second write of the same build leaves every byte as it was,
+    and both reference sets say which library versions computed (or verified) them."""
+    paths = scratch_week.paths
+    assert paths.private_dir is not None
+    write_release(scratch_week)
+    first_write = _snapshot(paths.public_dir, paths.private_dir)
+    notes = write_release(scratch_week)
+    assert _snapshot(paths.public_dir, paths.private_dir) == first_write
+    assert all("unchanged" in note for note in notes), notes
+    for refs in (paths.public_dir / "references", paths.private_dir / "references"):
+        assert provenance.load(refs) == provenance.environment()

@@ -123,9 +123,9 @@ def make_course(root: Path) -> tuple[Path, Path, dict[str, tuple[str, float]]]:
             )
         )
     for i in range(6):
-        plan.append((f"blank{i}", [({name: nb["blank"]}, BEFORE)], ("graded", 0.0)))
+        plan.append((f"blank{i}", [({name: nb["blank"]}, BEFORE)], ("not-submitted", 0.0)))
     for i in range(3):
-        plan.append((f"partial{i}", [({name: nb["partial"]}, BEFORE)], ("graded", 12.0)))
+        plan.append((f"partial{i}", [({name: nb["partial"]}, BEFORE)], ("graded", 13.0)))
     for i in range(2):
         plan.append(
             (f"onebug{i}", [({name: nb["one_bug"]}, BEFORE)], ("graded", -1.0))
@@ -135,7 +135,7 @@ def make_course(root: Path) -> tuple[Path, Path, dict[str, tuple[str, float]]]:
             (
                 f"late{i}",
                 [({name: nb["blank"]}, BEFORE), ({name: nb["correct"]}, AFTER)],
-                ("graded", 0.0),
+                ("not-submitted", 0.0),  # the on-time commit is the template's
             )
         )
     plan.append(
@@ -147,7 +147,7 @@ def make_course(root: Path) -> tuple[Path, Path, dict[str, tuple[str, float]]]:
     )
     plan.append(("symlinked", [({name: WEEK.solution_notebook}, BEFORE)], ("unreadable", 0.0)))
     plan.append(("renamed", [({"my_notebook.ipynb": nb["correct"]}, BEFORE)], ("unreadable", 0.0)))
-    plan.append(("garbage", [({name: nb["garbage"]}, BEFORE)], ("graded", 0.0)))
+    plan.append(("garbage", [({name: nb["garbage"]}, BEFORE)], ("unreadable", 0.0)))
     plan.append(("hunter", [({name: nb["hunter"]}, BEFORE)], ("graded", 0.0)))
     plan.append(("onlylate", [({name: nb["correct"]}, AFTER)], ("no-commit", 0.0)))
     for student, commits, outcome in plan:
@@ -378,8 +378,10 @@ def test_a_later_deadline_shows_old_and_new_before_writing(course: dict[str, Any
         grader=replay(course["result"].records),
     )
     changes = check_changes(again, course["out"])
-    assert any(c.startswith("late0: 0 -> 23") for c in changes), changes
-    assert any(c.startswith("onlylate: 0 -> 23, status no-commit -> graded") for c in changes), (
+    assert any(c.startswith("late0: - -> 23, status not-submitted -> graded") for c in changes), (
+        changes
+    )
+    assert any(c.startswith("onlylate: - -> 23, status no-commit -> graded") for c in changes), (
         changes
     )
     assert not any(c.startswith("correct0") for c in changes)
@@ -421,7 +423,7 @@ def test_cli_refuses_strangers_and_overwriting_changes_without_yes(
     text = (
         (out / GRADEBOOK)
         .read_text()
-        .replace(",1,1,pending,pending,23,1,23,27,", ",1,0,pending,pending,22,1,22,27,")
+        .replace(",1,1,pending,pending,23,0,1,23,27,,", ",1,0,pending,pending,22,0,1,22,27,,")
     )
     assert text != (out / GRADEBOOK).read_text()
     (out / GRADEBOOK).write_text(text)

@@ -102,8 +102,7 @@ def summary_markdown(
         lines.append(f"- moodle.csv: {moodle}.")
     lines.append(
         "- Rule: a row with points (graded, unreadable) exports its total; every other "
-        "status is blank in gradebook.csv and canvas.csv (left out of moodle.csv), never 0, "
-        f"and so is a row with a written question {PENDING} in the exports"
+        "status is blank in gradebook.csv and canvas.csv (left out of moodle.csv), never 0"
         + (
             ": "
             + ", ".join(f"{markdown_escaped(r.student, limit=100)} ({r.status})" for r in blank)
@@ -112,6 +111,13 @@ def summary_markdown(
             else " (no such row here)."
         )
     )
+    if unmarked:
+        lines.append(
+            f"- A written question {PENDING} (not marked yet): blank in canvas.csv, left out of "
+            "moodle.csv: "
+            + ", ".join(markdown_escaped(r.student, limit=100) for r in unmarked)
+            + "."
+        )
     overridden = [row for row in rows if row.overrides]
     if overridden:
         lines += ["", "## Overrides", "", "From the overrides file, applied by this regrade:", ""]

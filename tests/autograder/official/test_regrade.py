@@ -694,7 +694,7 @@ def test_organisation_regrade_uses_the_time_github_received_each_push(
     assert rows["honest"].total == FULL and rows["honest"].time_source == "push"
     assert rows["forger"].commit == on_time, "the commit pushed before the deadline"
     assert (
-        rows["forger"].total == 12 and rows["forger"].late and rows["forger"].time_source == "push"
+        rows["forger"].total == 13 and rows["forger"].late and rows["forger"].time_source == "push"
     )
     assert rows["forger"].commit_time == "2026-10-30T12:01:00+00:00"
 

@@ -249,6 +249,12 @@ def test_the_same_regrade_again_says_nothing_changed(
         (edited / GRADEBOOK).read_text().replace(",27,0,1,27,", ",26,0,1,26,", 1)
     )
     assert previous_inputs(edited) == "", "a gradebook edited by hand is graded again, never kept"
+    marks = week["out"] / "written" / "why_validation" / "marks.toml"
+    marks.write_text(marks.read_text().replace('comment = ""', 'comment = "Say why."', 1))
+    assert cli(regrade_args(week)) == 1, "a new mark is a change: graded, folded, written"
+    assert "nothing changed" not in capsys.readouterr().out
+    feedback = [(week["out"] / "feedback" / f"{s}.md").read_text() for s in MARKED]
+    assert sum("Comment: Say why." in text for text in feedback) == 1
 
 
 def test_overrides_are_applied_shown_and_audited(week: dict[str, Any], tmp_path: Path) -> None:

@@ -7,8 +7,12 @@ week it measures, on the same submissions:
 (b) plain nbclient execution of the notebook (a Jupyter kernel);
 (c) our grading of one submission end to end: ``python -m autograder grade ... --hidden --json``;
 (d) nbgrader's ``autograde`` of the same submission, in an nbgrader course folder set up here;
-(e) a batch of distinct submissions: ours with ``-j 1`` and ``-j 2`` against nbgrader autograde;
-(f) peak memory (PSS summed over the process tree) of a grading run and of the floor.
+(e) a batch of distinct submissions: ours with ``-j 1`` and ``-j 2`` against nbgrader autograde,
+    each started cold (``--cold``) and forked from the batch's warm template (the default);
+(f) the batch's floor: the same submissions' code cells run as plain scripts, one after
+    another (a cell that raises does not stop its script, as in grading);
+(g) peak memory (PSS summed over the process tree) of a grading run, of a warm ``-j 1``
+    batch and of the floor.
 
 It prints medians with min/max and the ratios ours/floor and nbgrader/ours, and writes
 ``docs/benchmarks.md`` and ``docs/benchmarks.png``.
@@ -51,6 +55,7 @@ ENV["PATH"] = f"{Path(PYTHON).parent}:{ENV.get('PATH', '')}"  # nbgrader runs al
 class Sample:
     seconds: float
     peak_rss: int  # bytes: PSS summed over the process tree, at its largest
+    stderr: str = ""
 
 
 @dataclass
@@ -132,7 +137,7 @@ def run(command: list[str], cwd: Path | None = None) -> Sample:
         raise RuntimeError(
             f"{' '.join(command)} failed ({process.returncode}):\n{err.decode()[-2000:]}"
         )
-    return Sample(elapsed, peak[0])
+    return Sample(elapsed, peak[0], err.decode(errors="replace"))
 
 
 def repeat(command: list[str], times: int, cwd: Path | None = None) -> Series:
@@ -147,9 +152,39 @@ def floor_script(notebook: Path, target: Path) -> Path:
     """The cells our grader runs (code cells, nbgrader test cells excluded), as one script."""
     cells = code_cells(json.loads(notebook.read_text()))
     target.write_text(
-        "\n\n".join(strip_magics(source) for _, source, is_test in cells if not is_test)
+        "\n\n".join(strip_magics(source) for _, source, is_test, _ in cells if not is_test)
     )
     return target
+
+
+# each cell of a batch floor script, run as the grader runs it: one that raises does not stop it
+CELL_RUNNER = """
+import traceback
+namespace = {"__name__": "__main__"}
+for source in CELLS:
+    try:
+        exec(compile(source, "<cell>", "exec"), namespace)
+    except BaseException:
+        traceback.print_exc(limit=1)
+"""
+
+
+def batch_floor_script(notebook: Path, target: Path) -> Path:
+    """The floor of one submission of a batch: its code cells as a script that survives errors."""
+    cells = code_cells(json.loads(notebook.read_text()))
+    sources = [strip_magics(source) for _, source, is_test, _ in cells if not is_test]
+    target.write_text(f"CELLS = {sources!r}\n{CELL_RUNNER}")
+    return target
+
+
+def floor_batch(scripts: list[Path], cwd: Path) -> Sample:
+    """The scripts one after another, each in its own interpreter (one timed process tree)."""
+    runner = (
+        "import subprocess, sys\n"
+        "for script in sys.argv[1:]:\n"
+        "    subprocess.run([sys.executable, script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    )
+    return run([PYTHON, "-c", runner, *map(str, scripts)], cwd)
 
 
 def distinct_submissions(week: str, count: int, folder: Path) -> list[Path]:
@@ -222,8 +257,9 @@ def nbgrader_course(week: str, submissions: list[Path], root: Path) -> Path:
 
 
 # ----------------------------------------------------------------------------- the benchmark
-def ours_batch(week: str, notebooks: list[Path], jobs: int, out: Path) -> Sample:
-    """Our batch grading of ``notebooks`` (hidden items), ``jobs`` sandboxes in parallel."""
+def ours_batch(week: str, notebooks: list[Path], jobs: int, out: Path, warm: bool) -> Sample:
+    """Our batch grading of ``notebooks`` (hidden items), ``jobs`` sandboxes in parallel, each
+    forked from the batch's warm template or (``warm=False``) started cold."""
     command = [
         PYTHON,
         "-m",
@@ -237,6 +273,7 @@ def ours_batch(week: str, notebooks: list[Path], jobs: int, out: Path) -> Sample
         "--out",
         str(out),
         "--quiet",
+        *([] if warm else ["--cold"]),
     ]
     return run(command, ROOT)
 
@@ -289,14 +326,29 @@ def bench_week(week: str, repeats: int, batch: int, workdir: Path) -> dict[str, 
         repeats,
         cwd=course,
     )
-    print(f"[{week}] (e) batches of {batch} ...", flush=True)
-    results["batch_j1"] = ours_batch(week, submissions, 1, workdir / "batch1")
-    results["batch_j2"] = ours_batch(week, submissions, 2, workdir / "batch2")
+    print(f"[{week}] (e) batches of {batch}, cold and warm ...", flush=True)
+    results["batch_j1"] = ours_batch(week, submissions, 1, workdir / "batch1", warm=False)
+    results["warm_j1"] = ours_batch(week, submissions, 1, workdir / "warm1", warm=True)
+    results["batch_j2"] = ours_batch(week, submissions, 2, workdir / "batch2", warm=False)
+    results["warm_j2"] = ours_batch(week, submissions, 2, workdir / "warm2", warm=True)
     results["batch_nbgrader"] = run(
         [PYTHON, "-m", "nbgrader", "autograde", week, "--force"], course
     )
+    print(f"[{week}] (f) the batch's floor ...", flush=True)
+    (workdir / "floors").mkdir(exist_ok=True)
+    scripts = [batch_floor_script(s, workdir / "floors" / f"{s.stem}.py") for s in submissions]
+    results["batch_floor"] = floor_batch(scripts, assignment)
+    said = _sample(results, "warm_j1").stderr.splitlines()
+    warm_line = [line for line in said if line.startswith(("warm template", "cold start"))]
+    results["template"] = warm_line[0] if warm_line else "(the batch said nothing about it)"
     results["batch"] = batch
     return results
+
+
+def _sample(results: dict[str, object], key: str) -> Sample:
+    sample = results[key]
+    assert isinstance(sample, Sample), key
+    return sample
 
 
 def _ratio(a: float, b: float) -> str:
@@ -330,31 +382,59 @@ def report(all_results: list[dict[str, object]], out_md: Path, out_png: Path, ma
         )
     lines += [
         "",
-        "| week | batch | ours -j 1 | ours -j 2 | nbgrader | throughput ours -j 2 / nbgrader |",
+        "Batches: cold starts every sandbox (`--cold`, the old path); warm forks each one from the "
+        "batch's warm template. Per submission = batch time / batch size; the floor is the batch's "
+        "submissions run as plain scripts one after another.",
+        "",
+        "| week | batch | floor / submission | cold -j 1 / submission | warm -j 1 / submission "
+        "| cold / floor | warm / floor |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in all_results:
+        n, floor_b, j1, w1 = (r[k] for k in ("batch", "batch_floor", "batch_j1", "warm_j1"))
+        assert isinstance(n, int) and isinstance(floor_b, Sample)
+        assert isinstance(j1, Sample) and isinstance(w1, Sample)
+        lines.append(
+            f"| {r['week']} | {n} | {floor_b.seconds / n:.2f} s | {j1.seconds / n:.2f} s | "
+            f"{w1.seconds / n:.2f} s | {_ratio(j1.seconds, floor_b.seconds)} | "
+            f"**{_ratio(w1.seconds, floor_b.seconds)}** |"
+        )
+    lines += [
+        "",
+        "| week | batch | cold -j 1 | warm -j 1 | cold -j 2 | warm -j 2 | nbgrader "
+        "| throughput cold -j 2 / nbgrader | throughput warm -j 2 / nbgrader |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in all_results:
+        j1, w1, j2, w2, nbg = (
+            _sample(r, k) for k in ("batch_j1", "warm_j1", "batch_j2", "warm_j2", "batch_nbgrader")
+        )
+        lines.append(
+            f"| {r['week']} | {r['batch']} | {j1.seconds:.1f} s | {w1.seconds:.1f} s | "
+            f"{j2.seconds:.1f} s | {w2.seconds:.1f} s | {nbg.seconds:.1f} s | "
+            f"{_ratio(nbg.seconds, j2.seconds)} | **{_ratio(nbg.seconds, w2.seconds)}** |"
+        )
+    lines += ["", "What each week's warm template imports (from the batch's own output):", ""]
+    lines += [f"- {r['week']}: {r['template']}" for r in all_results]
+    lines += [
+        "",
+        "| week | floor peak memory | ours peak memory | ours / floor "
+        "| warm -j 1 batch peak memory | batch / floor |",
         "|---|---|---|---|---|---|",
     ]
     for r in all_results:
-        j1, j2, nbg = r["batch_j1"], r["batch_j2"], r["batch_nbgrader"]
-        assert isinstance(j1, Sample) and isinstance(j2, Sample) and isinstance(nbg, Sample)
-        lines.append(
-            f"| {r['week']} | {r['batch']} | {j1.seconds:.1f} s | {j2.seconds:.1f} s | {nbg.seconds:.1f} s | "
-            f"**{_ratio(nbg.seconds, j2.seconds)}** |"
-        )
-    lines += [
-        "",
-        "| week | floor peak memory | ours peak memory | ours / floor |",
-        "|---|---|---|---|",
-    ]
-    for r in all_results:
-        floor, ours = r["floor"], r["ours"]
-        assert isinstance(floor, Series) and isinstance(ours, Series)
+        floor, ours, w1 = r["floor"], r["ours"], r["warm_j1"]
+        assert isinstance(floor, Series) and isinstance(ours, Series) and isinstance(w1, Sample)
         lines.append(
             f"| {r['week']} | {floor.peak_rss / 2**20:.0f} MiB | {ours.peak_rss / 2**20:.0f} MiB | "
-            f"**{_ratio(ours.peak_rss, floor.peak_rss)}** |"
+            f"**{_ratio(ours.peak_rss, floor.peak_rss)}** | {w1.peak_rss / 2**20:.0f} MiB | "
+            f"**{_ratio(w1.peak_rss, floor.peak_rss)}** |"
         )
     lines += [
         "",
-        "Targets: ours/floor <= 1.3x; batch throughput with -j 2 >= 4x nbgrader; peak memory <= 1.5x the floor's.",
+        "Targets: ours/floor <= 1.3x; a warm -j 1 batch <= 0.6x the floor per submission "
+        "(week 1) and <= 0.5x (a torch week); warm -j 2 throughput >= 4x nbgrader's; peak "
+        "memory, of one run and of a batch, <= 1.5x the floor's.",
         "",
         "![benchmark](benchmarks.png)",
         "",
@@ -386,7 +466,7 @@ def _chart(all_results: list[dict[str, object]], path: Path) -> None:
     axes[0].set_ylabel("seconds (median)")
     axes[0].set_title("one submission")
     axes[0].legend()
-    batch_labels = ["batch_j1", "batch_j2", "batch_nbgrader"]
+    batch_labels = ["batch_j1", "warm_j1", "batch_j2", "warm_j2", "batch_nbgrader"]
     for offset, r in enumerate(all_results):
         values = [r[k].seconds for k in batch_labels]  # type: ignore[attr-defined]
         axes[1].bar(
@@ -397,7 +477,7 @@ def _chart(all_results: list[dict[str, object]], path: Path) -> None:
         )
     axes[1].set_xticks(
         [i + width * (len(all_results) - 1) / 2 for i in range(len(batch_labels))],
-        ["ours -j 1", "ours -j 2", "nbgrader"],
+        ["cold -j 1", "warm -j 1", "cold -j 2", "warm -j 2", "nbgrader"],
     )
     axes[1].set_ylabel("seconds")
     axes[1].set_title("batches: " + ", ".join(f"{r['week']} {r['batch']}" for r in all_results))

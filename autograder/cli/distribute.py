@@ -34,20 +34,15 @@ SCOPES = {"repo"}
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     lifecycle.add_arguments(parser)
-    parser.add_argument(
-        "--template",
-        metavar="OWNER/NAME",
-        default=None,
-        help="the template repository (default ORG/<prefix>template)",
-    )
+    lifecycle.add_template_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder.official import github_session, naming
+    from autograder.official import github_session
     from autograder.official.distribution import Assignment, distribute
 
     course = lifecycle.open_course(args, "distribute", SCOPES)
-    template = args.template or f"{course.org}/{naming.template_name(course.prefix)}"
+    template = lifecycle.template_of(args, course)
     github_session.check_template(course.client, template)
     assignment = Assignment(course.org, template, course.prefix, course.week)
     outcomes = distribute(

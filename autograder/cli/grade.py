@@ -7,6 +7,9 @@ Examples:
 
 With several notebooks (or --out), each gets RESULTS/<name>.json and .md, a
 progress bar is shown, and the exit code is the worst of them (3 > 1 > 0).
+Several notebooks share one warm template that imports the week's libraries
+once (--cold: start every sandbox cold); one notebook is always graded cold,
+where a template would not pay for itself.
 """
 
 from __future__ import annotations
@@ -45,6 +48,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--commit", default=None, help="commit id to record with the result")
     parser.add_argument("--quiet", action="store_true", help="print only the score line")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="several notebooks: start every sandbox cold instead of forking it from a warm "
+        "template that imported the week's libraries once",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -116,6 +125,8 @@ def _grade_many(paths: Any, args: argparse.Namespace) -> int:
         hidden=args.hidden,
         workers=args.jobs,
         progress=ProgressBar(len(submissions)),
+        warm=not args.cold,
+        say=lambda line: print(line, file=sys.stderr),
     )
     stems = _unique_stems(args.notebooks)
     for notebook, stem in zip(args.notebooks, stems, strict=True):

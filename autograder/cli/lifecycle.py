@@ -63,6 +63,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_template_argument(parser: argparse.ArgumentParser) -> None:
+    """--template, for the verbs that read the published template repository."""
+    parser.add_argument(
+        "--template",
+        metavar="OWNER/NAME",
+        default=None,
+        help="the template repository (default ORG/<prefix>template)",
+    )
+
+
+def template_of(args: argparse.Namespace, course: Course) -> str:
+    """The template repository's full name: --template, or ORG/<prefix>template."""
+    from autograder.official import naming
+
+    return str(args.template or f"{course.org}/{naming.template_name(course.prefix)}")
+
+
 def open_course(args: argparse.Namespace, verb: str, scopes: set[str]) -> Course:
     """Check the roster, the token and the organisation (CourseError: exit 2, nothing done)."""
     from autograder.official import github_session, naming

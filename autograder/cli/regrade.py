@@ -96,6 +96,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--yes", action="store_true", help="overwrite an existing gradebook that changes"
     )
     parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="start every sandbox cold instead of forking it from a warm template",
+    )
+    parser.add_argument(
         "--allow-version-drift",
         action="store_true",
         help="grade although numpy, torch, scikit-learn... differ from those that computed the references",
@@ -164,6 +169,7 @@ def run(args: argparse.Namespace) -> int:
             shard=shard,
             workers=args.jobs,
             cache=not args.no_cache,
+            warm=not args.cold,
             say=lambda line: print(line, file=sys.stderr),
             unchanged_since="" if args.force else previous_inputs(out),
             extra_inputs=[

@@ -31,21 +31,16 @@ SCOPES = {"repo", "workflow"}
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     lifecycle.add_arguments(parser)
-    parser.add_argument(
-        "--template",
-        metavar="OWNER/NAME",
-        default=None,
-        help="the template repository (default ORG/<prefix>template)",
-    )
+    lifecycle.add_template_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from autograder.github.git_auth import basic_auth_header
-    from autograder.official import github_session, naming
+    from autograder.official import github_session
     from autograder.official.template_sync import sync
 
     course = lifecycle.open_course(args, "sync", SCOPES)
-    template = args.template or f"{course.org}/{naming.template_name(course.prefix)}"
+    template = lifecycle.template_of(args, course)
     repo = github_session.check_template(course.client, template)
     outcomes = sync(
         course.client,

@@ -18,6 +18,13 @@ batch grades nothing more on this machine, and every submission left gets an
 ``error`` row that says why, rather than a silent zero from a run the stray
 disturbed.
 
+Warm template: a batch of several submissions starts one warm template
+(:mod:`autograder.sandbox.fork_server`) that imports the week's libraries
+once, and each submission's harness is forked from it instead of started
+cold; the records are the same. Where the sandbox mode cannot have one
+(weak mode as an ordinary user) or it fails to start, the batch runs cold
+and says why (``say``). ``warm=False`` always runs cold.
+
 Cache: identical notebook bytes graded against identical references give
 identical records, so within one batch a notebook is graded once per
 SHA-256 and its record is copied for the other submissions (with their own
@@ -27,6 +34,7 @@ Pass ``cache=False`` to grade every submission.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import functools
@@ -39,7 +47,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
@@ -56,12 +64,19 @@ from autograder import __version__
 from autograder.course import WeekPaths
 from autograder.exit_codes import ExitCode
 from autograder.grading.submission import STRAYS_SURVIVED, grade_submission
+from autograder.sandbox.fork_server import (
+    TemplateAddress,
+    TemplateError,
+    WarmTemplate,
+    template_imports,
+    template_supported,
+)
 from autograder.sandbox.isolation import isolation
 from autograder.sandbox.limits import Limits
 from autograder.scoring.compare import ItemResult
 from autograder.scoring.references import load_week_references
 from autograder.scoring.results import OFFICIAL, PRACTICE, Results
-from autograder.spec import load_week_spec
+from autograder.spec import PUBLIC_SPEC, load_week_spec
 
 Record = dict[str, Any]
 
@@ -90,6 +105,7 @@ def grade_one(
     hidden: bool,
     limits: Limits | None = None,
     item_workers: int | None = None,
+    template: TemplateAddress | None = None,
 ) -> Record:
     """The record of one submission (never raises for a bad submission)."""
     if submission.notebook is None:
@@ -102,12 +118,56 @@ def grade_one(
         commit=submission.commit,
         label=submission.label,
         item_workers=item_workers,
+        template=template,
     )
     return results.as_dict()
 
 
-# several submissions at once already use the cores: each probes its items one by one
-grade_one_serial_items = functools.partial(grade_one, item_workers=1)
+@contextlib.contextmanager
+def batch_grader(
+    paths: WeekPaths,
+    grader: Grader,
+    *,
+    count: int,
+    workers: int,
+    warm: bool,
+    say: Callable[[str], None] | None = None,
+) -> Iterator[Grader]:
+    """The grader a batch of ``count`` submissions uses: :func:`grade_one` probing items one by
+    one when several submissions run at once, and forking from a warm template while the
+    batch lasts (see the module docstring). Any other ``grader`` (tests) is used as given."""
+    if grader is not grade_one:
+        yield grader
+        return
+    # several submissions at once already use the cores: each probes its items one by one
+    item_workers = 1 if workers > 1 and count > 1 else None
+    iso = isolation()
+    if not warm or count < 2 or not template_supported(iso):
+        if warm and count >= 2 and say:
+            say(f"cold start for every submission: no warm template in {iso.mode} mode here")
+        yield functools.partial(grade_one, item_workers=item_workers)
+        return
+    modules = template_imports(paths.notebook, paths.public_dir / PUBLIC_SPEC)
+    try:
+        template = WarmTemplate.start(iso, modules)
+    except (TemplateError, OSError) as error:
+        if say:
+            say(f"cold start for every submission: the warm template did not start ({error})")
+        yield functools.partial(grade_one, item_workers=item_workers)
+        return
+    with template:
+        if say:
+            failed = sorted(m for m, outcome in template.imports.items() if outcome != "ok")
+            say(
+                f"warm template ({iso.mode} sandbox, started in {template.start_seconds:.1f} s): "
+                f"imports {', '.join(m for m in modules if m not in failed)}"
+                + (
+                    f"; not importable, left to each submission: {', '.join(failed)}"
+                    if failed
+                    else ""
+                )
+            )
+        yield functools.partial(grade_one, item_workers=item_workers, template=template.address)
 
 
 def zero_record(paths: WeekPaths, submission: Submission, hidden: bool) -> Record:
@@ -211,8 +271,14 @@ def grade_batch(
     limits: Limits | None = None,
     progress: ProgressBar | None = None,
     grader: Grader = grade_one,
+    warm: bool = True,
+    say: Callable[[str], None] | None = None,
 ) -> dict[str, Record]:
-    """Grade ``submissions``; return label -> record, one per submission, in input order."""
+    """Grade ``submissions``; return label -> record, one per submission, in input order.
+
+    ``warm``: fork each harness from a warm template (see the module docstring);
+    ``say`` is told which, and what the template imports.
+    """
     labels = [s.label for s in submissions]
     if len(set(labels)) != len(labels):
         raise ValueError("submission labels must be unique")
@@ -249,8 +315,6 @@ def grade_batch(
             if progress:
                 progress.advance(label, _outcome(records[label]) + " (same notebook)")
 
-    if workers > 1 and grader is grade_one:
-        grader = grade_one_serial_items
     halted: list[str] = []  # why the batch stopped grading, once it did
 
     def finish_or_halt(submission: Submission, record: Record) -> None:
@@ -265,19 +329,22 @@ def grade_batch(
     def halt_reason() -> str | None:
         return halted[0] if halted else None
 
-    if workers <= 1 or len(todo) <= 1:
-        for submission in todo:
-            reason = halt_reason()
-            record = (
-                error_record(paths.name, submission, hidden, reason)
-                if reason
-                else _safe_grade(grader, paths, submission, hidden, limits)
+    with batch_grader(
+        paths, grader, count=len(todo), workers=workers, warm=warm, say=say
+    ) as chosen:
+        if workers <= 1 or len(todo) <= 1:
+            for submission in todo:
+                reason = halt_reason()
+                record = (
+                    error_record(paths.name, submission, hidden, reason)
+                    if reason
+                    else _safe_grade(chosen, paths, submission, hidden, limits)
+                )
+                finish_or_halt(submission, record)
+        else:
+            _WorkerPools(paths, hidden, limits, chosen, workers, finish_or_halt, halt_reason).grade(
+                todo
             )
-            finish_or_halt(submission, record)
-    else:
-        _WorkerPools(paths, hidden, limits, grader, workers, finish_or_halt, halt_reason).grade(
-            todo
-        )
     return {label: records[label] for label in labels}
 
 

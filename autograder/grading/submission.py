@@ -19,6 +19,7 @@ from typing import Any
 from autograder import __version__
 from autograder.course import CourseError, WeekPaths
 from autograder.files import read_notebook
+from autograder.sandbox.fork_server import TemplateAddress
 from autograder.sandbox.isolation import isolation
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.portable import PORTABLE, PORTABLE_NOTE
@@ -99,8 +100,12 @@ def grade_submission(
     label: str | None = None,
     hide: list[Path] | None = None,
     item_workers: int | None = None,
+    template: TemplateAddress | None = None,
 ) -> Results:
     """Grade ``notebook`` for week ``paths`` (public items, plus hidden ones if ``hidden``).
+
+    ``template`` is a batch's warm template (:mod:`autograder.sandbox.fork_server`):
+    the harness is forked from it instead of started cold; the record is the same.
 
     ``item_workers`` probes run at once (default: up to 2, one per core); a batch
     that grades several submissions in parallel passes 1.
@@ -155,7 +160,9 @@ def grade_submission(
             )
             if item_workers is not None:
                 job.item_workers = item_workers
-            run = run_in_sandbox(job, limits=limits, hide=private_paths(paths, hide))
+            run = run_in_sandbox(
+                job, limits=limits, hide=private_paths(paths, hide), template=template
+            )
             tests = score_items(items, run, refs)
             if not job.reference_code:
                 note_failing_uses(items, tests)

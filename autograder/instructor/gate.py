@@ -47,7 +47,7 @@ from autograder.course import REFERENCES, WeekPaths
 from autograder.instructor import leaks
 from autograder.scoring import references
 from autograder.scoring.compare import ItemResult, score_items
-from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Variant, Week, load_week_spec
+from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Item, Variant, Week, load_week_spec
 from autograder.spec.written import (
     RUBRIC,
     RubricError,
@@ -118,18 +118,31 @@ def variant_key(kind: str, variant: Variant) -> str:
     return f"{kind}:{variant.key}"
 
 
-def variant_results(
-    week: Week, solution: RunExport, refs: dict[str, Any], kind: str, variant: Variant
-) -> dict[str, ItemResult]:
-    """The scores of every item that requires the variant's target, with the variant swapped in."""
-    items = week.items_requiring(variant.target)
-    key = variant_key(kind, variant)
-    return {r.name: r for r in score_items(items, solution, refs, variant=key)}
-
-
 def must_break(week: Week, variant: Variant) -> tuple[str, ...]:
     """The items a wrong variant must lose points on (default: all that test its target)."""
     return variant.breaks or tuple(i.name for i in week.items_testing(variant.target))
+
+
+def probed_items(week: Week, kind: str, variant: Variant) -> list[Item]:
+    """The items a variant is probed on: a right one on every item that requires its target (it
+    must keep them all); a wrong one on those it must break and on those that only *use* its
+    target (:func:`used_mistakes_cost_nothing` proves they keep their points). Nothing is
+    asserted about a wrong variant on the other items that test its target, so they are not
+    probed: a variant of the batch order that breaks one small item does not train every model."""
+    if kind == "wrong":
+        names = {*must_break(week, variant)}
+        names |= {i.name for i in week.items if variant.target in i.uses}
+        return [i for i in week.items if i.name in names]
+    return week.items_requiring(variant.target)
+
+
+def variant_results(
+    week: Week, solution: RunExport, refs: dict[str, Any], kind: str, variant: Variant
+) -> dict[str, ItemResult]:
+    """The scores of the items the variant is probed on (:func:`probed_items`), with it swapped in."""
+    key = variant_key(kind, variant)
+    items = probed_items(week, kind, variant)
+    return {r.name: r for r in score_items(items, solution, refs, variant=key)}
 
 
 def wrong_variant_loses_points(

@@ -64,6 +64,7 @@ from autograder.instructor.mutation_score import (
     load_allowlist,
 )
 from autograder.instructor.reference_code import reference_implementations, used_names
+from autograder.sandbox.fork_server import TemplateAddress
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.supervisor import HarnessJob, private_item_names, run_in_sandbox
 from autograder.scoring import provenance, references
@@ -163,7 +164,7 @@ def variant_requests(week: Week) -> list[dict[str, Any]]:
     requests = []
     for kind, variants in (("wrong", week.wrong), ("right", week.right)):
         for index, variant in enumerate(variants):
-            items = [i.name for i in week.items_requiring(variant.target)]
+            items = [i.name for i in gate.probed_items(week, kind, variant)]
             requests.append(
                 {"key": variant_key(kind, variant), "kind": kind, "index": index, "items": items}
             )
@@ -177,9 +178,10 @@ def run_solution(
     with_variants: bool = True,
     mutants: Sequence[Mutant] = (),
     limits: Limits | None = None,
+    template: TemplateAddress | None = None,
 ) -> RunExport:
     """The solution notebook in the sandbox, run as officially: every item, plus every variant if
-    asked, plus ``mutants``."""
+    asked, plus ``mutants`` (forked from a warm ``template`` if given: the same exports)."""
     specs = _specs(paths, with_variants)
     requests = variant_requests(week) if with_variants else []
     if mutants:
@@ -195,7 +197,10 @@ def run_solution(
         reference_code=code,
     )
     return run_in_sandbox(
-        job, limits=limits, hide=[paths.private_dir / REFERENCES] if paths.private_dir else []
+        job,
+        limits=limits,
+        hide=[paths.private_dir / REFERENCES] if paths.private_dir else [],
+        template=template,
     )
 
 

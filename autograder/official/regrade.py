@@ -321,6 +321,7 @@ def run_regrade(
     progress: bool = True,
     say: Say = print,
     grader: Grader = grade_one,
+    warm: bool = True,
     unchanged_since: str = "",
     extra_inputs: list[str] | None = None,
 ) -> Regrade:
@@ -370,7 +371,15 @@ def run_regrade(
     submissions += [p.on_time[1] for p in prepared if p.on_time is not None]
     bar = ProgressBar(len(submissions)) if progress and submissions else None
     records = grade_batch(
-        paths, submissions, hidden=True, workers=workers, cache=cache, progress=bar, grader=grader
+        paths,
+        submissions,
+        hidden=True,
+        workers=workers,
+        cache=cache,
+        progress=bar,
+        grader=grader,
+        warm=warm,
+        say=say,
     )
     feedback, notebooks = {}, {}
     for item in prepared:

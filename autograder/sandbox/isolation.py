@@ -30,9 +30,11 @@ import contextlib
 import functools
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +65,9 @@ from autograder.wire.export import Isolation
 PACKAGE_ROOT = mounts.PACKAGE_ROOT
 PASS_THROUGH_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TZ")
 NAMESPACED_MODES = ("strict", "userns")
+NAMESPACED_WORKDIR = "/tmp/submission"  # inside the run's own /tmp
+RUN_TAG_HEX = 32
+WEAK_WORKDIR_PREFIX = "autograder-"
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,33 @@ def process_limit(uid: int | None, limits: Limits) -> int:
     if os.geteuid() == 0:
         return 0  # root ignores RLIMIT_NPROC; only the uid drop gives a process limit
     return tasks_of_uid(os.getuid()) + limits.processes
+
+
+def new_run_tag() -> str:
+    return secrets.token_hex(RUN_TAG_HEX // 2)
+
+
+def new_workdir(mode: str, uid: int | None) -> str:
+    """The run's working folder: fixed inside a namespace's own ``/tmp``, else a new one
+    (the names have one length, so a warm template's environment can be rewritten in place)."""
+    if mode in NAMESPACED_MODES:
+        return NAMESPACED_WORKDIR
+    while True:
+        workdir = workdir_shape(mode, secrets.token_hex(8))
+        try:
+            os.mkdir(workdir, 0o700)
+        except FileExistsError:
+            continue
+        if uid is not None:
+            os.chown(workdir, uid, uid)
+        return workdir
+
+
+def workdir_shape(mode: str, name: str = "0" * 16) -> str:
+    """A working folder's path for ``mode``; with the default name, a placeholder of its length."""
+    if mode in NAMESPACED_MODES:
+        return NAMESPACED_WORKDIR
+    return os.path.join(tempfile.gettempdir(), WEAK_WORKDIR_PREFIX + name)
 
 
 def clean_env(workdir: str, run_tag: str = "") -> dict[str, str]:

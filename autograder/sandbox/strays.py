@@ -25,9 +25,9 @@ import contextlib
 import errno
 import os
 import signal
-import subprocess
 import threading
 import time
+from typing import Protocol
 
 from autograder.sandbox.process_tree import Task, descendants, end_tree, process_table
 from autograder.sandbox.syscalls import PR_SET_CHILD_SUBREAPER, prctl
@@ -39,6 +39,17 @@ KILL_PASSES = 20
 _running: set[int] = set()  # the harnesses this process has started and not yet cleaned up
 _running_lock = threading.Lock()
 _survivors: set[tuple[int, int]] = set()  # (pid, start time) of strays that outlived clean-up
+
+
+class HarnessProcess(Protocol):
+    """The process a run started: a ``subprocess.Popen``, or a harness a warm template forked."""
+
+    @property
+    def pid(self) -> int: ...
+
+    def kill(self) -> None: ...
+
+    def wait(self, timeout: float | None = None) -> int | None: ...
 
 
 class StraysSurvived(RuntimeError):
@@ -65,7 +76,7 @@ def prepare_run(iso: Isolation, uid: int | None) -> None:
         refuse_if_strays_survived()
 
 
-def track(process: subprocess.Popen[bytes]) -> None:
+def track(process: HarnessProcess) -> None:
     """Note a harness this process started, until :func:`kill_run` ends it."""
     with _running_lock:
         _running.add(process.pid)
@@ -90,15 +101,15 @@ def refuse_if_strays_survived() -> None:
         )
 
 
-def kill_run(
-    process: subprocess.Popen[bytes], iso: Isolation, uid: int | None, run_tag: str
-) -> int:
+def kill_run(process: HarnessProcess, iso: Isolation, uid: int | None, run_tag: str) -> int:
     """Kill the child and every process of its run; return how many of them still live."""
     survivors = 0
     if iso.processes_isolated:  # the child waits outside; its only child is the namespace's init
         for init in _children(process.pid):
             with contextlib.suppress(OSError):
                 os.kill(init, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        process.kill()  # by pidfd where a template forked it: it may not lead its group yet
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     if uid is not None:

@@ -30,20 +30,24 @@ import contextlib
 import functools
 import os
 import queue
-import secrets
 import select
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any, Protocol
 
 from autograder.files import MAX_NOTEBOOK_BYTES
 from autograder.sandbox import strays
+from autograder.sandbox.fork_server import (
+    TemplateAddress,
+    TemplateError,
+    fork_harness,
+    harness_argv,
+)
 from autograder.sandbox.isolation import (
     PACKAGE_ROOT,
     SandboxPlan,
@@ -51,12 +55,15 @@ from autograder.sandbox.isolation import (
     enter_sandbox,
     hideable,
     isolation,
+    new_run_tag,
+    new_workdir,
     process_limit,
     protect_grader_process,
 )
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.portable import PORTABLE, RESULTS_ON_STDOUT, portable_env
 from autograder.sandbox.reachability import SandboxUnavailable
+from autograder.sandbox.strays import HarnessProcess
 from autograder.sandbox.syscalls import libc
 from autograder.sandbox.uids import lease_uid
 from autograder.wire import exchange, framing
@@ -158,8 +165,14 @@ def run_in_sandbox(
     *,
     limits: Limits | None = None,
     hide: Sequence[str | os.PathLike[str]] = (),
+    template: TemplateAddress | None = None,
 ) -> RunExport:
-    """Run ``job`` in the sandbox, restarting past cells that hang or kill the interpreter."""
+    """Run ``job`` in the sandbox, restarting past cells that hang or kill the interpreter.
+
+    With ``template`` (a batch's warm template, :mod:`autograder.sandbox.fork_server`)
+    each attempt's harness is forked from it rather than started cold, where the
+    template serves this sandbox mode; if it cannot, the attempt starts cold.
+    """
     limits = limits or Limits()
     iso = isolation()
     portable = iso.mode == PORTABLE
@@ -189,9 +202,8 @@ def run_in_sandbox(
     try:
         for attempt in range(1, attempts + 1):
             export.attempts = attempt
-            retry = _attempt(
-                job, limits, iso, lease.uid if lease else None, hidden_paths, skip, export, started
-            )
+            uid = lease.uid if lease else None
+            retry = _attempt(job, limits, iso, uid, hidden_paths, skip, export, started, template)
             if retry is None:
                 break
             if retry[0] is not None:
@@ -217,11 +229,21 @@ def _finish(export: RunExport, job: HarnessJob, skip: dict[int, str], started: f
 
 
 # --------------------------------------------------------------------------- one attempt
+class _Started(HarnessProcess, Protocol):
+    """A started harness with its pipes: a cold ``Popen`` or a :class:`ForkedHarness`."""
+
+    @property
+    def stdin(self) -> IO[bytes] | None: ...
+
+    @property
+    def stdout(self) -> IO[bytes] | None: ...
+
+
 @dataclass
 class _Child:
     """A started harness: its process, the results pipe, its working folder and tag."""
 
-    process: subprocess.Popen[bytes]
+    process: _Started
     results: _Results
     workdir: str
     run_tag: str
@@ -250,16 +272,13 @@ def _spawn(
     hide: tuple[str, ...],
     skip: dict[int, str],
     export: RunExport,
+    template: TemplateAddress | None = None,
 ) -> _Child:
-    """Start the harness in its sandbox and feed it the job on stdin (from a thread)."""
-    run_tag = secrets.token_hex(16)
+    """Start the harness in its sandbox (cold, or forked from ``template``) and feed it the
+    job on stdin (from a thread)."""
+    run_tag = new_run_tag()
     portable = iso.mode == PORTABLE
-    if iso.mode in ("weak", PORTABLE):
-        workdir = tempfile.mkdtemp(prefix="autograder-")
-        if uid is not None:
-            os.chown(workdir, uid, uid)
-    else:
-        workdir = "/tmp/submission"
+    workdir = new_workdir(iso.mode, uid)
     public = [(role, name, source) for role, name, source in job.specs if role == PUBLIC_ROLE]
     header = {
         "type": "job",
@@ -277,6 +296,7 @@ def _spawn(
     }
     payload = framing.pack(header, job.notebook, *(source for _, _, source in public))
     results: _Results
+    process: _Started | None = None
     if portable:  # a plain subprocess: results on its stdout, its output on stderr
         process = subprocess.Popen(
             [sys.executable, "-I", "-c", BOOT, RESULTS_ON_STDOUT, PACKAGE_ROOT],
@@ -288,20 +308,25 @@ def _spawn(
         )
         results, output = _ThreadResults(process.stdout), process.stderr
     else:
-        read_fd, write_fd = os.pipe()
         plan = SandboxPlan(iso.mode, uid, limits, hide, workdir, process_limit(uid, limits))
-        process = subprocess.Popen(
-            [sys.executable, "-I", "-c", BOOT, str(write_fd), PACKAGE_ROOT],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            pass_fds=(write_fd,),
-            env=clean_env(workdir, run_tag),
-            start_new_session=True,
-            preexec_fn=functools.partial(enter_sandbox, plan),
-        )
+        env = clean_env(workdir, run_tag)
+        if template is not None and template.serves(iso):
+            with contextlib.suppress(TemplateError):  # then this attempt starts cold
+                process, read_fd = fork_harness(template, plan, env, harness_argv())
+        if process is None:
+            read_fd, write_fd = os.pipe()
+            process = subprocess.Popen(
+                [sys.executable, "-I", "-c", BOOT, str(write_fd), PACKAGE_ROOT],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=(write_fd,),
+                env=env,
+                start_new_session=True,
+                preexec_fn=functools.partial(enter_sandbox, plan),
+            )
+            os.close(write_fd)
         strays.track(process)
-        os.close(write_fd)
         results, output = _PipeResults(read_fd), process.stdout
     drain = _OutputDrain(output, limits.output_bytes_kept)
     drain.start()
@@ -504,11 +529,12 @@ def _attempt(
     skip: dict[int, str],
     export: RunExport,
     started: float,
+    template: TemplateAddress | None = None,
 ) -> tuple[int | None, str] | None:
     """One run of the harness. Returns (cell, reason) when that cell must be skipped and the
     run retried, (None, "") to retry past an item already recorded, None when the run is over."""
     export.cells, export.cells_run, export.cells_failed = [], 0, 0
-    child = _spawn(job, limits, iso, uid, hide, skip, export)
+    child = _spawn(job, limits, iso, uid, hide, skip, export, template)
     frames = _FrameReader(export, job, child)
     watchdog = _Watchdog(limits, started, child.workdir, watch_disk=iso.mode in ("weak", PORTABLE))
     # one frame holds at most one item's export: a forged length cannot make us buffer more

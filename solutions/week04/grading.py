@@ -1,5 +1,11 @@
 """Week 4 grading spec (public items): a scalar autograd engine, layers, a two-layer network.
 
+Probes only call the student's code and return what it returned; every graded number
+is computed in the trusted process: gradients are compared with the reference's (never
+with finite differences of the student's own loss), and the trained network's accuracy
+is computed by the check from the returned weights, on validation digits it loads
+itself. The rules each item exercises are listed in ``rules.py``.
+
 ``Value`` is graded on random expression graphs built from a seed. The probe
 builds each graph twice in the sandbox, with the student's ``Value`` and with
 PyTorch in float64; the check compares the student's values and gradients with
@@ -19,15 +25,15 @@ import numpy as np
 
 from autograder.spec import Item, Outcome, checks
 from autograder.spec.messages import describe, expected_got
-from course_lib.gradcheck import relative_error
 
 SETTINGS = {"title": "Week 4: backpropagation"}
 
-EPS = 1e-5
-# ||analytic - numeric|| / (||analytic|| + ||numeric||) of the network's gradients on sampled coordinates:
-# measured on the reference 1.8e-11 .. 1.4e-10 (public and hidden inputs); a missing ReLU mask or a gradient
-# not divided by N gives > 1e-2.
-GRADCHECK_TOL = 1e-7
+# Arrays are compared with the reference in float64: layers and the network's loss to 1e-9 relative,
+# the network's gradients entry by entry to 1e-7 relative, with the *reference* gradients, never with
+# finite differences of the student's own loss (they amplify its rounding). A missing ReLU mask or a
+# gradient not divided by N is > 1e-2 off; correct codes (inline, einsum, scipy) agree to ~1e-15.
+LAYER_TOL = {"rtol": 1e-9, "atol": 1e-12}
+GRAD_TOL = {"rtol": 1e-7, "atol": 1e-10}
 VALUE_TOL = {"rtol": 1e-6, "atol": 1e-6}  # the issue's 1e-6
 # measured |reference Value - torch float64| over the 600 random graphs: values <= 7.1e-15, gradients <= 5.7e-14
 
@@ -301,6 +307,11 @@ SHARED_PROGRAMS = shared_programs()
 
 
 # ----------------------------------------------------------------------------- layers
+def keep_dtype(value: Any) -> Any:
+    """(sandbox) A NumPy scalar as a 0-d array, so that its dtype survives the export."""
+    return np.asarray(value) if isinstance(value, np.generic) else value
+
+
 def layer_data(seed: int, n: int, d: int, m: int) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     return {
@@ -317,6 +328,7 @@ def probe_affine_forward(ns: dict[str, Any], seed: int, n: int, d: int, m: int) 
 
 
 def probe_affine_backward(ns: dict[str, Any], seed: int, n: int, d: int, m: int) -> list[Any]:
+    """The cache comes from the student's own affine_forward (its format is the student's choice)."""
     data = layer_data(seed, n, d, m)
     _, cache = ns["affine_forward"](data["x"], data["w"], data["b"])
     return list(ns["affine_backward"](data["dout"], cache))
@@ -338,15 +350,11 @@ def probe_relu_backward(ns: dict[str, Any], seed: int, shape: tuple[int, ...]) -
     return ns["relu_backward"](dout, ns["relu_forward"](x)[1])
 
 
-def probe_softmax_ce(ns: dict[str, Any], seed: int, n: int, c: int, scale: float) -> list[Any]:
-    rng = np.random.default_rng(seed)
-    return list(
-        ns["softmax_cross_entropy"](scale * rng.normal(size=(n, c)), rng.integers(0, c, size=n))
-    )
+layer_check = checks.close(**LAYER_TOL, allow_float32=False)
 
 
-def check_triple(names: tuple[str, ...], rtol: float = 1e-9, atol: float = 1e-12) -> Any:
-    numbers = checks.close(rtol=rtol, atol=atol)
+def check_triple(names: tuple[str, ...]) -> Any:
+    """Each returned array as the reference (float64, shaped like the reference)."""
 
     def check(got: Any, ref: Any, reveal: bool) -> Outcome:
         if not isinstance(got, list) or len(got) != len(names):
@@ -354,12 +362,74 @@ def check_triple(names: tuple[str, ...], rtol: float = 1e-9, atol: float = 1e-12
                 0.0, f"expected {len(names)} results ({', '.join(names)}), got {describe(got)}"
             )
         for name, g, r in zip(names, got, ref, strict=True):
-            outcome = numbers(g, r, reveal)
+            outcome = layer_check(g, r, reveal)
             if not outcome.passed:
                 return Outcome(0.0, f"{name}: {outcome.message}", outcome.detail)
         return Outcome(1.0, f"{', '.join(names)} match")
 
     return check
+
+
+def probe_softmax_ce(ns: dict[str, Any], seed: int, n: int, c: int, scale: float) -> dict[str, Any]:
+    rng = np.random.default_rng(seed)
+    out = ns["softmax_cross_entropy"](scale * rng.normal(size=(n, c)), rng.integers(0, c, size=n))
+    if not isinstance(out, tuple | list) or len(out) != 2:
+        return {"pair": False, "n": n}
+    return {"pair": True, "n": n, "loss": keep_dtype(out[0]), "dscores": out[1]}
+
+
+def check_softmax_ce(got: Any, ref: Any, reveal: bool) -> Outcome:
+    """Half for the loss (a float64 number), half for dscores; a non-finite result is named by its cause."""
+    if not isinstance(got, dict) or got.get("pair") is not True:
+        return Outcome(0.0, "softmax_cross_entropy must return a pair (loss, dscores)")
+    loss, dscores = got.get("loss"), got.get("dscores")
+    if isinstance(loss, np.ndarray) and loss.shape == () and loss.dtype == np.float64:
+        loss = float(loss)
+    d_finite = isinstance(dscores, np.ndarray) and bool(np.isfinite(dscores).all())
+    failed: list[Outcome] = []
+    if type(loss) is not float:
+        failed.append(
+            Outcome(0.0, f"the loss must be a float64 number (float(loss)), got {describe(loss)}")
+        )
+    elif not math.isfinite(loss):
+        failed.append(
+            Outcome(
+                0.0,
+                "the loss is not finite and neither is dscores: exp overflowed, or every exp of a row "
+                "underflowed; subtract each row's own maximum score before exp"
+                if not d_finite
+                else "the loss is not finite although dscores is: the log of a probability that "
+                "underflowed to 0; compute log p_y from the scores, s_y - max - log(sum(exp(s - max)))",
+            )
+        )
+    elif not (outcome := layer_check(loss, ref["loss"], reveal)).passed:
+        summed = ref["n"] > 1 and math.isclose(loss, ref["n"] * ref["loss"], rel_tol=1e-9)
+        failed.append(
+            Outcome(0.0, "the loss is N times too large: the mean over the samples, not the sum")
+            if summed
+            else outcome.within("loss")
+        )
+    if isinstance(loss, float) and not math.isfinite(loss) and not d_finite:
+        failed.append(Outcome(0.0))  # dscores fails for the reason the loss's message gives
+    elif not (outcome := layer_check(dscores, ref["dscores"], reveal)).passed:
+        summed = (
+            ref["n"] > 1
+            and isinstance(dscores, np.ndarray)
+            and dscores.shape == ref["dscores"].shape
+            and np.allclose(dscores, ref["n"] * ref["dscores"], **LAYER_TOL)
+        )
+        failed.append(
+            Outcome(0.0, "dscores is N times too large: divide P - Y by N")
+            if summed
+            else outcome.within("dscores")
+        )
+    if not failed:
+        return Outcome(1.0, "loss and dscores match")
+    return Outcome(
+        0.5 * (2 - len(failed)),
+        "; ".join(o.message for o in failed if o.message),
+        "; ".join(o.detail for o in failed if o.detail),
+    )
 
 
 # ----------------------------------------------------------------------------- two-layer network
@@ -386,109 +456,159 @@ def net_case(
     return params, rng.normal(size=(n, d)), rng.integers(0, c, size=n)
 
 
-def probe_net_loss(
-    ns: dict[str, Any], seed: int, n: int, d: int, h: int, c: int, coords: int = 6
-) -> Any:
-    """The student's loss and gradients at given weights, and the student's loss at weights moved by +-EPS."""
+def net_with(ns: dict[str, Any], params: dict[str, np.ndarray], seed: int) -> Any:
+    """A student's network whose weights the grader then sets, as the text says it will."""
+    d, h = params["W1"].shape
+    net = ns["TwoLayerNet"](d, h, params["W2"].shape[1], weight_scale=0.5, seed=seed)
+    for name in PARAMS:
+        net.params[name] = params[name].copy()
+    return net
+
+
+def probe_net_loss(ns: dict[str, Any], seed: int, n: int, d: int, h: int, c: int) -> Any:
+    """The student's loss and gradients at given weights: raw material, nothing else."""
     params, X, y = net_case(seed, n, d, h, c)
-    net = ns["TwoLayerNet"](d, h, c, weight_scale=0.5, seed=seed)
-    for name in PARAMS:
-        net.params[name] = params[name].copy()
-    loss, grads = net.loss(X, y)
-    rng = np.random.default_rng(seed + 1)
-    out: dict[str, Any] = {"loss": loss, "grads": {name: grads[name] for name in PARAMS}, "fd": {}}
-    for name in PARAMS:
-        picked = rng.choice(params[name].size, size=min(coords, params[name].size), replace=False)
-        plus, minus = [], []
-        for index in picked:
-            for sign, into in ((1.0, plus), (-1.0, minus)):
-                net.params[name] = params[name].copy()
-                net.params[name].flat[index] += sign * EPS
-                into.append(net.loss(X, y)[0])
-        net.params[name] = params[name].copy()
-        out["fd"][name] = {"coords": picked, "plus": plus, "minus": minus}
-    return out
+    loss, grads = net_with(ns, params, seed).loss(X, y)
+    return {"loss": keep_dtype(loss), "grads": {name: grads[name] for name in PARAMS}}
 
 
 def check_net_loss(got: Any, ref: Any, reveal: bool) -> Outcome:
+    """Half for the loss, half for the four gradients, each against the reference's."""
     if not isinstance(got, dict) or not isinstance(got.get("grads"), dict):
         return Outcome(
             0.0, "loss(X, y) must return (loss, grads) with grads a dict keyed like params"
         )
-    outcome = checks.close(rtol=1e-9, atol=1e-12)(got.get("loss"), ref["loss"], reveal)
-    if not outcome.passed:
-        return Outcome(
-            0.0,
-            f"loss: {outcome.message} (check the forward pass: your layers, and the weights read from self.params)",
-            outcome.detail,
+    messages, earned = [], 0.0
+    loss = got.get("loss")
+    if isinstance(loss, np.ndarray) and loss.shape == ():
+        loss = loss.item() if loss.dtype == np.float64 else loss
+    outcome = layer_check(loss, ref["loss"], reveal)
+    if outcome.passed:
+        earned += 0.5
+    else:
+        messages.append(
+            f"loss: {outcome.message} (the forward pass: your layers, and the weights read from self.params)"
         )
-    numbers = checks.close(rtol=1e-7, atol=1e-10, allow_float32=False)
+    gradients = checks.close(**GRAD_TOL, allow_float32=False)
     for name in PARAMS:
-        grad = got["grads"].get(name)
-        if not isinstance(grad, np.ndarray) or grad.shape != ref["grads"][name].shape:
-            return Outcome(
-                0.0,
-                f"grads[{name!r}] must be an array shaped like params[{name!r}], got {describe(grad)}",
-            )
-        fd, ref_fd = got["fd"].get(name, {}), ref["fd"][name]
-        try:
-            numeric = (
-                np.array(fd["plus"], dtype=np.float64) - np.array(fd["minus"], dtype=np.float64)
-            ) / (2 * EPS)
-        except (KeyError, TypeError, ValueError):
-            return Outcome(0.0, f"the loss at perturbed {name} is not a number")
-        error = relative_error(grad.astype(np.float64).reshape(-1)[ref_fd["coords"]], numeric)
-        if not math.isfinite(error) or error >= GRADCHECK_TOL:
-            return Outcome(
-                0.0,
-                f"grads[{name!r}] does not match finite differences of your own loss: relative error "
-                f"{error:.1e}, needs < {GRADCHECK_TOL:g}",
-            )
-        outcome = numbers(grad, ref["grads"][name], reveal)
+        outcome = gradients(got["grads"].get(name), ref["grads"][name], reveal)
         if not outcome.passed:
-            return Outcome(0.0, f"grads[{name!r}]: {outcome.message}", outcome.detail)
-    return Outcome(1.0, "loss matches; every gradient passes the finite-difference check")
+            messages.append(
+                f"grads[{name!r}]: {outcome.message} (shaped like params[{name!r}], float64; the backward "
+                "pass: dscores, then the layers' backward passes in reverse order, the ReLU mask from "
+                "the hidden pre-activation)"
+            )
+            break
+    else:
+        earned += 0.5
+    if not messages:
+        return Outcome(1.0, "loss and every gradient match the reference")
+    return Outcome(earned, "; ".join(messages))
 
 
-def probe_train(
-    ns: dict[str, Any], split_seed: int, seed: int, n_train: int = 1300
-) -> dict[str, Any]:
+def probe_net_scores(ns: dict[str, Any], seed: int, n: int, d: int, h: int, c: int) -> Any:
+    params, X, _ = net_case(seed, n, d, h, c)
+    return net_with(ns, params, seed).scores(X)
+
+
+# ----------------------------------------------------------------------------- training
+def validation_split(
+    split_seed: int, n_train: int, pixels: int | None = None, relabel: int = 0
+) -> tuple[np.ndarray, ...]:
+    """(X_train, y_train, X_val, y_val) of the digits scaled to [0, 1], the pixels in the order of
+    ``default_rng(pixels).permutation(64)`` (if given) and class c called (c + relabel) % 10: the
+    trusted side builds the same split to score the returned weights."""
     from course_lib import load_dataset
 
     digits = load_dataset("digits")
     order = np.random.default_rng(split_seed).permutation(digits.n_samples)
     train_rows, val_rows = order[:n_train], order[n_train:]
-    X = digits.X / 16.0
-    result = ns["train_two_layer"](X[train_rows], digits.y[train_rows], seed)
+    X, y = digits.X / 16.0, (digits.y + relabel) % 10
+    if pixels is not None:
+        X = X[:, np.random.default_rng(pixels).permutation(X.shape[1])]
+    return X[train_rows], y[train_rows], X[val_rows], y[val_rows]
+
+
+def probe_train(
+    ns: dict[str, Any],
+    split_seed: int,
+    seed: int,
+    n_train: int = 1300,
+    pixels: int | None = None,
+    relabel: int = 0,
+) -> dict[str, Any]:
+    """Trains with the global random state fixed first (the text fixes only the seed argument) and
+    exports the trained weights; the check computes the predictions and the accuracy itself."""
+    from course_lib import seed_everything
+
+    X_train, y_train, _, _ = validation_split(split_seed, n_train, pixels, relabel)
+    seed_everything(0)
+    result = ns["train_two_layer"](X_train, y_train, seed)
     net = result[0] if isinstance(result, tuple | list) else result
-    return {"predictions": net.predict(X[val_rows]), "labels": digits.y[val_rows]}
+    return {"params": {name: net.params[name] for name in PARAMS}}
 
 
-def check_accuracy(threshold: float) -> Any:
+def trusted_accuracy(params: Any, X: np.ndarray, y: np.ndarray) -> float | str:
+    """The accuracy of relu(X @ W1 + b1) @ W2 + b2 on (X, y), or why the weights cannot be used."""
+    if not isinstance(params, dict) or not all(
+        isinstance(params.get(k), np.ndarray) for k in PARAMS
+    ):
+        return "net.params must hold the arrays W1, b1, W2 and b2"
+    W1, b1, W2, b2 = (params[k].astype(np.float64) for k in PARAMS)
+    h = W1.shape[1] if W1.ndim == 2 else -1
+    if W1.shape != (X.shape[1], h) or b1.shape != (h,) or W2.shape != (h, 10) or b2.shape != (10,):
+        return f"net.params must hold W1 ({X.shape[1]}, H), b1 (H,), W2 (H, 10) and b2 (10,)"
+    if not all(np.isfinite(a).all() for a in (W1, b1, W2, b2)):
+        return "the trained weights hold NaN or inf: is the learning rate too large?"
+    scores = np.maximum(X @ W1 + b1, 0.0) @ W2 + b2
+    return float(np.mean(np.argmax(scores, axis=1) == y))
+
+
+def check_accuracy(
+    threshold: float,
+    split_seed: int,
+    n_train: int = 1300,
+    pixels: int | None = None,
+    relabel: int = 0,
+) -> Any:
+    """The accuracy the trusted side computes from the returned weights on its own validation data."""
+
     def check(got: Any, ref: Any, reveal: bool) -> Outcome:
-        predictions = got.get("predictions") if isinstance(got, dict) else None
-        labels = ref["labels"]  # the trusted copy of the validation labels
-        if not isinstance(predictions, np.ndarray) or predictions.shape != labels.shape:
-            return Outcome(
-                0.0,
-                f"predict must return one class per validation sample, shape {labels.shape}, "
-                f"got {describe(predictions)}",
-            )
-        accuracy = float(np.mean(predictions == labels))
-        if accuracy >= threshold:
-            return Outcome(1.0, f"validation accuracy {accuracy:.3f} (>= {threshold})")
-        return Outcome(
-            0.0,
-            f"validation accuracy {accuracy:.3f}, needs >= {threshold}: does every step update "
-            "self.params in place, with the right sign?",
+        _, _, X_val, y_val = validation_split(split_seed, n_train, pixels, relabel)
+        accuracy = trusted_accuracy(
+            got.get("params") if isinstance(got, dict) else None, X_val, y_val
         )
+        if isinstance(accuracy, str):
+            return Outcome(0.0, accuracy)
+        detail = f"validation accuracy {accuracy:.3f}"
+        if accuracy >= threshold:
+            return Outcome(1.0, f"validation accuracy >= {threshold}", detail)
+        untouched = not got["params"]["b1"].any() and not got["params"]["b2"].any()
+        cause = (
+            "the biases are still zero, so the network was never updated: change net.params in place "
+            "(net.params[name] -= lr * grads[name])"
+            if untouched
+            else "the weights changed but do not classify: is the step param -= lr * grad (a minus), "
+            "are there enough epochs, and does TwoLayerNet pass its own items?"
+        )
+        return Outcome(0.0, f"validation accuracy below the required {threshold}: {cause}", detail)
 
     return check
 
 
 # Validation accuracy of the reference recipe, 10 seeds each: split 0 (public) 0.956 .. 0.986 (mean 0.977),
-# split 1 (hidden) 0.968 .. 0.980. A net that is never updated scores about 0.1.
+# split 1 with pixels permuted by seed 5 and classes shifted by 3 (hidden) 0.966 .. 0.980 (mean 0.975).
+# A net never updated scores about 0.1, one epoch at lr 0.05 about 0.91; the public reference's trained
+# weights (shipped with the assignment) score 0.16 on the hidden split, so they cannot be reused there.
 ACCURACY_THRESHOLD = 0.94
+TRAIN_TIMEOUT = 60.0  # seconds, stated in the notebook; the reference trains in about 1 s
+LAYERS = (
+    "affine_forward",
+    "affine_backward",
+    "relu_forward",
+    "relu_backward",
+    "softmax_cross_entropy",
+)
 
 
 # ----------------------------------------------------------------------------- items
@@ -515,23 +635,25 @@ ITEMS = [
         "affine_forward",
         1,
         probe=lambda ns: probe_affine_forward(ns, 0, 4, 5, 3),
-        check=checks.close(rtol=1e-9, atol=1e-12),
+        check=layer_check,
         requires=("affine_forward",),
-        hint="out = x @ w + b: (N, D) @ (D, M) + (M,).",
+        hint="out = x @ w + b: (N, D) @ (D, M) + (M,), in float64.",
     ),
     Item(
         "affine_backward",
         1,
         probe=lambda ns: probe_affine_backward(ns, 1, 4, 5, 3),
         check=check_triple(("dx", "dw", "db")),
+        # not `uses`: the cache's format is the student's choice, so the backward pass is probed with
+        # the student's own forward (a wrong forward value does not reach it: the cache holds x and w)
         requires=("affine_backward", "affine_forward"),
-        hint="dx = dout @ w.T, dw = x.T @ dout, db = dout summed over the batch (axis 0).",
+        hint="dx = dout @ w.T, dw = x.T @ dout, db = dout summed over the batch (axis 0), shaped like x, w and b.",
     ),
     Item(
         "relu_forward",
         1,
         probe=lambda ns: probe_relu_forward(ns, 2, (4, 5)),
-        check=checks.close(rtol=1e-12, atol=0.0),
+        check=layer_check,
         requires=("relu_forward",),
         hint="np.maximum(x, 0), elementwise, same shape.",
     ),
@@ -539,25 +661,27 @@ ITEMS = [
         "relu_backward",
         1,
         probe=lambda ns: probe_relu_backward(ns, 3, (4, 5)),
-        check=checks.close(rtol=1e-12, atol=0.0),
-        requires=("relu_backward", "relu_forward"),
+        check=layer_check,
+        requires=("relu_backward", "relu_forward"),  # not `uses`: the cache is the student's format
         hint="dx = dout where x > 0, and 0 where x <= 0 (also at exactly 0).",
     ),
     Item(
         "softmax_cross_entropy",
         1,
         probe=lambda ns: probe_softmax_ce(ns, 4, 6, 4, 1.0),
-        check=check_triple(("loss", "dscores")),
+        check=check_softmax_ce,
         requires=("softmax_cross_entropy",),
-        hint="loss = mean(-log p_y); dscores = (P - one_hot(y)) / N.",
+        hint="loss = mean(-log p_y) as a float; dscores = (P - one_hot(y)) / N.",
     ),
+    # scores of about +-2,000: exp overflows without the max subtraction, and true-class probabilities
+    # underflow to 0 (their log is -inf): both stability rules are exercised
     Item(
         "softmax_cross_entropy.stable",
         1,
         probe=lambda ns: probe_softmax_ce(ns, 5, 6, 4, 800.0),
-        check=check_triple(("loss", "dscores")),
+        check=check_softmax_ce,
         requires=("softmax_cross_entropy",),
-        hint="subtract each row's maximum score before exp.",
+        hint="subtract each row's maximum score before exp; log p_y from the scores, never log(p).",
     ),
     Item(
         "TwoLayerNet.init",
@@ -568,35 +692,31 @@ ITEMS = [
         hint="rng = np.random.default_rng(seed); draw W1 first, then W2, with rng.normal(0.0, weight_scale, size); zero biases.",
     ),
     Item(
+        "TwoLayerNet.scores",
+        1,
+        probe=lambda ns: probe_net_scores(ns, 16, 5, 4, 6, 3),
+        check=layer_check,
+        requires=("TwoLayerNet", "affine_forward", "relu_forward"),
+        uses=("affine_forward", "relu_forward"),
+        hint="scores = relu(X @ W1 + b1) @ W2 + b2, with the weights read from self.params when scores is called.",
+    ),
+    Item(
         "TwoLayerNet",
         2,
         probe=lambda ns: probe_net_loss(ns, 6, 7, 5, 6, 3),
         check=check_net_loss,
-        requires=(
-            "TwoLayerNet",
-            "affine_forward",
-            "affine_backward",
-            "relu_forward",
-            "relu_backward",
-            "softmax_cross_entropy",
-        ),
-        hint="forward: affine, relu, affine, loss; backward: the loss's dscores, then the layers in reverse order.",
+        requires=("TwoLayerNet", *LAYERS),
+        uses=LAYERS,
+        hint="forward: affine, relu, affine, loss; backward: the loss's dscores, then the layers in reverse order (if the layers pass their own items).",
     ),
     Item(
         "train_two_layer",
         2,
         probe=lambda ns: probe_train(ns, split_seed=0, seed=0),
-        check=check_accuracy(ACCURACY_THRESHOLD),
-        timeout=60.0,
-        requires=(
-            "train_two_layer",
-            "TwoLayerNet",
-            "affine_forward",
-            "affine_backward",
-            "relu_forward",
-            "relu_backward",
-            "softmax_cross_entropy",
-        ),
-        hint="update every parameter in place: net.params[name] -= lr * grads[name].",
+        check=check_accuracy(ACCURACY_THRESHOLD, split_seed=0),
+        timeout=TRAIN_TIMEOUT,
+        requires=("train_two_layer", "TwoLayerNet", *LAYERS),
+        uses=("TwoLayerNet", *LAYERS),
+        hint="update every parameter in place, net.params[name] -= lr * grads[name] (if TwoLayerNet passes its own items).",
     ),
 ]

@@ -1,29 +1,58 @@
 """Week 7 hidden items: scikit-learn is the oracle.
 
-Each probe returns the student's value *and* scikit-learn's value on the same
+Each probe runs the student's function on a few named cases (see
+``grading.run_cases``) and also returns scikit-learn's value on the same
 inputs. At release time both are recorded from the solution run (the release
 gate then proves the solution agrees with scikit-learn); when a submission is
-graded, the check compares the submission's value with the oracle value from
+graded, the check compares the submission's values with the oracle values from
 those recorded references. Whatever the sandbox computes for "oracle" while
 grading a submission is ignored, so patching scikit-learn gains nothing.
+
+Every hidden item has a case with Python lists as inputs: the notebook says
+every function takes NumPy arrays *or lists*.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
-from grading import EXACT
+from grading import (
+    EXACT,
+    check_cases,
+    check_confusion,
+    check_fraction,
+    check_roc,
+    check_threshold,
+    run_cases,
+)
 
-from autograder.spec import Item, Outcome, checks
-from autograder.spec.probes import attempt
+from autograder.spec import Item
+
+LISTS = "with Python lists as inputs (convert them with np.asarray)"
 
 
-def check_oracle(got: Any, ref: Any, reveal: bool) -> Outcome:
-    """The student's value against scikit-learn's value recorded at release time."""
-    if not isinstance(got, dict) or "value" not in got:
-        return Outcome(0.0, "unexpected result")
-    return EXACT(got["value"], ref["oracle"], reveal)
+def as_lists(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(a.tolist() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def with_lists(cases: Mapping[str, tuple[Any, ...]], of: str) -> dict[str, tuple[Any, ...]]:
+    """The cases, plus a ``"lists"`` case: case ``of`` with every array turned into a list."""
+    return {**cases, "lists": as_lists(cases[of])}
+
+
+def oracle_probe(
+    ns: dict[str, Any],
+    name: str,
+    cases: Mapping[str, tuple[Any, ...]],
+    oracle: Callable[..., Any],
+) -> dict[str, Any]:
+    """The student's record on every case, and scikit-learn's value on the same inputs."""
+    return {
+        "value": run_cases(ns[name], cases),
+        "oracle": {case: {"value": oracle(*args)} for case, args in cases.items()},
+    }
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -52,115 +81,94 @@ def multiclass(seed: int, n: int = 120, k: int = 4) -> tuple[np.ndarray, np.ndar
     return y.astype(np.int64), softmax(logits)
 
 
-# ----------------------------------------------------------------------------- oracle probes
-def probe_accuracy(ns: dict[str, Any]) -> dict[str, Any]:
+def decisions(seed: int, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    y, probs = multiclass(seed, n=n, k=k)
+    return y, probs.argmax(axis=1)
+
+
+def absent_classes() -> tuple[np.ndarray, np.ndarray, int]:
+    """Six classes of which 2 (in the middle) and 5 (the last) never occur, as truth or prediction."""
+    y, y_pred = decisions(15, 60, 4)
+    relabel = np.array([0, 1, 3, 4])
+    return relabel[y], relabel[y_pred], 6
+
+
+# An F1 tie among three candidates (0.5, 0.2 and 0.1 all reach F1 = 2/3), with scores shared
+# across the classes; the tie rule picks 0.5.
+Y_TIE = np.array([0, 1, 1, 1, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1])
+S_TIE = np.array([0.1, 0.7, 0.9, 0.1, 0.1, 0.2, 0.5, 0.3, 0.1, 0.6, 0.6, 0.3, 0.1, 0.1])
+
+# Tied maxima: on rows 0-2 the true class is the first of the tied ones, so the argmax rule
+# ("the first class on a tie") gets them right and "the last class" gets them wrong.
+Y_ARGMAX_TIE = np.array([0, 1, 0, 2, 1, 2, 0, 1, 2])
+P_ARGMAX_TIE = np.array(
+    [
+        [0.4, 0.4, 0.2],
+        [0.2, 0.4, 0.4],
+        [0.4, 0.2, 0.4],
+        [0.1, 0.2, 0.7],
+        [0.3, 0.5, 0.2],
+        [0.3, 0.3, 0.4],
+        [0.6, 0.2, 0.2],
+        [0.5, 0.25, 0.25],
+        [0.2, 0.1, 0.7],
+    ]
+)
+
+
+# ----------------------------------------------------------------------------- oracles
+def sk_accuracy(y: Any, y_pred: Any) -> float:
     from sklearn.metrics import accuracy_score
 
-    y, probs = multiclass(1)
-    y_pred = probs.argmax(axis=1)
-    return {"value": ns["accuracy"](y, y_pred), "oracle": float(accuracy_score(y, y_pred))}
+    return float(accuracy_score(y, y_pred))
 
 
-def probe_confusion(ns: dict[str, Any]) -> dict[str, Any]:
+def sk_confusion(y: Any, y_pred: Any, n_classes: int) -> np.ndarray:
     from sklearn.metrics import confusion_matrix
 
-    y, probs = multiclass(2, n=60, k=4)
-    y_pred = probs.argmax(axis=1)
-    # five classes, the last one never occurs: the matrix is still 5 x 5
-    return {
-        "value": ns["confusion_matrix"](y, y_pred, 5),
-        "oracle": confusion_matrix(y, y_pred, labels=range(5)).astype(np.int64),
-    }
+    return confusion_matrix(y, y_pred, labels=range(n_classes)).astype(np.int64)
 
 
-def probe_prf(ns: dict[str, Any], y: np.ndarray, y_pred: np.ndarray) -> dict[str, Any]:
+def sk_prf(y: Any, y_pred: Any) -> dict[str, float]:
     from sklearn.metrics import precision_recall_fscore_support
 
     p, r, f, _ = precision_recall_fscore_support(y, y_pred, average="binary", zero_division=0)
-    return {
-        "value": ns["precision_recall_f1"](y, y_pred),
-        "oracle": {"precision": float(p), "recall": float(r), "f1": float(f)},
-    }
+    return {"precision": float(p), "recall": float(r), "f1": float(f)}
 
 
-def _prf_hidden(ns: dict[str, Any]) -> dict[str, Any]:
-    y, s = binary_with_ties(3)
-    return probe_prf(ns, y, (s >= 0.4).astype(np.int64))
-
-
-def _prf_edges(ns: dict[str, Any]) -> dict[str, Any]:
-    y = np.array([0, 1, 0, 1, 0])
-    return probe_prf(
-        ns, y, np.zeros(5, dtype=np.int64)
-    )  # nothing predicted positive: precision 0 by the rule
-
-
-def probe_roc(ns: dict[str, Any]) -> dict[str, Any]:
+def sk_roc(y: Any, s: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from sklearn.metrics import roc_curve
 
-    y, s = binary_with_ties(4)
     fpr, tpr, thresholds = roc_curve(y, s, drop_intermediate=False)
-    return {"value": ns["roc_curve"](y, s), "oracle": (fpr, tpr, thresholds)}
+    return fpr, tpr, thresholds
 
 
-def probe_auroc(ns: dict[str, Any]) -> dict[str, Any]:
+def sk_auroc(y: Any, s: Any) -> float:
     from sklearn.metrics import roc_auc_score
 
-    y, s = binary_with_ties(5, n=400, prevalence=0.2)
-    return {"value": ns["auroc"](y, s), "oracle": float(roc_auc_score(y, s))}
+    return float(roc_auc_score(y, s))
 
 
-def probe_auroc_edges(ns: dict[str, Any]) -> dict[str, Any]:
-    # Only one class: the notebook's rule is ValueError (recent scikit-learn returns NaN with a
-    # warning instead, so this item is graded against the reference solution, not the oracle).
-    y = np.zeros(6, dtype=np.int64)
-    return attempt(ns["auroc"], y, np.linspace(0.1, 0.6, 6))
-
-
-def probe_ap(ns: dict[str, Any], y: np.ndarray, s: np.ndarray) -> dict[str, Any]:
+def sk_ap(y: Any, s: Any) -> float:
     from sklearn.metrics import average_precision_score
 
-    return {
-        "value": ns["average_precision"](y, s),
-        "oracle": float(average_precision_score(y, s)),
-    }
+    return float(average_precision_score(y, s))
 
 
-def _ap_majority(ns: dict[str, Any]) -> dict[str, Any]:
-    # A majority-class predictor on 5 % positives: one constant score for every sample.
-    # Its accuracy is 0.95, its AP is the prevalence, exactly what random guessing gets.
-    y = np.zeros(200, dtype=np.int64)
-    y[::20] = 1
-    return probe_ap(ns, y, np.full(200, 0.05))
-
-
-def probe_macro(ns: dict[str, Any]) -> dict[str, Any]:
+def sk_macro(y: Any, probs: Any) -> float:
     from sklearn.metrics import roc_auc_score
 
-    y, probs = multiclass(6)
-    oracle = roc_auc_score(
-        y, probs, multi_class="ovr", average="macro", labels=range(probs.shape[1])
-    )
-    return {"value": ns["macro_auroc_ovr"](y, probs), "oracle": float(oracle)}
+    k = np.shape(probs)[1]
+    return float(roc_auc_score(y, probs, multi_class="ovr", average="macro", labels=range(k)))
 
 
-def probe_log_loss(ns: dict[str, Any], y: np.ndarray, probs: np.ndarray) -> dict[str, Any]:
+def sk_log_loss(y: Any, probs: Any) -> float:
     from sklearn.metrics import log_loss
 
-    return {
-        "value": ns["log_loss"](y, probs),
-        "oracle": float(log_loss(y, probs, labels=range(probs.shape[1]))),
-    }
+    return float(log_loss(y, probs, labels=range(np.shape(probs)[1])))
 
 
-def _log_loss_edges(ns: dict[str, Any]) -> dict[str, Any]:
-    # a probability of exactly 0 (and exactly 1) for the true class: clipped, so the loss stays finite
-    y = np.array([0, 1, 2, 1])
-    probs = np.array([[1.0, 0.0, 0.0], [0.5, 0.0, 0.5], [0.2, 0.3, 0.5], [0.0, 1.0, 0.0]])
-    return probe_log_loss(ns, y, probs)
-
-
-def best_f1_threshold(y: np.ndarray, s: np.ndarray) -> float:
+def best_f1_threshold(y: Any, s: Any) -> float:
     """The oracle's threshold: scikit-learn's precision-recall curve, best F1, largest threshold on a tie."""
     from sklearn.metrics import precision_recall_curve
 
@@ -172,147 +180,267 @@ def best_f1_threshold(y: np.ndarray, s: np.ndarray) -> float:
     return float(thresholds[best].max())
 
 
-def probe_threshold(ns: dict[str, Any]) -> dict[str, Any]:
-    y, s = binary_with_ties(7, n=500, prevalence=0.08)
-    return {"value": ns["choose_threshold"](y, s), "oracle": best_f1_threshold(y, s)}
-
-
-def probe_report(ns: dict[str, Any]) -> dict[str, Any]:
-    from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
-
-    y, probs = multiclass(8, n=90, k=3)
-    labels = range(probs.shape[1])
+def sk_report(y: Any, probs: Any) -> dict[str, float]:
     return {
-        "value": ns["metric_report"](y, probs),
-        "oracle": {
-            "accuracy": float(accuracy_score(y, probs.argmax(axis=1))),
-            "macro_auroc": float(
-                roc_auc_score(y, probs, multi_class="ovr", average="macro", labels=labels)
-            ),
-            "log_loss": float(log_loss(y, probs, labels=labels)),
-        },
+        "accuracy": sk_accuracy(y, np.asarray(probs).argmax(axis=1)),
+        "macro_auroc": sk_macro(y, probs),
+        "log_loss": sk_log_loss(y, probs),
     }
 
 
-def _binary_ap(ns: dict[str, Any]) -> dict[str, Any]:
-    return probe_ap(ns, *binary_with_ties(9))
+# ----------------------------------------------------------------------------- cases
+ACCURACY_CASES = with_lists({"multi": decisions(1, 120, 4)}, of="multi")
+CONFUSION_CASES = with_lists(
+    {"absent_last": (*decisions(2, 60, 4), 5), "absent_middle": absent_classes()},
+    of="absent_last",
+)
+_Y3, _S3 = binary_with_ties(3)
+PRF_CASES = with_lists({"binary": (_Y3, (_S3 >= 0.4).astype(np.int64))}, of="binary")
+PRF_EDGE_CASES = {
+    "nothing_predicted": (np.array([0, 1, 0, 1, 0]), np.zeros(5, dtype=np.int64)),
+    "no_positives": (np.zeros(5, dtype=np.int64), np.array([1, 0, 1, 0, 0])),
+    "neither": (np.zeros(4, dtype=np.int64), np.zeros(4, dtype=np.int64)),
+    "no_hits": (np.array([1, 0, 1, 0, 0]), np.array([0, 1, 0, 1, 0])),
+    # TP = 1, FP = FN = 0: denominators of 1 (and 2), which are not 0
+    "one_hit": (np.array([0, 1, 0, 0, 0]), np.array([0, 1, 0, 0, 0])),
+}
+# P = 1 and N = 1: the rates are divided by a count of one (a guard against 0 / 0 must not
+# change them)
+ROC_CASES = with_lists(
+    {
+        "ties": binary_with_ties(4),
+        "one_positive": (np.array([0, 0, 1, 0, 0, 0]), np.array([0.2, 0.7, 0.5, 0.5, 0.1, 0.9])),
+        "one_negative": (np.array([1, 1, 0, 1, 1]), np.array([0.8, 0.3, 0.6, 0.6, 0.9])),
+    },
+    of="ties",
+)
+AUROC_CASES = with_lists({"ties": binary_with_ties(5, n=400, prevalence=0.2)}, of="ties")
+# Only one class: the notebook's rule is ValueError (recent scikit-learn returns NaN with a
+# warning instead, so this item is graded against the reference solution, not the oracle).
+AUROC_EDGE_CASES = {
+    "no_positives": (np.zeros(6, dtype=np.int64), np.linspace(0.1, 0.6, 6)),
+    "all_positives": (np.ones(6, dtype=np.int64), np.linspace(0.1, 0.6, 6)),
+}
+AP_CASES = with_lists({"ties": binary_with_ties(9)}, of="ties")
+# A majority-class predictor on 5 % positives: one constant score for every sample.
+# Its accuracy is 0.95, its AP is the prevalence, exactly what random guessing gets.
+_Y_RARE = np.zeros(200, dtype=np.int64)
+_Y_RARE[::20] = 1
+AP_MAJORITY_CASES = {"constant": (_Y_RARE, np.full(200, 0.05))}
+MACRO_CASES = with_lists({"softmax": multiclass(6)}, of="softmax")
+LOG_LOSS_CASES = with_lists({"softmax": multiclass(10, n=150, k=5)}, of="softmax")
+# a probability of exactly 0 (and exactly 1) for the true class: clipped, so the loss stays finite
+LOG_LOSS_EDGE_CASES = {
+    "zero_and_one": (
+        np.array([0, 1, 2, 1]),
+        np.array([[1.0, 0.0, 0.0], [0.5, 0.0, 0.5], [0.2, 0.3, 0.5], [0.0, 1.0, 0.0]]),
+    )
+}
+THRESHOLD_CASES = with_lists(
+    {"rare": binary_with_ties(7, n=500, prevalence=0.08), "tie": (Y_TIE, S_TIE)}, of="rare"
+)
+REPORT_CASES = with_lists(
+    {"softmax": multiclass(8, n=90, k=3), "argmax_tie": (Y_ARGMAX_TIE, P_ARGMAX_TIE)},
+    of="softmax",
+)
 
 
-def _log_loss_hidden(ns: dict[str, Any]) -> dict[str, Any]:
-    return probe_log_loss(ns, *multiclass(10, n=150, k=5))
+def oracle_item(
+    name: str,
+    suffix: str,
+    points: float,
+    cases: Mapping[str, tuple[Any, ...]],
+    oracle: Callable[..., Any],
+    labels: Mapping[str, str],
+    value_check: Any = EXACT,
+    *,
+    uses: tuple[str, ...] = (),
+    hint: str,
+) -> Item:
+    return Item(
+        f"{name}.{suffix}",
+        points,
+        probe=lambda ns: oracle_probe(ns, name, cases, oracle),
+        check=check_cases(labels, value_check, against="oracle"),
+        requires=(name, *uses),
+        uses=uses,
+        hint=hint,
+    )
 
 
 ITEMS = [
-    Item(
-        "accuracy.hidden",
+    oracle_item(
+        "accuracy",
+        "hidden",
         1,
-        probe=probe_accuracy,
-        check=check_oracle,
-        requires=("accuracy",),
-        hint="the fraction of correct predictions.",
+        ACCURACY_CASES,
+        sk_accuracy,
+        {"multi": "on 120 samples of 4 classes", "lists": LISTS},
+        check_fraction("accuracy"),
+        hint="the fraction of correct predictions, a Python float.",
     ),
-    Item(
-        "confusion_matrix.hidden",
+    oracle_item(
+        "confusion_matrix",
+        "hidden",
         1,
-        probe=probe_confusion,
-        check=check_oracle,
-        requires=("confusion_matrix",),
-        hint="the matrix is n_classes x n_classes even when a class never occurs; rows are true labels.",
+        CONFUSION_CASES,
+        sk_confusion,
+        {
+            "absent_last": "with n_classes = 5 where class 4 never occurs (its row and column "
+            "are still there, all zeros)",
+            "absent_middle": "with n_classes = 6 where classes 2 and 5 never occur (their rows "
+            "and columns are still there, all zeros)",
+            "lists": LISTS,
+        },
+        check_confusion,
+        hint="an integer array of shape (n_classes, n_classes), even when a class never occurs; rows are true labels.",
     ),
-    Item(
-        "precision_recall_f1.hidden",
+    oracle_item(
+        "precision_recall_f1",
+        "hidden",
         1,
-        probe=_prf_hidden,
-        check=check_oracle,
-        requires=("precision_recall_f1",),
-        hint="precision over predicted positives, recall over actual positives.",
+        PRF_CASES,
+        sk_prf,
+        {"binary": "on 300 binary samples", "lists": LISTS},
+        hint="precision over predicted positives, recall over actual positives, both for the class 1.",
     ),
-    Item(
-        "precision_recall_f1.edge_cases",
+    oracle_item(
+        "precision_recall_f1",
+        "edge_cases",
         1,
-        probe=_prf_edges,
-        check=check_oracle,
-        requires=("precision_recall_f1",),
-        hint="a ratio whose denominator is 0 is defined as 0.0, not NaN.",
+        PRF_EDGE_CASES,
+        sk_prf,
+        {
+            "nothing_predicted": "when nothing is predicted positive (TP + FP = 0; a ratio whose "
+            "denominator is 0 is 0.0)",
+            "no_positives": "when y_true holds no positive (TP + FN = 0; a ratio whose "
+            "denominator is 0 is 0.0)",
+            "neither": "with no positive at all and none predicted (every denominator is 0, so "
+            "all three are 0.0)",
+            "no_hits": "when no positive is found (TP = 0: precision, recall and F1 = 2 TP / "
+            "(2 TP + FP + FN) are all 0.0)",
+            "one_hit": "with one positive, predicted positive and nothing else (TP = 1: "
+            "denominators of 1 are not 0, all three are 1.0)",
+        },
+        hint="a ratio whose denominator is 0 is defined as 0.0, not NaN and not an error.",
     ),
-    Item(
-        "roc_curve.hidden",
+    oracle_item(
+        "roc_curve",
+        "hidden",
         2,
-        probe=probe_roc,
-        check=check_oracle,
-        requires=("roc_curve",),
-        hint="one point per distinct score, thresholds in decreasing order after +inf.",
+        ROC_CASES,
+        sk_roc,
+        {
+            "ties": "on 300 scores with many ties",
+            "one_positive": "with a single positive (TPR = TP / P with P = 1)",
+            "one_negative": "with a single negative (FPR = FP / N with N = 1)",
+            "lists": LISTS,
+        },
+        check_roc,
+        hint="one point per distinct score, thresholds in decreasing order after +inf, positive when score >= threshold.",
     ),
-    Item(
-        "auroc.hidden",
+    oracle_item(
+        "auroc",
+        "hidden",
         2,
-        probe=probe_auroc,
-        check=check_oracle,
-        requires=("auroc",),
+        AUROC_CASES,
+        sk_auroc,
+        {"ties": "on 400 scores with many ties", "lists": LISTS},
+        uses=("roc_curve",),
         hint="ties between a positive and a negative count one half.",
     ),
     Item(
         "auroc.edge_cases",
         1,
-        probe=probe_auroc_edges,
-        check=checks.value_or_raise(EXACT),
-        requires=("auroc",),
-        hint="with only one class present AUROC is undefined: raise ValueError.",
+        probe=lambda ns: {"value": run_cases(ns["auroc"], AUROC_EDGE_CASES)},
+        check=check_cases(
+            {
+                "no_positives": "when y_true holds only negatives (one class: the area is "
+                "undefined, raise ValueError)",
+                "all_positives": "when y_true holds only positives (one class: the area is "
+                "undefined, raise ValueError)",
+            }
+        ),
+        requires=("auroc", "roc_curve"),
+        uses=("roc_curve",),
+        hint="with only one class present (no positive, or no negative) AUROC is undefined: raise ValueError.",
     ),
-    Item(
-        "average_precision.hidden",
+    oracle_item(
+        "average_precision",
+        "hidden",
         2,
-        probe=_binary_ap,
-        check=check_oracle,
-        requires=("average_precision",),
+        AP_CASES,
+        sk_ap,
+        {"ties": "on 300 scores with many ties", "lists": LISTS},
+        uses=("roc_curve",),
         hint="step sum over distinct thresholds, precision taken at each threshold.",
     ),
-    Item(
-        "average_precision.majority",
+    oracle_item(
+        "average_precision",
+        "majority",
         1,
-        probe=_ap_majority,
-        check=check_oracle,
-        requires=("average_precision",),
+        AP_MAJORITY_CASES,
+        sk_ap,
+        {"constant": "for a constant scorer on 5 % positives (AP must be the prevalence)"},
+        uses=("roc_curve",),
         hint="a constant score is a single threshold: AP equals the prevalence of the positive class.",
     ),
-    Item(
-        "macro_auroc_ovr.hidden",
+    oracle_item(
+        "macro_auroc_ovr",
+        "hidden",
         1,
-        probe=probe_macro,
-        check=check_oracle,
-        requires=("macro_auroc_ovr",),
-        hint="an unweighted mean of one-vs-rest AUROCs.",
+        MACRO_CASES,
+        sk_macro,
+        {"softmax": "on 120 softmax outputs of 4 classes", "lists": LISTS},
+        uses=("auroc", "roc_curve"),
+        hint="an unweighted mean of one-vs-rest AUROCs, one per column of probs.",
     ),
-    Item(
-        "log_loss.hidden",
+    oracle_item(
+        "log_loss",
+        "hidden",
         1,
-        probe=_log_loss_hidden,
-        check=check_oracle,
-        requires=("log_loss",),
-        hint="mean of -ln p(true class).",
+        LOG_LOSS_CASES,
+        sk_log_loss,
+        {"softmax": "on 150 softmax outputs of 5 classes", "lists": LISTS},
+        hint="mean of -ln p(true class), natural logarithm.",
     ),
-    Item(
-        "log_loss.edge_cases",
+    oracle_item(
+        "log_loss",
+        "edge_cases",
         1,
-        probe=_log_loss_edges,
-        check=check_oracle,
-        requires=("log_loss",),
+        LOG_LOSS_EDGE_CASES,
+        sk_log_loss,
+        {"zero_and_one": "with probabilities of exactly 0 and 1 for the true class"},
         hint="clip probabilities into [eps, 1 - eps] with eps = np.finfo(np.float64).eps before the logarithm.",
     ),
-    Item(
-        "choose_threshold.hidden",
+    oracle_item(
+        "choose_threshold",
+        "hidden",
         1,
-        probe=probe_threshold,
-        check=check_oracle,
-        requires=("choose_threshold",),
+        THRESHOLD_CASES,
+        best_f1_threshold,
+        {
+            "rare": "on 500 validation scores with 8 % positives",
+            "tie": "on scores where three candidates reach the same best F1",
+            "lists": LISTS,
+        },
+        {name: check_threshold(*case) for name, case in THRESHOLD_CASES.items()},
+        uses=("precision_recall_f1",),
         hint="maximise F1 = 2TP / (2TP + FP + FN) over the distinct scores; largest threshold on a tie.",
     ),
-    Item(
-        "metric_report.hidden",
+    oracle_item(
+        "metric_report",
+        "hidden",
         2,
-        probe=probe_report,
-        check=check_oracle,
-        requires=("metric_report",),
+        REPORT_CASES,
+        sk_report,
+        {
+            "softmax": "on 90 softmax outputs of 3 classes",
+            "argmax_tie": "on rows whose largest probability is tied (the argmax takes the first "
+            "of the tied classes)",
+            "lists": LISTS,
+        },
+        uses=("accuracy", "macro_auroc_ovr", "log_loss", "auroc", "roc_curve"),
         hint="accuracy of argmax decisions, macro one-vs-rest AUROC and log loss of the probabilities.",
     ),
 ]

@@ -1,7 +1,8 @@
 """Grade hostile notebooks the way an instructor does: ``python -m autograder grade --out DIR``.
 
-Every hostile test of the newer files goes through here, so each one also
-checks that every output file was written (one ``.json`` and one ``.md``
+Every hostile test of the newer files goes through here, on both paths of
+a batch (cold, and forked from a warm template: ``tests/hostile/conftest.py``),
+so each one also checks that every output file was written (one ``.json`` and one ``.md``
 per notebook, both valid UTF-8, the JSON a results record), whatever the
 submissions did.
 """
@@ -19,7 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import ROOT
+from tests.hostile.cases import light_notebook
+from tests.hostile.conftest import COLD, WARM, current_start
 from tests.hostile.other_user import as_user
+
+COMPANION = "zz-warm-companion"
 
 
 @dataclass
@@ -53,13 +58,28 @@ def grade_cli(
     user: str | None = None,
     mode: str | None = None,
     timeout: float = 600,
+    start: str | None = None,
 ) -> Graded:
-    """Grade ``notebooks`` (stem -> bytes) in one batch; assert that every output file exists."""
+    """Grade ``notebooks`` (stem -> bytes) in one batch; assert that every output file exists.
+
+    ``start`` (default: the test's ``harness_start``) is ``"cold"`` or ``"warm"``. A warm
+    batch of one notebook gets a light companion graded after it (one notebook alone is
+    graded cold), which the result leaves out.
+    """
+    start = start or current_start()
+    notebooks = dict(notebooks)
+    companion = start == WARM and len(notebooks) == 1
+    if companion:
+        notebooks[COMPANION] = json.dumps(light_notebook()).encode()
     work = shared_folder()
     try:
-        return _grade_in(work, notebooks, week, course, hidden, jobs, user, mode, timeout)
+        graded = _grade_in(work, notebooks, week, course, hidden, jobs, user, mode, timeout, start)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if companion:
+        assert graded.records.pop(COMPANION)["status"] == "graded"
+        graded.reports.pop(COMPANION)
+    return graded
 
 
 def _grade_in(
@@ -72,6 +92,7 @@ def _grade_in(
     user: str | None,
     mode: str | None,
     timeout: float,
+    start: str,
 ) -> Graded:
     inputs, out = work / "in", work / "out"
     for folder in (inputs, out):
@@ -83,8 +104,10 @@ def _grade_in(
         path.write_bytes(data)
         path.chmod(0o644)
         paths.append(str(path))
+    flags = ["--course", str(course), "-j", str(jobs), *(["--hidden"] if hidden else [])]
+    flags += ["--cold"] if start == COLD else []  # else forked from a warm template
     command = [sys.executable, "-m", "autograder", "grade", week, *paths, "--out", str(out)]
-    command += ["--course", str(course), "-j", str(jobs)] + (["--hidden"] if hidden else [])
+    command += flags
     env = dict(os.environ)
     if mode is not None:
         env["AUTOGRADER_SANDBOX_MODE"] = mode
@@ -93,7 +116,7 @@ def _grade_in(
         inner = ["env", "-i", "HOME=/tmp", "PATH=/usr/bin:/bin"]
         inner += [f"{k}={v}" for k, v in keep.items()]
         inner += [sys.executable, "-m", "autograder", "grade", week, *paths, "--out", str(out)]
-        inner += ["--course", str(course), "-j", str(jobs)] + (["--hidden"] if hidden else [])
+        inner += flags
         command = as_user(user, inner)
     # cwd: `python -m autograder` imports the grader under test from there
     done = subprocess.run(

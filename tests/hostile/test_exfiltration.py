@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile.conftest import HARNESS_STARTS
 from tests.hostile.other_user import can_become
 from tests.hostile.run_grader import Graded, grade_cli, shared_folder
 from tests.hostile.secret_week import SECRETS, SOLUTION, WEEK, make_course, notebook
@@ -118,10 +119,17 @@ def course() -> Iterator[Path]:
     shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="module", params=MODES)
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param((*mode.values[0], start), marks=mode.marks, id=f"{mode.id}-{start}")
+        for mode in MODES
+        for start in HARNESS_STARTS
+    ],
+)
 def graded(request: pytest.FixtureRequest, course: Path) -> Graded:
-    """Every attack graded officially, in one batch per sandbox mode."""
-    mode, user = request.param
+    """Every attack graded officially, in one batch per sandbox mode and way of starting it."""
+    mode, user, start = request.param
     return grade_cli(
         {name: notebook(*cells) for name, (cells, _) in ATTACKS.items()},
         week=WEEK,
@@ -129,6 +137,7 @@ def graded(request: pytest.FixtureRequest, course: Path) -> Graded:
         hidden=True,
         mode=mode,
         user=user,
+        start=start,
     )
 
 
@@ -157,7 +166,7 @@ def test_the_hunt_finds_what_is_there_and_a_class_name_stays_inside(graded: Grad
     assert all(secret not in graded.stdout for secret in SECRETS)
 
 
-def test_the_solution_of_the_secret_week_gets_full_marks(course: Path) -> None:
+def test_the_solution_of_the_secret_week_gets_full_marks(course: Path, harness_start: str) -> None:
     """The week itself is sound: the honest answer passes both items."""
     graded = grade_cli({"solution": notebook(SOLUTION)}, week=WEEK, course=course, hidden=True)
     record = graded.records["solution"]

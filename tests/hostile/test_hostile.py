@@ -2,7 +2,8 @@
 
 Each case runs in the strongest sandbox this machine allows (``strict`` when
 the tests run as root, as in CI) and, where it says so, again in the
-``weak`` mode (``AUTOGRADER_SANDBOX_MODE=weak``). When the tests run as root,
+``weak`` mode (``AUTOGRADER_SANDBOX_MODE=weak``), each time started cold and
+forked from a warm template (``harness_start``, see ``conftest.py``). When the tests run as root,
 the cases about processes, disk, hangs and secrets also run as an ordinary
 user (``nobody``) in the ``weak`` and ``userns`` modes, where no dedicated
 uid exists. Tight limits keep the hang and bomb cases to a few seconds each.
@@ -34,6 +35,7 @@ from autograder.spec import load_week
 from tests.conftest import ROOT, code_cell
 from tests.hostile.other_user import as_user, can_become
 from tests.hostile.cases import CASES, LIGHT_FUNCTIONS, STRICT, WEAK, Case, light_notebook
+from tests.hostile.conftest import COLD, HARNESS_STARTS, WARM, Templates
 
 WEEK = locate_week("week01", ROOT)
 REQUIRES = {
@@ -187,7 +189,10 @@ CASE_PARAMS = [
 
 
 @pytest.mark.parametrize(("case", "sandbox_mode"), CASE_PARAMS, indirect=["sandbox_mode"])
-def test_hostile_submission(case: Case, sandbox_mode: str, tmp_path: Path) -> None:
+def test_hostile_submission(
+    case: Case, sandbox_mode: str, tmp_path: Path, harness_start: str, warm_templates: Templates
+) -> None:
+    """``harness_start``: cold, or forked from a warm template (one per mode, for the session)."""
     iso = isolation()
     if case.name in NEEDS_ISOLATION and not (iso.network_isolated and iso.filesystem_hidden):
         if sandbox_mode == STRICT:
@@ -199,11 +204,16 @@ def test_hostile_submission(case: Case, sandbox_mode: str, tmp_path: Path) -> No
     limits = LIGHT_LIMITS if case.base == "light" else SOLUTION_LIMITS
     if case.imports_torch:
         limits = dataclasses.replace(SOLUTION_LIMITS, memory_bytes=8 << 30)
+    template = warm_templates.address(WEEK) if harness_start == WARM else None
     started = time.monotonic()
-    if case.cli:
+    # the CLI grades one notebook cold: the warm path grades the same case in this process
+    cli = case.cli and template is None
+    if cli:
         record, stdout = _grade_cli(notebook, case, tmp_path, out)
     else:
-        results = grade_submission(WEEK, notebook, hidden=case.hidden, limits=limits, hide=[out])
+        results = grade_submission(
+            WEEK, notebook, hidden=case.hidden, limits=limits, hide=[out], template=template
+        )
         record, stdout = results.as_dict(), ""
     elapsed = time.monotonic() - started
 
@@ -213,10 +223,8 @@ def test_hostile_submission(case: Case, sandbox_mode: str, tmp_path: Path) -> No
     # nothing ran in the trusted process, nothing leaked, nothing was left behind
     assert not (tmp_path / "marker").exists(), "student code ran outside the sandbox"
     assert SECRET not in json.dumps(record)
-    assert sorted(p.name for p in out.iterdir()) == (
-        ["report.md", "results.json"] if case.cli else []
-    )
-    if case.cli:
+    assert sorted(p.name for p in out.iterdir()) == (["report.md", "results.json"] if cli else [])
+    if cli:
         assert not [line for line in stdout.splitlines() if line.lstrip().startswith("::")], stdout
         assert "Points 23/23" not in stdout
         assert f"{record['score']:g} / {record['max_score']:g} points" in stdout.replace(".0 ", " ")
@@ -290,23 +298,35 @@ sys.path.insert(0, sys.argv[1])
 from autograder.course import locate_week
 from autograder.grading.submission import grade_submission
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.fork_server import WarmTemplate, template_imports
+from autograder.sandbox.isolation import isolation
 week = locate_week("week01", Path(sys.argv[1]))
-results = grade_submission(week, sys.stdin.buffer.read(), limits=Limits(**json.loads(sys.argv[2])))
+limits, data = Limits(**json.loads(sys.argv[2])), sys.stdin.buffer.read()
+if sys.argv[3] == "warm":
+    modules = template_imports(week.notebook, week.public_dir / "grading.py")
+    with WarmTemplate.start(isolation(), modules) as template:
+        results = grade_submission(week, data, limits=limits, template=template.address)
+else:
+    results = grade_submission(week, data, limits=limits)
 print(json.dumps(results.as_dict()))
 """
 
 
 USER_PARAMS = [
-    pytest.param(case, mode, id=f"{case.name}-{mode}-user")
+    pytest.param(case, mode, start, id=f"{case.name}-{mode}-user-{start}")
     for mode, names in (("weak", AS_USER), ("userns", AS_USER + AS_USER_IN_NAMESPACES))
     for case in CASES
     if case.name in names
+    # weak mode as an ordinary user has no warm template (fork_server.template_supported)
+    for start in (HARNESS_STARTS if mode == "userns" else (COLD,))
 ]
 
 
 @pytest.mark.skipif(not can_become("nobody"), reason="needs root to become another user")
-@pytest.mark.parametrize(("case", "mode"), USER_PARAMS)
-def test_hostile_submission_as_an_ordinary_user(case: Case, mode: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("case", "mode", "start"), USER_PARAMS)
+def test_hostile_submission_as_an_ordinary_user(
+    case: Case, mode: str, start: str, tmp_path: Path
+) -> None:
     if mode == "userns" and not can_become("nobody", namespaces=True):
         pytest.skip("this kernel does not give ordinary users namespaces")
     notebook = _submission(case, tmp_path)
@@ -326,6 +346,7 @@ def test_hostile_submission_as_an_ordinary_user(case: Case, mode: str, tmp_path:
                 GRADE_AS_USER,
                 str(ROOT),
                 json.dumps(dataclasses.asdict(LIGHT_LIMITS)),
+                start,
             ],
         ),
         input=notebook.read_bytes(),

@@ -37,6 +37,7 @@ from autograder.__main__ import main as cli
 from autograder.official.gradebook import fmt
 from tests.autograder.official.test_regrade import AFTER, BEFORE, DEADLINE, commit, git
 from tests.autograder.reporting.rendering import rendered
+from tests.hostile.conftest import COLD, HARNESS_STARTS, WARM
 from tests.conftest import ROOT, code_cell
 from tests.hostile.cases import Case, light_notebook
 from tests.hostile.test_hostile import assert_honest_outcome
@@ -118,7 +119,9 @@ def make_course(root: Path, students: tuple[str, ...]) -> None:
     )
 
 
-def regrade(root: Path, out: Path, *extra: str) -> int:
+def regrade(root: Path, out: Path, *extra: str, start: str = WARM) -> int:
+    """The regrade CLI on ``root``'s course, its sandboxes started ``start`` (cold or warm)."""
+    extra = (*extra, *(["--cold"] if start == COLD else []))
     return cli(
         [
             "regrade",
@@ -140,12 +143,20 @@ def regrade(root: Path, out: Path, *extra: str) -> int:
     )
 
 
-def regraded(tmp_path_factory: pytest.TempPathFactory, students: tuple[str, ...]) -> Path:
+def regraded(
+    tmp_path_factory: pytest.TempPathFactory, students: tuple[str, ...], start: str
+) -> Path:
     """The output folder of a regrade of ``students``; its exit code is in ``exit_code.txt`` beside it."""
     root = tmp_path_factory.mktemp("-".join(students))
     make_course(root, students)
-    (root / "exit_code.txt").write_text(str(int(regrade(root, root / "out"))))
+    (root / "exit_code.txt").write_text(str(int(regrade(root, root / "out", start=start))))
     return root / "out"
+
+
+@pytest.fixture(scope="module", params=HARNESS_STARTS)
+def regrade_start(request: pytest.FixtureRequest) -> str:
+    """Every regrade of this module runs cold and again forked from a warm template."""
+    return str(request.param)
 
 
 def exit_code(out: Path) -> int:
@@ -153,25 +164,27 @@ def exit_code(out: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def dated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def dated(tmp_path_factory: pytest.TempPathFactory, regrade_start: str) -> Path:
     """The output folder of a regrade of ``honest`` and ``dated``."""
-    return regraded(tmp_path_factory, ("honest", "dated"))
+    return regraded(tmp_path_factory, ("honest", "dated"), regrade_start)
 
 
 @pytest.fixture(scope="module")
-def surrogate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def surrogate(tmp_path_factory: pytest.TempPathFactory, regrade_start: str) -> Path:
     """The output folder of a regrade of ``honest``, ``surrogate`` and ``late``."""
-    return regraded(tmp_path_factory, ("honest", "surrogate", "late"))
+    return regraded(tmp_path_factory, ("honest", "surrogate", "late"), regrade_start)
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def course(tmp_path_factory: pytest.TempPathFactory, regrade_start: str) -> dict[str, Path]:
     """An ordinary course (and a hostile roster), regraded in one run and in two shards."""
     root = tmp_path_factory.mktemp("hostile-official")
     make_course(root, ("honest", "late", "formula"))
-    assert regrade(root, root / "single") == 1  # "formula" has no repository: exit 1, rows written
+    # "formula" has no repository: exit 1, rows written
+    assert regrade(root, root / "single", start=regrade_start) == 1
     for k in (1, 2):
-        assert regrade(root, root / f"shard{k}", "--shard", f"{k}/2") in (0, 1)
+        shard = regrade(root, root / f"shard{k}", "--shard", f"{k}/2", start=regrade_start)
+        assert shard in (0, 1)
     return {"root": root, "single": root / "single", "shards": root}
 
 

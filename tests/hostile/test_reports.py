@@ -31,6 +31,7 @@ from autograder.reporting.markdown import COMMENT_MARKER
 from tests.autograder.cli.test_report import actions_env, run_report
 from tests.autograder.github.test_client import FakeGitHub
 from tests.autograder.reporting.rendering import rendered, table_rows, unescaped_pipes
+from tests.hostile.conftest import start_flags
 from tests.conftest import ROOT, code_cell
 from tests.hostile.cases import Case, light_notebook
 from tests.hostile.test_hostile import assert_honest_outcome
@@ -39,7 +40,8 @@ TERMINAL = r"\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x1b\\\x1b[2J\x1b[3J\x1bc\x9b31m\
 MARKUP = r"![x](http://evil.example/x.png) <img src=x onerror=alert(1)> [here](http://evil.example) @octocat a \\| b | c"
 PAYLOAD = f'"{TERMINAL} {MARKUP}"'
 CELL_ERROR = f"raise ValueError({PAYLOAD})\n"
-ITEM_MESSAGE = f"def task_type(y):\n    raise ValueError({PAYLOAD})\n"
+# select_top_features: its probe calls the function itself, so the item quotes what it raised
+ITEM_MESSAGE = f"def select_top_features(X, y, k):\n    raise ValueError({PAYLOAD})\n"
 SURROGATE = 'raise RuntimeError("lone \\ud800 surrogate " + chr(0xDC00))\n'
 HUGE = (
     "def task_type(y):\n    raise ValueError('\U0001f642' * 700_000)\n"
@@ -59,7 +61,7 @@ def notebook(tmp_path: Path, name: str, *extra: str) -> Path:
 
 def grade(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "autograder", "grade", "week01", *args],
+        [sys.executable, "-m", "autograder", "grade", "week01", *args, *start_flags()],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -112,9 +114,9 @@ def test_terminal_and_markdown_injection_in_a_cell_error(tmp_path: Path) -> None
 def test_terminal_and_markdown_injection_in_an_item_message(tmp_path: Path) -> None:
     record, stdout, report = grade_one(tmp_path, ITEM_MESSAGE)
     assert_honest_outcome(
-        Case("item_message_injection", "", base="light", lose=("task_type",)), record
+        Case("item_message_injection", "", base="light", lose=("select_top_features",)), record
     )
-    message = next(t["message"] for t in record["tests"] if t["name"] == "task_type")
+    message = next(t["message"] for t in record["tests"] if t["name"] == "select_top_features")
     assert "octocat" in message, "the public item quotes what the function raised"
     assert_inert(stdout, report)
 
@@ -144,7 +146,9 @@ def test_an_oversized_message_and_a_report_over_the_comment_limit(
 
 
 @pytest.mark.slow
-def test_a_lone_surrogate_does_not_stop_a_batch_from_writing_every_file(tmp_path: Path) -> None:
+def test_a_lone_surrogate_does_not_stop_a_batch_from_writing_every_file(
+    tmp_path: Path, harness_start: str
+) -> None:
     paths = [
         notebook(tmp_path, "a.ipynb"),
         notebook(tmp_path, "b.ipynb", SURROGATE),

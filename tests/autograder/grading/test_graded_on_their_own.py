@@ -2,8 +2,9 @@
 ``iterate_minibatches`` and ``softmax_loss_vectorized``.
 
 The submission is the solution with the issue's mistake, an ``iterate_minibatches``
-that drops the last partial batch. Officially ``train_softmax`` is probed with the
-solution's ``iterate_minibatches`` and keeps its points; in practice it loses them,
+that drops the last partial batch. Officially ``train_softmax`` and
+``average_minibatch_gradient`` (public and hidden) are probed with the solution's
+``iterate_minibatches`` and keep their points; in practice it loses them,
 and the report says to fix ``iterate_minibatches`` first. The solution's code never
 reaches a practice run, and no text of it comes out of an official one: it is sent in
 the job's private part, and the items that use it are worded like hidden ones.
@@ -63,8 +64,13 @@ def test_officially_a_wrong_used_function_costs_only_the_items_that_test_it() ->
     assert tests["train_softmax"].score == tests["train_softmax"].max_score == 2
     for name in ("iterate_minibatches", "iterate_minibatches.hidden"):
         assert tests[name].score == 0, name
-    # items that do not declare `uses` (yet) still pay for it: the isolation is per item
-    assert tests["train_softmax.hidden"].score < tests["train_softmax.hidden"].max_score
+    # every item that only uses it keeps its points, public and hidden
+    for name in (
+        "train_softmax.hidden",
+        "average_minibatch_gradient",
+        "average_minibatch_gradient.hidden",
+    ):
+        assert tests[name].score == tests[name].max_score, name
     assert all(not t.blocked_by for t in tests.values()), "no practice note in an official grade"
 
 
@@ -73,7 +79,10 @@ def test_in_practice_the_item_loses_points_and_says_which_function_to_fix_first(
     tests = by_name(results)
     train = tests["train_softmax"]
     assert train.score < train.max_score and train.blocked_by == ("iterate_minibatches",)
-    assert not tests["average_minibatch_gradient"].blocked_by, "it does not declare uses"
+    average = tests["average_minibatch_gradient"]
+    assert average.score < average.max_score and average.blocked_by == ("iterate_minibatches",)
+    # an item that tests iterate_minibatches itself is not "blocked": it names its own mistake
+    assert not tests["iterate_minibatches"].blocked_by
     report = markdown(results.as_dict())
     assert "`train_softmax`: may fail only because `iterate_minibatches` does: fix that first" in (
         report
@@ -143,9 +152,12 @@ def test_an_error_inside_the_reference_never_quotes_the_solution() -> None:
     train = tests["train_softmax"]
     # probed once the solution's code was in the sandbox: a fixed text, no word from the sandbox
     assert train.score == 0 and train.message == "raised a ValueError in the official run"
-    # gd_vs_sgd does not use iterate_minibatches: the student's own raises, in their words
-    assert "is not what my check wants" in tests["gd_vs_sgd"].message
+    # every item that runs train_softmax officially uses the solution's (gd_vs_sgd uses it too)
+    assert tests["gd_vs_sgd"].status == "passed", tests["gd_vs_sgd"].message
     assert "positive integer" not in markdown(results.as_dict()), "the solution's error message"
+    # in practice the student's own iterate_minibatches raises, in their words
+    practice = by_name(grade_submission(WEEK, bad_call, hidden=False))["train_softmax"]
+    assert practice.score == 0 and "is not what my check wants" in practice.message
 
 
 @pytest.fixture

@@ -304,6 +304,13 @@ def return_feedback(session: nox.Session) -> None:
 
 
 @nox.session(python=False)
+def answers(session: nox.Session) -> None:
+    """Written answers: `nox -s answers -- week03 grades/week03` (extract), `... --apply --roster R.csv` (fold marks)."""
+    python = course_python(session)
+    session.run(python, "-m", "autograder", "answers", *session.posargs, external=True)
+
+
+@nox.session(python=False)
 def gradebook(session: nox.Session) -> None:
     """The course gradebook: `nox -s gradebook -- --weeks week01..week08 [--weights W.toml] [--roster R.csv]`."""
     python = course_python(session)

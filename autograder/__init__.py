@@ -12,7 +12,8 @@ Untrusted side, and the boundary
 
 Trusted side
   ``spec/``         the week-author API (items, checks, probe helpers,
-                    messages), pure and loaded on both sides
+                    messages, written questions and their rubric), pure
+                    and loaded on both sides
   ``scoring/``      exports against references, into one *results* record
   ``grading/``      one submission or a batch: sandbox run, then scoring
   ``reporting/``    *reports* rendered from a record: Markdown, plain text,
@@ -26,8 +27,10 @@ The instructor's tools (never copied into a student template)
                     a local GitHub (REST and git over HTTP) and a local
                     workflow runner for tests and the lifecycle demo
   ``official/``     roster, repositories, late policy, regrade, gradebook,
-                    shards; the course on GitHub: the naming rule,
-                    distribute, sync, lock/unlock, return
+                    shards; written answers (``answers``: extracted per
+                    question; ``written_marks``: folded into the gradebook);
+                    the course on GitHub: the naming rule, distribute,
+                    sync, lock/unlock, return
 
 Shared
   ``course``        where a course's weeks live

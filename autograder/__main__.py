@@ -39,6 +39,7 @@ VERBS: dict[str, tuple[str, str | None]] = {
     "lock": ("autograder.cli.lock", "autograder.official"),
     "unlock": ("autograder.cli.unlock", "autograder.official"),
     "return": ("autograder.cli.return_feedback", "autograder.official"),
+    "answers": ("autograder.cli.answers", "autograder.official"),
 }
 
 

@@ -25,6 +25,7 @@ from autograder.instructor.release import (
 from autograder.scoring import references
 from autograder.scoring.references import load_week_references
 from autograder.spec import PUBLIC_SPEC, Week, load_week
+from autograder.spec.written import answer_cells
 from autograder.wire.export import RunExport
 from tests.conftest import ROOT
 
@@ -170,6 +171,25 @@ def test_release_holds_no_private_material(name: str) -> None:
     assert_passes(gate.no_private_material(paths, paths.public_dir, hidden_refs))
     text = paths.notebook.read_text()
     assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+
+
+# the weeks whose notebook asks for understanding in writing (issue 17), two questions each
+WRITTEN_WEEKS = {"week01": 2, "week03": 2, "week06": 2, "week07": 2}
+
+
+@pytest.mark.parametrize("name", WEEKS)
+def test_written_questions_have_a_rubric_a_model_answer_and_are_released_empty(name: str) -> None:
+    paths = locate_week(name, ROOT)
+    assert_passes(gate.written_questions_complete(paths, paths.notebook))
+    solution = json.loads(paths.solution_notebook.read_text())
+    assert len(answer_cells(solution)) == WRITTEN_WEEKS.get(name, 0)
+    secrets = gate.week_secrets(paths, {}, paths.public_dir).lines
+    assert sum(kind == "model answer" for kind in secrets.values()) >= 2 * WRITTEN_WEEKS.get(
+        name, 0
+    )
+    assert [q["name"] for q in paths.meta().get("written", [])] == [
+        c.name for c in answer_cells(solution)
+    ]
 
 
 @pytest.mark.parametrize("name", WEEKS)

@@ -24,6 +24,7 @@ SESSIONS = {
     "lock-repos": "lock",
     "unlock-repos": "unlock",
     "regrade": "regrade",
+    "answers": "answers",
     "gradebook": "gradebook",
     "return": "return",
     "demo": "demo",

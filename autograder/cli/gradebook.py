@@ -6,10 +6,12 @@ Examples:
 
 Reads grades/weekNN/gradebook.csv of every week (--grades DIR for another
 folder) and writes DIR/course.csv: one row per student, a column per week
-(its points, blank for a week without points), the weeks dropped, the weeks
+(its points, blank for a week without points, "pending" while a written
+question is not marked), the weeks dropped, the weeks
 without points, late days, the weighted percentage, the letter (when the
 weights file has [letters]) and a status ("incomplete: regrade week03 (error)"
-when a week's grade is not known). With --roster whose students all have a
+when a week's grade is not known, "incomplete: mark week03 (pending: QUESTION)"
+while a written question waits for its mark: the course total stays blank). With --roster whose students all have a
 canvas_id, sis_user_id or sis_login_id, DIR/course-canvas.csv holds every
 week for Canvas, headed as the weights file's [canvas] table says.
 
@@ -98,5 +100,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote {out / COURSE}: {len(rows)} students, {len(weeks)} weeks")
     print(f"{COURSE_CANVAS}: {canvas}")
     if incomplete:
-        print(f"{len(incomplete)} students incomplete (a week to regrade): {', '.join(incomplete)}")
+        print(
+            f"{len(incomplete)} students incomplete (a week to regrade, or a written question "
+            f"to mark): {', '.join(incomplete)}"
+        )
     return ExitCode.OK

@@ -6,8 +6,9 @@ row, a student graded twice, a row of a student not on the roster. Refuses
 verification: another week, a score outside its item's bounds, a multiplier
 the late policy cannot give, a number that is not finite, a row that is not
 what its results record says, a file that is not the one its ``run.json``
-lists. Nothing is written when it refuses. The merged files are
-byte-for-byte what a single unsharded regrade writes.
+lists. Nothing is written when it refuses. A week's written questions get
+the marks of ``--out`` (see ``answers``), as a single run folds them: the
+merged files are byte-for-byte what a single unsharded regrade writes.
 
 Example:
   python -m autograder merge week01 --roster roster.csv --out grades/week01 shard-1 shard-2 shard-3
@@ -53,5 +54,10 @@ def run(args: argparse.Namespace) -> int:
     except GradebookError as error:
         print(f"REFUSED: {error}")
         return ExitCode.FAILED
+    if paths.private_dir is not None:  # written questions: their marks, as a single run folds them
+        from autograder.official.written_marks import apply_marks, questions_of
+
+        if questions_of(paths):
+            apply_marks(paths, args.out, roster)
     print(f"merged {len(args.shards)} shards, {len(rows)} students -> {args.out}/gradebook.csv")
     return ExitCode.OK

@@ -65,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--shard",
-        default="1/1",
+        default=None,
         metavar="K/N",
         help="grade only the K-th of N slices of the roster",
     )
@@ -129,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
     from autograder.official.repositories import index_repositories
     from autograder.official.roster import CollectError, load_roster
     from autograder.official.shards import parse_shard
+    from autograder.official.written_marks import fold_into_regrade, marks_digest
     from autograder.spec import load_week_spec
 
     paths = locate_week(args.week, args.course)
@@ -147,8 +148,10 @@ def run(args: argparse.Namespace) -> int:
     overrides_path = args.overrides
     if overrides_path is None and (grades / OVERRIDES).is_file():
         overrides_path = grades / OVERRIDES
+    # a shard (even 1/1) is merged first, and `merge` folds the written marks, as this run does
+    fold_marks = args.shard is None
     try:
-        shard = parse_shard(args.shard)
+        shard = parse_shard(args.shard or "1/1")
         header = assignment_header(args.canvas_assignment) if args.canvas_assignment else None
         roster = load_roster(args.roster)
         students = [e.student for e in roster]
@@ -169,17 +172,23 @@ def run(args: argparse.Namespace) -> int:
             warm=not args.cold,
             say=lambda line: print(line, file=sys.stderr),
             unchanged_since="" if args.force else previous_inputs(out),
-            extra_inputs=[header or "", json.dumps([[e.student, e.extra] for e in roster])],
+            extra_inputs=[
+                header or "",
+                json.dumps([[e.student, e.extra] for e in roster]),
+                marks_digest(paths, out) if fold_marks else "",  # a new mark or rubric re-folds
+            ],
         )
     except (CollectError, PolicyError) as error:
         raise CourseError(str(error)) from error
     if result.unchanged:
         print(
             f"nothing changed since the last regrade into {out} (same commits, notebooks, "
-            "references, grader, policy and overrides): nothing graded, nothing written; "
-            "--force grades again"
+            "references, grader, policy, overrides and written marks): nothing graded, "
+            "nothing written; --force grades again"
         )
         return ExitCode.OK
+    if fold_marks:
+        fold_into_regrade(paths, result, out)
     changes = check_changes(result, out)
     if changes:
         print(describe_changes(changes))

@@ -180,6 +180,11 @@ def grade_submission(
                 "items": int(meta_hidden.get("items", 0)),
                 "points": float(meta_hidden.get("points", 0.0)),
             }
+            results.written = [
+                {"name": str(q.get("name", "?")), "points": float(q.get("points", 0.0))}
+                for q in paths.meta().get("written", [])
+                if isinstance(q, dict)
+            ]
     except StraysSurvived as error:  # the machine, not this submission: graded nowhere here
         results = Results(paths.name, scope, [], submission, grader, status="error")
         results.error = f"not graded: {error}"

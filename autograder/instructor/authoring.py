@@ -8,6 +8,8 @@ this converter is for those who prefer a text editor. Cell headers:
 ``# %% [tests] id=NAME points=P``    a read-only test cell (may hold ``### BEGIN/END HIDDEN TESTS``)
 ``# %%``                             an ordinary code cell (narrative, plots)
 ``# %% [setup] id=NAME``             a read-only code cell (imports, data loading)
+``# %% [answer] id=NAME points=P``   a written answer graded by hand: Markdown (lines start with
+                                     ``# ``) holding the model answer; its rubric is ``rubric.toml``
 
 ``python -m autograder notebook week01.py -o solutions/week01/week01.ipynb``
 """
@@ -24,14 +26,14 @@ HEADER = re.compile(r"^# %%(?:\s+\[(?P<kind>\w+)\])?(?P<attrs>.*)$")
 
 def _nbgrader(kind: str, grade_id: str, points: float | None) -> dict[str, Any]:
     meta: dict[str, Any] = {
-        "grade": kind == "tests",
+        "grade": kind in ("tests", "answer"),  # an answer: nbgrader's "manually graded answer"
         "grade_id": grade_id,
         "locked": kind in ("markdown", "tests", "setup"),
         "schema_version": 3,
-        "solution": kind == "solution",
+        "solution": kind in ("solution", "answer"),
         "task": False,
     }
-    if kind == "tests":
+    if kind in ("tests", "answer"):
         meta["points"] = points if points is not None else 0
     return meta
 
@@ -60,7 +62,7 @@ def notebook_from_script(text: str) -> dict[str, Any]:
         kind, attrs = current
         counter += 1
         grade_id = attrs.get("id", f"cell-{counter:03d}")
-        if kind == "markdown":
+        if kind in ("markdown", "answer"):
             lines = [re.sub(r"^# ?", "", line) for line in body]
             cell: dict[str, Any] = {
                 "cell_type": "markdown",
@@ -75,7 +77,7 @@ def notebook_from_script(text: str) -> dict[str, Any]:
                 "outputs": [],
                 "source": _source(list(body)),
             }
-        if kind in ("markdown", "solution", "tests", "setup"):
+        if kind in ("markdown", "solution", "tests", "setup", "answer"):
             points = float(attrs["points"]) if "points" in attrs else None
             cell["metadata"]["nbgrader"] = _nbgrader(kind, grade_id, points)
         cell["id"] = re.sub(r"[^A-Za-z0-9_-]", "-", grade_id)[:64]
@@ -86,7 +88,7 @@ def notebook_from_script(text: str) -> dict[str, Any]:
         if match:
             flush()
             kind = match.group("kind") or "code"
-            if kind not in ("markdown", "solution", "tests", "setup", "code"):
+            if kind not in ("markdown", "solution", "tests", "setup", "answer", "code"):
                 raise ValueError(f"unknown cell kind [{kind}] in: {line}")
             attrs = dict(re.findall(r"(\w+)=(\S+)", match.group("attrs") or ""))
             current, body = (kind, attrs), []

@@ -20,10 +20,14 @@ release can never disagree about what "released" means.
                                         quoted from it and broken by a wrong variant
                                         that loses points on an item that exercises it
 10. :func:`no_private_material`         no solution line, hidden test, hidden spec
-                                        line, reference implementation line or hidden
-                                        value (as a value, at its check's tolerance) in
-                                        the tree, and no image the week does not allow
-11. :func:`mutation_score_reached`      (``release --mutants`` only) the items kill
+                                        line, reference implementation line, model
+                                        answer line or hidden value (as a value, at its
+                                        check's tolerance) in the tree, and no image
+                                        the week does not allow
+11. :func:`written_questions_complete`  every manually graded answer cell has a
+                                        model answer and a rubric adding up to its
+                                        points, and is released empty after its question
+12. :func:`mutation_score_reached`      (``release --mutants`` only) the items kill
                                         the solution's mutants: killed / non-equivalent
                                         at or above the target, the allowlist up to date
 
@@ -44,6 +48,13 @@ from autograder.instructor import leaks
 from autograder.scoring import references
 from autograder.scoring.compare import ItemResult, score_items
 from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Item, Variant, Week, load_week_spec
+from autograder.spec.written import (
+    RUBRIC,
+    RubricError,
+    answer_cells,
+    is_blank_answer,
+    load_rubric,
+)
 from autograder.wire import exchange
 from autograder.wire.export import RunExport
 
@@ -327,6 +338,57 @@ def no_private_material(
     return GateOutcome("no private material in the student tree", not found, detail)
 
 
+def written_questions_complete(paths: WeekPaths, student_notebook: Path) -> GateOutcome:
+    """Each manually graded answer cell has a model answer, points, and a rubric whose positive
+    items add up to them; ``rubric.toml`` grades no question the notebook lacks; the student
+    notebook keeps each question and leaves its answer cell empty."""
+    name = "written questions have a rubric and a model answer"
+    assert paths.private_dir is not None
+    cells = answer_cells(json.loads(paths.solution_notebook.read_text()))
+    rubric_path = paths.private_dir / RUBRIC
+    if not cells:
+        if rubric_path.is_file():
+            return GateOutcome(name, False, f"{RUBRIC} exists but the notebook has no answer cell")
+        return GateOutcome(name, True, "no written questions")
+    try:
+        rubric = load_rubric(rubric_path) if rubric_path.is_file() else None
+    except RubricError as error:
+        return GateOutcome(name, False, str(error))
+    if rubric is None:
+        return GateOutcome(name, False, f"{len(cells)} answer cells but no {RUBRIC}")
+    problems = []
+    names = [c.name for c in cells]
+    if len(set(names)) != len(names):
+        problems.append("two answer cells share a grade_id")
+    released = {c.name: c for c in answer_cells(json.loads(student_notebook.read_text()))}
+    for cell in cells:
+        question = rubric.get(cell.name)
+        if cell.points <= 0:
+            problems.append(f"{cell.name}: the answer cell has no points")
+        if is_blank_answer(cell.source):
+            problems.append(f"{cell.name}: no model answer in the solution's answer cell")
+        if question is None:
+            problems.append(f"{cell.name}: no rubric in {RUBRIC}")
+        elif abs(question.points - cell.points) > 1e-9:
+            problems.append(
+                f"{cell.name}: the rubric's positive items add up to {question.points:g}, "
+                f"the cell has {cell.points:g} points"
+            )
+        student = released.get(cell.name)
+        if student is None:
+            problems.append(f"{cell.name}: not in the student notebook")
+        elif not is_blank_answer(student.source):
+            problems.append(f"{cell.name}: the student notebook's answer cell is not empty")
+        elif not cell.question.strip() or cell.question.strip() != student.question.strip():
+            problems.append(f"{cell.name}: its question is not the cell before it, as released")
+    problems += [
+        f"{q}: in {RUBRIC}, but no answer cell has this grade_id" for q in rubric if q not in names
+    ]
+    points = sum(c.points for c in cells)
+    detail = "; ".join(problems) if problems else f"{len(cells)} questions, {points:g} points"
+    return GateOutcome(name, not problems, detail)
+
+
 def mutation_score_reached(score: MutationScore, target: float) -> GateOutcome:
     """The week's mutation score is at least ``target``, every mutant ran, and the allowlist of
     equivalent mutants holds only mutants that exist and survive."""
@@ -369,4 +431,5 @@ def run_gate(
     outcomes.append(used_mistakes_cost_nothing(week, solution, refs))
     outcomes.append(every_rule_exercised(week, solution, refs, tree / f"{paths.name}.ipynb"))
     outcomes.append(no_private_material(paths, tree, hidden_refs, week))
+    outcomes.append(written_questions_complete(paths, tree / f"{paths.name}.ipynb"))
     return outcomes

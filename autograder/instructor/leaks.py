@@ -3,7 +3,8 @@
 A line counts as a solution (or hidden-test) line when it appears inside
 ``### BEGIN SOLUTION``/``### END SOLUTION`` (``HIDDEN TESTS``) in the source
 notebook and nowhere outside those blocks, and is long enough to be
-distinctive. Every file is scanned: notebook sources, outputs, metadata and
+distinctive; so is every line (and sentence) of a model answer, the
+solution notebook's manually graded answer cells. Every file is scanned: notebook sources, outputs, metadata and
 attachments (the whole JSON text, and base64 parts decoded), checkpoints,
 data files.
 
@@ -37,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from autograder.spec.written import TEXT_STUB, answer_cells, is_answer_cell
 
 MIN_LINE = 12  # shorter lines ("return x", "pass") are not distinctive
 MARKERS = {
@@ -135,8 +138,11 @@ class Leak:
 
 
 def _cell_sources(notebook: dict[str, Any]) -> list[str]:
+    """The sources of the cells that are not written answers (those are private whole)."""
     out = []
     for cell in notebook.get("cells", []):
+        if is_answer_cell(cell):
+            continue
         source = cell.get("source", "")
         out.append("".join(source) if isinstance(source, list) else str(source))
     return out
@@ -187,7 +193,31 @@ def private_lines(
                 continue  # imports say which helpers are used, not what is tested
             if len(line) >= MIN_LINE and line not in public_blob:
                 secrets.setdefault(line, kind)
+    for line in model_answer_lines(source_notebook):
+        if line not in public_blob:
+            secrets.setdefault(line, "model answer")
     return secrets
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+
+
+def model_answer_lines(source_notebook: dict[str, Any]) -> set[str]:
+    """The distinctive lines and sentences of the model answers (the written answer cells).
+
+    A sentence is kept apart from its line (when at least 30 characters, the
+    length :func:`scan_tree` matches inside longer text) so that one sentence
+    of a paragraph copied into the student tree is found too.
+    """
+    found: set[str] = set()
+    for cell in answer_cells(source_notebook):
+        for raw in cell.source.splitlines():
+            line = _normal(raw.lstrip("#>*-+ \t"))
+            if len(line) < MIN_LINE or line == TEXT_STUB:
+                continue
+            found.add(line)
+            found.update(s for s in SENTENCE_END.split(line) if len(s) >= 30)
+    return found
 
 
 def public_text(source_notebook: dict[str, Any], public_spec: str) -> str:

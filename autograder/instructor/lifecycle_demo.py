@@ -57,7 +57,7 @@ STUDENTS = ("alice", "bob", "carol", "dave", "erin")
 REPOSITORIES = {"alice": "alice", "bob": "bob", "carol": "carol", "dave": "pair", "erin": "pair"}
 FULL = 23.0
 # the totals the regrade must give: carol's work is a day late (x 0.8), bob's has two bugs
-EXPECTED = {"alice": FULL, "bob": 12.0, "carol": round(FULL * 0.8, 6), "dave": FULL, "erin": FULL}
+EXPECTED = {"alice": FULL, "bob": 13.0, "carol": round(FULL * 0.8, 6), "dave": FULL, "erin": FULL}
 BOT = "github-actions"
 Say = Callable[[str], None]
 
@@ -215,7 +215,7 @@ class Lifecycle:
             ("dave", "correct", "2026-11-01T13:00:00Z", None),
             ("carol", "correct", "2026-11-02T09:00:00Z", "2026-11-01T20:00:00+00:00"),
         ]
-        practice_points = {"correct": "11 / 11 points", "partial": "5 / 11 points"}
+        practice_points = {"correct": "11 / 11 points", "partial": "6 / 11 points"}
         for student, kind, when, forged in pushes:
             self.hub.set_time(when)
             clone = self.scratch / "students" / student

@@ -69,6 +69,7 @@ from autograder.sandbox.limits import Limits
 from autograder.sandbox.supervisor import HarnessJob, private_item_names, run_in_sandbox
 from autograder.scoring import provenance, references
 from autograder.spec import HIDDEN_SPEC, PUBLIC_SPEC, Variant, Week, load_week
+from autograder.spec.written import answer_cells
 from autograder.wire import exchange
 from autograder.wire.export import RunExport
 
@@ -280,17 +281,23 @@ def reference_outputs(
 
 # ----------------------------------------------------------------------------- the tree
 def week_meta(week: Week, paths: WeekPaths) -> dict[str, Any]:
+    """``week.json``: the items and points a practice report names; written questions, if any,
+    by name and points (graded by the course staff, never by the practice grader)."""
     public = [i for i in week.items if not i.hidden]
     hidden = [i for i in week.items if i.hidden]
-    return {
+    meta: dict[str, Any] = {
         "week": paths.name,
         "notebook": f"{paths.name}.ipynb",
         "title": week.settings.get("title", paths.name),
         "items": [{"name": i.name, "points": i.points} for i in public],
         "public_points": sum(i.points for i in public),
         "hidden": {"items": len(hidden), "points": sum(i.points for i in hidden)},
-        "generated_by": f"nox -s release -- {paths.name}",
     }
+    written = answer_cells(json.loads(paths.solution_notebook.read_text()))
+    if written:
+        meta["written"] = [{"name": c.name, "points": c.points} for c in written]
+    meta["generated_by"] = f"nox -s release -- {paths.name}"
+    return meta
 
 
 def build_release(

@@ -19,7 +19,8 @@ What this export guarantees:
 * one rule for every status: a row with points (``graded``, ``unreadable``)
   exports its total; every other status (``missing``, ``empty``,
   ``not-submitted``, ``no-commit``, ``error``) is blank, never a silent 0,
-  and ``summary.md`` lists those students;
+  and ``summary.md`` lists those students; a row with a written question
+  still ``pending`` (:mod:`autograder.official.written_marks`) is blank too;
 * a cell that could start a spreadsheet formula gets a leading ``'``.
 """
 
@@ -88,12 +89,13 @@ def canvas_table(
 
 
 def canvas_csv(rows: list[Row], roster_extra: dict[str, dict[str, str]], column: str) -> str:
-    """A week's ``canvas.csv``: each row's total under ``column`` (blank for a row without points)."""
+    """A week's ``canvas.csv``: each row's total under ``column`` (blank for a row without
+    points or with a written question pending)."""
     return canvas_table(
         [row.student for row in rows],
         roster_extra,
         [column],
-        {row.student: [row.shown_total()] for row in rows},
+        {row.student: [row.exported_total()] for row in rows},
     )
 
 

@@ -28,6 +28,11 @@ Rules, in this order:
   ``empty``, ``not-submitted``, ``no-commit``: the ``without_points`` column
   names them); a week whose grade is not known (``error``) makes the
   student's course total blank and their ``status`` says which week to regrade;
+* a week with a written question still ``pending`` (not marked yet,
+  :mod:`autograder.official.written_marks`) shows ``pending`` in its column
+  and leaves the course total blank, ``status`` naming the week and the
+  questions to mark: never a silently low grade. A week's total includes its
+  written points once they are marked;
 * the ``drop_lowest`` lowest percentages are dropped (ties: the earlier week);
 * the course percentage is the weighted mean of the weeks kept; the letter
   is the first whose threshold it reaches;
@@ -46,6 +51,7 @@ from autograder.official.canvas import assignment_header, canvas_refusal, canvas
 from autograder.official.gradebook import (
     ERROR,
     GRADEBOOK,
+    PENDING,
     GradebookError,
     Row,
     fmt,
@@ -184,7 +190,7 @@ class CourseRow:
 
     student: str
     weeks: dict[str, Row]
-    percents: dict[str, float | None]  # None: not known (an error row)
+    percents: dict[str, float | None]  # None: not known (an error row, a written mark pending)
     dropped: list[str]
     percent: float | None  # None: incomplete
     letter: str
@@ -204,23 +210,26 @@ def course_rows(by_week: dict[str, list[Row]], weights: Weights) -> list[CourseR
         rows = {week: index[week][first.student] for week in weeks}
         percents: dict[str, float | None] = {}
         for week, row in rows.items():
-            if row.status in UNKNOWN:
+            if row.status in UNKNOWN or (row.has_points and row.pending):
                 percents[week] = None
             elif row.has_points and row.max_score > 0:
                 percents[week] = 100 * row.total / row.max_score
             else:
                 percents[week] = 0.0
-        unknown = [w for w, p in percents.items() if p is None]
-        if unknown:
+        unknown = [w for w, row in rows.items() if row.status in UNKNOWN]
+        pending = [w for w, row in rows.items() if row.has_points and row.pending]
+        if unknown or pending:
+            waiting = []
+            if unknown:
+                waiting.append("regrade " + ", ".join(f"{w} ({rows[w].status})" for w in unknown))
+            if pending:
+                waiting.append(
+                    "mark "
+                    + ", ".join(f"{w} ({PENDING}: {' '.join(rows[w].pending)})" for w in pending)
+                )
             out.append(
                 CourseRow(
-                    first.student,
-                    rows,
-                    percents,
-                    [],
-                    None,
-                    "",
-                    "incomplete: regrade " + ", ".join(f"{w} ({rows[w].status})" for w in unknown),
+                    first.student, rows, percents, [], None, "", "incomplete: " + "; ".join(waiting)
                 )
             )
             continue
@@ -239,14 +248,15 @@ def course_rows(by_week: dict[str, list[Row]], weights: Weights) -> list[CourseR
 
 
 def course_csv(rows: list[CourseRow], weeks: list[str], letters: bool) -> str:
-    """``course.csv``: a column per week (points, blank without), the percentage, letter, late days."""
+    """``course.csv``: a column per week (points, ``pending``, blank without), the percentage,
+    letter, late days."""
     header = ["student", *weeks, "dropped", "without_points", "late_days", "percent"]
     header += ["letter"] if letters else []
     header += ["status"]
     table = [header]
     for row in rows:
         without = [f"{w} ({r.status})" for w, r in row.weeks.items() if not r.has_points]
-        cells = [row.student, *(row.weeks[w].shown_total() for w in weeks)]
+        cells = [row.student, *(_week_cell(row.weeks[w]) for w in weeks)]
         cells += [" ".join(row.dropped), " ".join(without), str(row.late_days)]
         cells += ["" if row.percent is None else fmt(row.percent)]
         cells += [row.letter] if letters else []
@@ -255,18 +265,24 @@ def course_csv(rows: list[CourseRow], weeks: list[str], letters: bool) -> str:
     return csv_text(table)
 
 
+def _week_cell(row: Row) -> str:
+    """A week's cell of ``course.csv``: its total, ``pending`` while a written mark is, blank without points."""
+    return PENDING if row.has_points and row.pending else row.shown_total()
+
+
 def course_canvas_csv(
     rows: list[CourseRow],
     weeks: list[str],
     weights: Weights,
     roster_extra: dict[str, dict[str, str]],
 ) -> str:
-    """One Canvas import for every week: each week's total under its header (blank without points)."""
+    """One Canvas import for every week: each week's total under its header (blank without
+    points, or with a written question pending)."""
     return canvas_table(
         [row.student for row in rows],
         roster_extra,
         [weights.canvas.get(w, w) for w in weeks],
-        {row.student: [row.weeks[w].shown_total() for w in weeks] for row in rows},
+        {row.student: [row.weeks[w].exported_total() for w in weeks] for row in rows},
     )
 
 

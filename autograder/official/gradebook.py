@@ -13,12 +13,21 @@ ordering, fixed number formatting):
                       any cell starting with ``-``. Scores are fractional (up to 6 decimals), never
                       rounded to 0/1. A row without points (see below) has
                       its item, score and total cells blank, never 0.
+                      A week with written questions has a column per
+                      question (:mod:`autograder.official.written_marks`):
+                      its points, or ``pending`` until it is marked; the
+                      total of a row with a ``pending`` cell leaves that
+                      question out, and every export leaves the row blank
+                      (:meth:`Row.exported_total`): never a silently low grade.
 ``canvas.csv``        Canvas's gradebook import (:mod:`autograder.official.canvas`),
-                      written only when the roster identifies every student.
+                      written only when the roster identifies every student;
+                      a row with a written question ``pending`` is blank.
 ``moodle.csv``        Moodle's CSV grade import (:mod:`autograder.official.moodle`),
-                      written only when the roster has every student's email.
+                      written only when the roster has every student's email;
+                      rows without points or with a question ``pending`` are left out.
 ``similarity.csv``    pairs of similar submissions (:mod:`autograder.official.similarity`).
-``summary.md``        counts per status, mean and median, per-item pass rates,
+``summary.md``        counts per status, mean and median, per-item pass rates
+                      (written questions included, their pending marks counted apart),
                       the overrides, the similar pairs, links to the plots.
 ``distribution.png``  histogram of totals, mean and median marked.
 ``items.png``         pass rate of every item (which items the class failed).
@@ -76,6 +85,7 @@ HEAD = [
 TAIL = ["score", "adjustment", "multiplier", "total", "max_score", "overrides", "note"]
 GRADEBOOK, CANVAS, MOODLE, SUMMARY = "gradebook.csv", "canvas.csv", "moodle.csv", "summary.md"
 PLOT, ITEMS_PLOT, SIMILARITY = "distribution.png", "items.png", "similarity.csv"
+PENDING = "pending"  # a written question's cell before it is marked (never a silent 0)
 
 
 class GradebookError(Exception):
@@ -106,6 +116,7 @@ class Row:
     note: str = ""
     adjustment: float = 0.0  # the overrides' points, before the multiplier
     overrides: str = ""  # what the instructor decided, with reasons ("; "-separated)
+    pending: list[str] = field(default_factory=list)  # written questions not marked yet
 
     def __post_init__(self) -> None:
         # Quantised as the CSV stores them, so a row read back from a CSV (a shard) equals the original.
@@ -134,6 +145,23 @@ class Row:
         """The total as a gradebook shows it: blank for a row without points."""
         return fmt(self.total) if self.has_points else ""
 
+    @property
+    def complete(self) -> bool:
+        """Whether the row's grade is final: it has points and no written question is pending."""
+        return self.has_points and not self.pending
+
+    def exported_total(self) -> str:
+        """The total an export (Canvas, Moodle, the course gradebook) takes: blank unless
+        :attr:`complete`, so a pending written question never uploads a silently low grade."""
+        return fmt(self.total) if self.complete else ""
+
+    def item_cell(self, name: str) -> str:
+        """An item's cell: its points, ``pending`` (a written question not marked yet), or
+        blank for a row without points."""
+        if not self.has_points:
+            return ""
+        return PENDING if name in self.pending else fmt(self.items.get(name, 0.0))
+
     def cells(self, item_names: list[str]) -> list[str]:
         head = [
             self.student,
@@ -147,7 +175,7 @@ class Row:
             self.sha256,
         ]
         points = self.has_points
-        items = [fmt(self.items.get(name, 0.0)) if points else "" for name in item_names]
+        items = [self.item_cell(name) for name in item_names]
         tail = [
             fmt(self.score) if points else "",
             fmt(self.adjustment) if points else "",
@@ -200,7 +228,10 @@ def read_gradebook(path: Path) -> tuple[list[str], list[Row]]:
             student=record["student"],
             status=record["status"],
             max_score=_parsed(record, "max_score", float, where),
-            items={n: _parsed(record, n, float, where) for n in names} if points else {},
+            items={n: _parsed(record, n, float, where) for n in names if record[n] != PENDING}
+            if points
+            else {},
+            pending=[n for n in names if record[n] == PENDING] if points else [],
             repo=record["repo"],
             commit=record["commit"],
             commit_time=record["commit_time"],

@@ -33,9 +33,10 @@ def moodle_refusal(students: list[str], roster_extra: dict[str, dict[str, str]])
 
 
 def moodle_csv(rows: list[Row], roster_extra: dict[str, dict[str, str]], column: str) -> str:
-    """``Email address`` and ``column`` (the grade item), one line per row with points."""
+    """``Email address`` and ``column`` (the grade item), one line per complete row (points,
+    no written question pending): Moodle clears a grade on a blank, so the others are left out."""
     table = [[EMAIL, column]]
-    table += [[roster_extra[r.student]["email"], r.shown_total()] for r in rows if r.has_points]
+    table += [[roster_extra[r.student]["email"], r.exported_total()] for r in rows if r.complete]
     return csv_text(table)
 
 

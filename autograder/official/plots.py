@@ -58,13 +58,15 @@ def distribution_png(week: str, rows: list[Row], max_score: float) -> bytes:
 
 
 def items_png(week: str, rows: list[Row], item_points: dict[str, float]) -> bytes:
-    """One bar per item: the share of graded students with full points (and with some)."""
+    """One bar per item: the share of graded students with full points (and with some); a
+    written question's share is over the students already marked on it."""
     graded = sum(1 for row in rows if row.status == GRADED)
     counts = item_pass_counts(rows, item_points)
     names = list(counts)
     figure, axes = _figure(7, max(2.5, 0.3 * len(names) + 1))
-    passed = [100 * counts[n][0] / graded if graded else 0.0 for n in names]
-    partial = [100 * counts[n][1] / graded if graded else 0.0 for n in names]
+    # a written question's share is over the students marked on it (pending ones left out)
+    passed = [100 * counts[n][0] / counts[n][2] if counts[n][2] else 0.0 for n in names]
+    partial = [100 * counts[n][1] / counts[n][2] if counts[n][2] else 0.0 for n in names]
     positions = list(range(len(names)))[::-1]  # the first item on top
     axes.barh(positions, passed, color="#4878a8", label="full points")
     axes.barh(positions, partial, left=passed, color="#dd8452", label="some points")

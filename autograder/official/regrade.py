@@ -120,6 +120,8 @@ class Regrade:
     records: dict[str, Record]
     feedback: dict[str, str]
     changes: list[str] = field(default_factory=list)
+    # written questions folded in (autograder.official.written_marks.fold_into_regrade): name -> points
+    written_points: dict[str, float] = field(default_factory=dict)
     notebooks: dict[str, bytes] = field(default_factory=dict)  # student -> the bytes graded
     inputs: str = ""  # digest of everything the grades depend on (see the module docstring)
     unchanged: bool = False  # the inputs are the last run's: nothing was graded
@@ -446,6 +448,17 @@ def _apply_override(row: Row, override: Override, points: dict[str, float]) -> N
     row.overrides = "; ".join(decisions)
 
 
+# how the feedback's total line starts (a written-marks fold restates that line)
+TOTAL_PREFIX = "**Total: "
+
+
+def total_line(row: Row) -> str:
+    """The feedback's total line: the points out of the maximum, and the status."""
+    total = row.shown_total()
+    shown = f"{total} / {fmt(row.max_score)}" if total else "none"
+    return f"{TOTAL_PREFIX}{shown}** (status: {row.status})."
+
+
 def feedback_markdown(
     week: str,
     row: Row,
@@ -475,9 +488,7 @@ def feedback_markdown(
         )
     elif row.late and not (override and override.waive_late):
         lines.append("Commits after your deadline were not graded.")
-    total = row.shown_total()
-    shown = f"{total} / {fmt(row.max_score)}" if total else "none"
-    lines.append(f"**Total: {shown}** (status: {row.status}).")
+    lines.append(total_line(row))
     if override is not None and row.overrides:
         lines += ["", "Decided by the instructor:", ""]
         lines += [f"- {markdown_escaped(line, limit=500)}" for line in row.overrides.split("; ")]
@@ -523,7 +534,7 @@ def write_outputs(
         out,
         paths.name,
         result.rows,
-        item_points_of(week),
+        {**item_points_of(week), **result.written_points},
         extra,
         canvas_assignment=canvas_assignment,
         policy=policy.describe(),
@@ -570,6 +581,7 @@ def describe_changes(changes: list[str]) -> str:
 
 
 __all__ = [
+    "TOTAL_PREFIX",
     "Regrade",
     "check_changes",
     "feedback_markdown",
@@ -577,5 +589,6 @@ __all__ = [
     "prepare",
     "previous_inputs",
     "run_regrade",
+    "total_line",
     "write_outputs",
 ]

@@ -10,21 +10,35 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 
-from autograder.official.gradebook import GRADED, ITEMS_PLOT, PLOT, SIMILARITY, STATUSES, Row, fmt
+from autograder.official.gradebook import (
+    GRADED,
+    ITEMS_PLOT,
+    PENDING,
+    PLOT,
+    SIMILARITY,
+    STATUSES,
+    Row,
+    fmt,
+)
 from autograder.official.similarity import SimilarPair, similarity_markdown
 from autograder.reporting.untrusted import markdown_code, markdown_escaped
 
 
-def item_pass_counts(rows: list[Row], item_points: dict[str, float]) -> dict[str, tuple[int, int]]:
-    """Item -> (students with full points, students with some), over the graded rows."""
+def item_pass_counts(
+    rows: list[Row], item_points: dict[str, float]
+) -> dict[str, tuple[int, int, int]]:
+    """Item -> (students with full points, students with some, students marked), over the
+    graded rows; a written question still ``pending`` for a student is not marked."""
     graded = [row for row in rows if row.status == GRADED]
-    return {
-        name: (
-            sum(1 for row in graded if row.items.get(name, 0.0) >= points),
-            sum(1 for row in graded if 0.0 < row.items.get(name, 0.0) < points),
+    counts = {}
+    for name, points in item_points.items():
+        marked = [row for row in graded if name not in row.pending]
+        counts[name] = (
+            sum(1 for row in marked if row.items.get(name, 0.0) >= points),
+            sum(1 for row in marked if 0.0 < row.items.get(name, 0.0) < points),
+            len(marked),
         )
-        for name, points in item_points.items()
-    }
+    return counts
 
 
 def summary_markdown(
@@ -69,9 +83,18 @@ def summary_markdown(
         "| item | points | passed | partial | pass rate |",
         "|---|---|---|---|---|",
     ]
-    for name, (passed, partial) in item_pass_counts(rows, item_points).items():
-        rate = f"{100 * passed / len(graded):.1f}%" if graded else "-"
+    for name, (passed, partial, marked) in item_pass_counts(rows, item_points).items():
+        rate = f"{100 * passed / marked:.1f}%" if marked else "-"
+        waiting = len(graded) - marked
+        rate += f" ({waiting} {PENDING})" if waiting else ""
         lines.append(f"| `{name}` | {fmt(item_points[name])} | {passed} | {partial} | {rate} |")
+    unmarked = [row for row in rows if row.has_points and row.pending]
+    if unmarked:
+        lines += [
+            "",
+            f"{len(unmarked)} student(s) with written questions {PENDING} (not marked yet): "
+            "their totals in gradebook.csv leave those out, and every export leaves them blank.",
+        ]
     blank = [row for row in rows if not row.has_points]
     lines += ["", "## Exports", ""]
     lines.append(f"- canvas.csv: {canvas}." if canvas else "- canvas.csv: not written.")
@@ -88,6 +111,13 @@ def summary_markdown(
             else " (no such row here)."
         )
     )
+    if unmarked:
+        lines.append(
+            f"- A written question {PENDING} (not marked yet): blank in canvas.csv, left out of "
+            "moodle.csv: "
+            + ", ".join(markdown_escaped(r.student, limit=100) for r in unmarked)
+            + "."
+        )
     overridden = [row for row in rows if row.overrides]
     if overridden:
         lines += ["", "## Overrides", "", "From the overrides file, applied by this regrade:", ""]

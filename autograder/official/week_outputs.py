@@ -97,8 +97,11 @@ def write_gradebook(
     moodle_problem = moodle_refusal([row.student for row in rows], roster_extra)
     if not moodle_problem:
         texts[MOODLE] = moodle_csv(rows, roster_extra, week)
-        left_out = sum(1 for row in rows if not row.has_points)
-        moodle = f"written, grade column {week!r}; the {left_out} rows without points are left out"
+        left_out = sum(1 for row in rows if not row.complete)
+        moodle = (
+            f"written, grade column {week!r}; the {left_out} rows without points or with a "
+            "written question pending are left out"
+        )
     else:
         moodle = f"not written: {moodle_problem}"
         if (out / MOODLE).exists() or (out / MOODLE).is_symlink():

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograder.reporting.untrusted import markdown_code, markdown_escaped
-from autograder.reporting.view import Hint, ReportView, blocked_note, report_view
+from autograder.reporting.view import WRITTEN_BY_STAFF, Hint, ReportView, blocked_note, report_view
 
 COMMENT_MARKER = "<!-- ml-course-autograder:report -->"
 STATUS_ICON = {"passed": "✅", "partial": "🟡", "failed": "❌", "error": "⚠️"}
@@ -51,6 +51,13 @@ def markdown(
     if view.pending[0]:
         summary += f" **{view.pending[0]}**{view.pending[1]}"
     head.append(summary)
+    if view.written:
+        head += [
+            "",
+            f"{WRITTEN_BY_STAFF}: "
+            + ", ".join(f"{markdown_code(name)} ({points} points)" for name, points in view.written)
+            + ".",
+        ]
     body = _body(view)
     foot = ["", f"<sub>{markdown_escaped(view.footer)}</sub>"]
     return fit(head, body, foot, limit, elsewhere)

@@ -14,7 +14,7 @@ from typing import Any
 
 from autograder.reporting.points import format_points
 from autograder.reporting.untrusted import one_line
-from autograder.reporting.view import blocked_note, report_view
+from autograder.reporting.view import WRITTEN_BY_STAFF, blocked_note, report_view
 
 WIDTH = 100
 STATUS_WORD = {"passed": "passed", "partial": "PARTIAL", "failed": "FAILED", "error": "ERROR"}
@@ -33,6 +33,9 @@ def report_text(results: dict[str, Any]) -> str:
     out += _wrapped(
         view.passed + (f" {view.pending[0]}{view.pending[1]}" if view.pending[0] else "")
     )
+    if view.written:
+        questions = ", ".join(f"{name} ({points} points)" for name, points in view.written)
+        out += ["", *_wrapped(f"{WRITTEN_BY_STAFF}: {questions}.")]
     out.append("")
     name_width = min(40, max([len("item")] + [len(item.name) for item in view.items]))
     points_width = max([0] + [len(item.points) for item in view.items])

@@ -110,6 +110,20 @@ def markdown_escaped(text: object, *, limit: int | None = None) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", brief(text, limit))
 
 
+def markdown_block(text: object, *, limit: int) -> str:
+    """Multi-line text a submission controls (a written answer) as a fenced code block: shown
+    literally, line breaks kept, nothing rendered; cut to ``limit`` characters, saying how many more.
+
+    The fence is longer than any run of backticks inside, so the text cannot close it.
+    """
+    raw = _as_str(text)
+    content = printable(raw[:limit]).rstrip()
+    if len(raw) > limit:
+        content += f"\n… ({len(raw) - limit:,} more characters)"
+    fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", content)), default=0) + 1)
+    return f"{fence}text\n{content}\n{fence}"
+
+
 def csv_cell(text: object) -> str:
     """A CSV cell that a spreadsheet shows as text: one that could start a formula gets a ``'``.
 
@@ -135,6 +149,7 @@ __all__ = [
     "brief",
     "csv_cell",
     "csv_text",
+    "markdown_block",
     "markdown_code",
     "markdown_escaped",
     "one_line",

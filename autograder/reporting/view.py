@@ -30,6 +30,9 @@ NOTES_SHOWN = 20
 CELL_ERRORS_SHOWN = 10
 BLOCKED_BY_SHOWN = 5  # the used functions an item names (a spec declares a few)
 PRACTICE_SCOPE, OFFICIAL_SCOPE = "practice grade, public tests", "official grade"
+WRITTEN_BY_STAFF = (
+    "Written questions, graded by your course staff after the deadline (not part of this score)"
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class ReportView:
     score: str  # "3.5 / 11 points (practice grade, public tests)"
     passed: str  # "3 of 6 graded items passed."
     pending: tuple[str, str]  # (the emphasised part, the rest) of the hidden-items sentence
+    written: list[tuple[str, str]]  # written questions graded by the course staff: (name, points)
     items: list[ItemLine]
     hints: list[Hint]
     notes: list[str]
@@ -152,6 +156,11 @@ def report_view(results: dict[str, Any]) -> ReportView:
             else ("", "")
         ),
         items=items,
+        written=[
+            (brief(q.get("name", "?"), NAME_CHARS), format_points(_number(q.get("points"))))
+            for q in _list(results.get("written"))[:NOTES_SHOWN]
+            if isinstance(q, dict)
+        ],
         hints=hints,
         notes=notes,
         cell_errors=cell_errors,
@@ -196,6 +205,7 @@ __all__ = [
     "CELL_ERRORS_SHOWN",
     "MESSAGE_CHARS",
     "NOTES_SHOWN",
+    "WRITTEN_BY_STAFF",
     "CellError",
     "Hint",
     "ItemLine",

@@ -30,6 +30,8 @@ class Results:
     status: str = "graded"
     error: str | None = None
     hidden_pending: dict[str, float] = field(default_factory=lambda: {"items": 0, "points": 0.0})
+    # written questions, graded by the course staff: [{"name", "points"}] (practice records)
+    written: list[dict[str, Any]] = field(default_factory=list)
     cells: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -54,7 +56,7 @@ class Results:
         return ExitCode.OK if self.all_passed else ExitCode.FAILED
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        record = {
             "schema": RESULTS_SCHEMA,
             "version": RESULTS_VERSION,
             "assignment": self.assignment,
@@ -72,6 +74,9 @@ class Results:
             "seconds": self.seconds,
             "graded_at": self.graded_at,
         }
+        if self.written:  # only weeks with written questions: other records stay as they were
+            record["written"] = self.written
+        return record
 
 
 def results_json(results: dict[str, Any]) -> str:

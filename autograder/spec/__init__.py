@@ -9,6 +9,7 @@ package alone:
 ``probes``              sandbox-side helpers: record a call's value or its exception
 ``messages``            describing values, relative error, expected-vs-got with the reveal rule
 ``estimator_contract``  the scikit-learn estimator contract as a probe and a check
+``written``             written questions: nbgrader's manually graded answer cells, ``rubric.toml``
 
 Nothing here runs a notebook or imports the sandbox; see docs/writing-a-week.md.
 """

@@ -166,3 +166,36 @@ def test_week_ranges_and_lists() -> None:
     for bad in ("week03..week01", "week1..week3", "week01,week01", ""):
         with pytest.raises(CourseGradebookError):
             parse_weeks(bad)
+
+
+def test_a_pending_written_question_leaves_the_course_total_blank_never_low(
+    grades: Path,
+) -> None:
+    # week03 with a written question `essay` (2 points): ana's is marked, cem's pending
+    points = {**POINTS, "essay": 2.0}
+    week03 = [
+        Row("ana", "graded", 12.0, {"a": 2, "b": 0, "essay": 2}),
+        Row("ben", "not-submitted", 12.0),
+        Row("cem", "graded", 12.0, {"a": 5, "b": 4}, pending=["essay"]),
+        Row("dia", "graded", 12.0, {"a": 6, "b": 4, "essay": 1}),
+    ]
+    write_gradebook(grades / "week03", "week03", week03, points, {})
+    with (grades / "week03" / GRADEBOOK).open() as stream:
+        assert {r["student"]: r["essay"] for r in csv.DictReader(stream)} == {
+            "ana": "2",
+            "ben": "",
+            "cem": "pending",
+            "dia": "1",
+        }, "points, blank without points, pending until marked"
+    assert course(grades, "--roster", str(grades.parent / "roster.csv")) == 0
+    with (grades / "course.csv").open() as stream:
+        table = {r["student"]: r for r in csv.DictReader(stream)}
+    assert (table["cem"]["week03"], table["cem"]["percent"]) == ("pending", "")
+    assert table["cem"]["status"] == "incomplete: mark week03 (pending: essay)"
+    # ana 100, 80, 4/12 -> week03 dropped; its total includes the written points
+    assert (table["ana"]["week03"], table["ana"]["percent"]) == ("4", "90")
+    assert table["dia"]["status"] == "incomplete: regrade week02 (error)"
+    users = {f"user{n}": {"SIS User ID": f"U{n}"} for n in range(1, 5)}
+    changes = CanvasImport(users).read((grades / "course-canvas.csv").read_text())
+    assert ("user3", "103") not in changes, "a pending week is blank in Canvas"
+    assert changes[("user1", "103")] == 4.0 and changes[("user4", "103")] == 11.0

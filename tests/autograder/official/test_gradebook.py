@@ -198,7 +198,7 @@ def test_moodle_gets_only_rows_with_points_because_it_clears_a_grade_on_a_blank(
     ]
     assert not [cells for cells in table if cells[1] in ("", "-")], "Moodle would clear a grade"
     assert (
-        "moodle.csv: written, grade column 'week01'; the 2 rows without points are left out."
+        "moodle.csv: written, grade column 'week01'; the 2 rows without points or with a written question pending are left out."
         in (tmp_path / SUMMARY).read_text()
     )
     assert written.canvas.startswith("not written")
@@ -291,3 +291,35 @@ def test_teammates_sharing_a_repository_are_one_submission_not_a_similar_pair(
     with (tmp_path / SIMILARITY).open() as stream:
         pairs = [(r["first"], r["second"], r["kind"]) for r in csv.DictReader(stream)]
     assert pairs == [("dave+erin", "zed", "identical")]
+
+
+def test_a_pending_written_question_is_blank_in_every_export_and_survives_a_round_trip(
+    tmp_path: Path,
+) -> None:
+    points = {**POINTS, "essay": 2.0}
+    table = rows()
+    table[0].items["essay"] = 2.0  # ana: marked
+    table[1].pending = ["essay"]  # ben: not marked yet
+    table[1].adjustment = 1.0  # and an override's point
+    table[4].items["essay"] = 0.0  # eva: marked 0
+    extra = {
+        r.student: {"email": f"{r.student}@x.example", "sis_user_id": r.student} for r in table
+    }
+    write_gradebook(tmp_path, "week01", table, points, extra)
+    with (tmp_path / GRADEBOOK).open() as stream:
+        book = {r["student"]: r for r in csv.DictReader(stream)}
+    assert [book[s]["essay"] for s in ("ana", "ben", "cem", "dia", "eva")] == [
+        "2", "pending", "", "", "0",
+    ]  # fmt: skip
+    assert (book["ben"]["total"], book["ben"]["adjustment"]) == ("2.266666", "1")
+    assert read_gradebook(tmp_path / GRADEBOOK)[1] == table, "pending read back as pending"
+    with (tmp_path / CANVAS).open() as stream:
+        canvas = {r["Student"]: r["week01"] for r in csv.DictReader(stream)}
+    assert canvas == {"ana": "6.5", "ben": "", "cem": "", "dia": "", "eva": "0"}
+    with (tmp_path / MOODLE).open() as stream:
+        assert [r[0] for r in csv.reader(stream)] == [
+            "Email address", "ana@x.example", "eva@x.example",
+        ]  # fmt: skip
+    summary = (tmp_path / SUMMARY).read_text()
+    assert "| `essay` | 2 | 1 | 0 | 50.0% (1 pending) |" in summary
+    assert "- A written question pending (not marked yet): blank in canvas.csv" in summary

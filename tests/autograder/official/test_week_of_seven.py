@@ -3,18 +3,22 @@
 correct; blank (the template, opened and saved); partial, committed late but
 within an extension spelled ``Partial``; good on time then worse late (the
 penalty policy with ``take = "best"``); a corrupt notebook (a merge
-conflict); a repository holding only the template; no repository. Then: the
+conflict); a repository holding only the template; no repository. week01's
+two written questions are pending after the first regrade (blank in every
+export), then marked and folded by a second one. Then: the
 same regrade again says "nothing changed", and overrides (a chosen commit,
 points with reasons, a waived lateness) are applied and audited. The
 overrides reuse the first run's records (same notebook bytes, same record),
-so only the first run uses the sandbox.
+so only the two first runs use the sandbox.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +40,7 @@ from autograder.official.regrade import check_changes, previous_inputs, run_regr
 from autograder.official.repositories import index_repositories
 from autograder.official.roster import load_roster
 from autograder.official.shard_manifest import ShardRefused, verify_shard
+from autograder.official.written_marks import fold_into_regrade
 from tests.autograder.official.test_canvas import CanvasImport
 from tests.autograder.official.test_collection import CONFLICTED
 from tests.autograder.official.test_regrade import (
@@ -92,12 +97,62 @@ def regrade_args(week: dict[str, Path], *extra: str) -> list[str]:
     ]  # fmt: skip
 
 
+# week01's written questions, marked: (question, rubric items) per student; blank wrote nothing
+MARKED = {
+    "correct": {"why_validation": ["selection-optimistic", "test-once"],
+                "leakage_explained": ["validation-labels-used", "train-only-is-chance"]},
+    "goodlate": {"why_validation": ["selection-optimistic", "test-once"],
+                 "leakage_explained": ["validation-labels-used", "train-only-is-chance"]},
+    "partial": {"why_validation": ["test-once"], "leakage_explained": ["validation-labels-used"]},
+}  # fmt: skip
+
+
+def mark(out: Path) -> None:
+    """Extract the written answers and fill every marks.toml as the markers would."""
+    assert cli(["answers", "week01", str(out), "--course", str(ROOT)]) == 0
+    keys = {
+        s: k
+        for k, s in tomllib.loads((out / "written" / "students.toml").read_text())[
+            "students"
+        ].items()
+    }
+    for student, questions in MARKED.items():
+        for question, items in questions.items():
+            path = out / "written" / question / "marks.toml"
+            text = path.read_text()
+            start = text.index(f'["{keys[student]}"]\n')
+            end = text.find("\n[", start + 1)
+            end = len(text) if end < 0 else end
+            entry = re.sub(
+                r"^#? ?items = .*$", f"items = {json.dumps(items)}", text[start:end], flags=re.M
+            )
+            path.write_text(text[:start] + entry + text[end:])
+
+
 @pytest.fixture(scope="module")
 def week(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("seven")
     paths: dict[str, Any] = make_week(root)
-    paths["code"] = cli(regrade_args(paths))
+    assert cli(regrade_args(paths)) == 1  # the written questions are pending: not marked yet
+    paths["pending"] = rows_of(paths["out"])
+    paths["pending_canvas"] = (paths["out"] / CANVAS).read_text()
+    mark(paths["out"])
+    paths["code"] = cli(regrade_args(paths, "--yes"))  # a new mark is a change: folded
     return paths
+
+
+def test_pending_written_questions_are_blank_in_the_exports(week: dict[str, Any]) -> None:
+    rows = week["pending"]
+    assert rows["correct"].pending == ["why_validation", "leakage_explained"]
+    assert (rows["correct"].shown_total(), rows["correct"].max_score) == ("23", 27)
+    assert rows["correct"].exported_total() == "", "never a silently low grade"
+    assert rows["nocommits"].pending == [] and rows["corrupt"].pending == []
+    users = {f"user{n}": {"SIS User ID": f"U{n}"} for n in range(len(STUDENTS))}
+    changes = CanvasImport(users).read(week["pending_canvas"])
+    assert changes == {("user4", "12345"): 0.0}, "only corrupt (unreadable, 0) has a final grade"
+    with (week["out"] / GRADEBOOK).open() as stream:
+        table = {r["student"]: r for r in csv.DictReader(stream)}
+    assert table["norepo"]["why_validation"] == "" and table["nocommits"]["leakage_explained"] == ""
 
 
 def tmp_path_of(week: dict[str, Any]) -> Path:
@@ -114,10 +169,10 @@ def test_every_student_gets_the_status_the_issue_asks_for(week: dict[str, Any]) 
     assert list(rows) == STUDENTS
     got = {s: (r.status, r.shown_total()) for s, r in rows.items()}
     assert got == {
-        "correct": ("graded", "23"),
+        "correct": ("graded", "27"),
         "blank": ("graded", "0"),
-        "partial": ("graded", "13"),
-        "goodlate": ("graded", "23"),
+        "partial": ("graded", "15"),
+        "goodlate": ("graded", "27"),
         "corrupt": ("unreadable", "0"),
         "nocommits": ("not-submitted", ""),
         "norepo": ("missing", ""),
@@ -140,9 +195,10 @@ def test_a_corrupt_notebook_gets_one_note_and_no_per_item_report(week: dict[str,
     feedback = (week["out"] / "feedback" / "corrupt.md").read_text()
     assert feedback.count("not valid JSON") == 1 and "split_indices" not in feedback
     assert "Hint" not in feedback and "hint" not in feedback
-    assert "**Total: 0 / 23** (status: unreadable)" in feedback
+    assert "**Total: 0 / 27** (status: unreadable)" in feedback
     good = (week["out"] / "feedback" / "goodlate.md").read_text()
     assert "it was graded too, and the better total" in good and "were not graded" not in good
+    assert "**Total: 27 / 27** (status: graded)" in good and "## Written questions" in good
     missing = (week["out"] / "feedback" / "norepo.md").read_text()
     assert "**Total: none** (status: missing)" in missing
 
@@ -151,10 +207,10 @@ def test_the_canvas_export_round_trips_with_canvas_rules(week: dict[str, Any]) -
     users = {f"user{n}": {"SIS User ID": f"U{n}"} for n in range(len(STUDENTS))}
     changes = CanvasImport(users).read((week["out"] / CANVAS).read_text())
     assert changes == {
-        ("user0", "12345"): 23.0,
+        ("user0", "12345"): 27.0,
         ("user1", "12345"): 0.0,
-        ("user2", "12345"): 13.0,
-        ("user3", "12345"): 23.0,
+        ("user2", "12345"): 15.0,
+        ("user3", "12345"): 27.0,
         ("user4", "12345"): 0.0,
     }, "not-submitted and missing rows change nothing in Canvas"
 
@@ -162,7 +218,7 @@ def test_the_canvas_export_round_trips_with_canvas_rules(week: dict[str, Any]) -
 def test_summary_lists_blanks_similar_pairs_and_links_the_plots(week: dict[str, Any]) -> None:
     summary = (week["out"] / SUMMARY).read_text()
     assert "7 students: 4 graded, 1 missing, 1 not-submitted, 1 unreadable." in summary
-    assert "Totals of the 5 students with points (out of 23): mean 11.8, median 13" in summary
+    assert "Totals of the 5 students with points (out of 27): mean 13.8, median 15" in summary
     assert f"]({PLOT})" in summary and f"]({ITEMS_PLOT})" in summary
     assert "canvas.csv: written, assignment column 'Week 1 (12345)'." in summary
     assert "never 0: nocommits (not-submitted), norepo (missing)." in summary
@@ -190,9 +246,15 @@ def test_the_same_regrade_again_says_nothing_changed(
     edited = tmp_path_of(week) / "edited"
     shutil.copytree(week["out"], edited)
     (edited / GRADEBOOK).write_text(
-        (edited / GRADEBOOK).read_text().replace(",23,0,1,23,", ",22,0,1,22,", 1)
+        (edited / GRADEBOOK).read_text().replace(",27,0,1,27,", ",26,0,1,26,", 1)
     )
     assert previous_inputs(edited) == "", "a gradebook edited by hand is graded again, never kept"
+    marks = week["out"] / "written" / "why_validation" / "marks.toml"
+    marks.write_text(marks.read_text().replace('comment = ""', 'comment = "Say why."', 1))
+    assert cli(regrade_args(week)) == 1, "a new mark is a change: graded, folded, written"
+    assert "nothing changed" not in capsys.readouterr().out
+    feedback = [(week["out"] / "feedback" / f"{s}.md").read_text() for s in MARKED]
+    assert sum("Comment: Say why." in text for text in feedback) == 1
 
 
 def test_overrides_are_applied_shown_and_audited(week: dict[str, Any], tmp_path: Path) -> None:
@@ -220,9 +282,20 @@ def test_overrides_are_applied_shown_and_audited(week: dict[str, Any], tmp_path:
         grader=replay(records), unchanged_since=previous_inputs(week["out"]),
     )  # fmt: skip
     assert not result.unchanged, "new overrides are a change"
+    shard = tmp_path / "shard"  # a shard is graded without the marks (the merge folds them)
+    write_outputs(WEEK, result, shard, roster, policy, canvas_assignment=HEADER)
+    verify_shard(shard, "week01", points)  # an overridden regrade is a shard the merge accepts
+    text = (shard / GRADEBOOK).read_text()
+    forged = text.replace(",'-2,1,11,23,", ",3,1,16,23,")
+    assert forged != text
+    (shard / GRADEBOOK).write_text(forged)
+    with pytest.raises(ShardRefused, match="partial: adjustment 3 is not its feedback's"):
+        verify_shard(shard, "week01", points)
+    fold_into_regrade(WEEK, result, week["out"])  # as the CLI does: the marks of week["out"]
     changes = check_changes(result, week["out"])
-    assert "blank: 0 -> 1.5" in changes and "partial: 13 -> 11" in changes
-    assert any(c.startswith("goodlate: 23 -> 13, commit") for c in changes), changes
+    assert "blank: 0 -> 1.5" in changes and "partial: 15 -> 13" in changes
+    # waived: the late commit counts; its answers were marked on the on-time one: pending again
+    assert any(c.startswith("goodlate: 27 -> 13, commit") for c in changes), changes
     out = tmp_path / "out"
     write_outputs(WEEK, result, out, roster, policy, canvas_assignment=HEADER)
     rows = rows_of(out)
@@ -230,6 +303,8 @@ def test_overrides_are_applied_shown_and_audited(week: dict[str, Any], tmp_path:
     assert rows["blank"].items["split_indices"] == 0, "the machine's scores stay as graded"
     assert rows["goodlate"].multiplier == 1 and rows["goodlate"].days_late == 0
     assert rows["goodlate"].commit_time.startswith(AFTER[:10]), "waived: the last commit counts"
+    assert rows["goodlate"].pending == ["why_validation", "leakage_explained"]
+    assert rows["partial"].items["why_validation"] == 1, "the marks stay with the overrides"
     assert rows["nocommits"].shown_total() == ""
     assert (
         "adjustments not applied: status not-submitted has no points" in rows["nocommits"].overrides
@@ -242,14 +317,15 @@ def test_overrides_are_applied_shown_and_audited(week: dict[str, Any], tmp_path:
     with (out / GRADEBOOK).open() as stream:
         table = {r["student"]: r for r in csv.DictReader(stream)}
     assert table["goodlate"]["overrides"] == "lateness waived: documented illness"
-    assert table["partial"]["adjustment"] == "'-2" and table["partial"]["total"] == "11"  # inert
-    verify_shard(out, "week01", points)  # an overridden regrade is a shard the merge accepts
-    text = (out / GRADEBOOK).read_text()
-    forged = text.replace(",'-2,1,11,23,", ",3,1,16,23,")
-    assert forged != text
-    (out / GRADEBOOK).write_text(forged)
-    with pytest.raises(ShardRefused, match="partial: adjustment 3 is not its feedback's"):
-        verify_shard(out, "week01", points)
+    assert table["partial"]["adjustment"] == "'-2" and table["partial"]["total"] == "13"  # inert
+    assert table["goodlate"]["why_validation"] == "pending"
+    partial = (out / "feedback" / "partial.md").read_text()
+    assert "points added in all: -2" in partial and "**Total: 13 / 27**" in partial
+    assert "## Written questions" in partial, "the decisions and the marks, in one feedback"
+    users = {f"user{n}": {"SIS User ID": f"U{n}"} for n in range(len(STUDENTS))}
+    uploaded = CanvasImport(users).read((out / CANVAS).read_text())
+    assert ("user3", "12345") not in uploaded, "goodlate's written questions are pending: blank"
+    assert uploaded[("user2", "12345")] == 13.0
     again = tmp_path / "commit.toml"
     again.write_text(f'[correct]\ncommit = "{first_commit[:10]}"\n')
     earlier = run_regrade(

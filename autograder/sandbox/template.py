@@ -41,11 +41,13 @@ import signal
 import socket
 import sys
 import tempfile
+import time
 from typing import Any, NoReturn
 
 from autograder.sandbox import harness
 from autograder.sandbox.isolation import SandboxPlan, enter_sandbox
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.strays import tasks_of_uid
 from autograder.sandbox.syscalls import PR_SET_DUMPABLE, PR_SET_PDEATHSIG, libc, prctl
 
 MAX_REQUEST_BYTES = 1 << 20
@@ -140,6 +142,8 @@ class Template:
         if threads != 1:  # a fork would copy a lock some pool thread holds
             raise RuntimeError(f"the template runs {threads} threads; it forks only with one")
         plan = _plan(request["plan"])
+        if plan.uid is not None:
+            _settle(plan.uid)
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
         pid = os.fork()
@@ -192,6 +196,16 @@ def plan_fields(plan: SandboxPlan) -> dict[str, Any]:
     fields = dataclasses.asdict(plan)
     fields["hide"] = list(plan.hide)
     return fields
+
+
+def _settle(uid: int, seconds: float = 5.0) -> None:
+    """Wait (reaping) until the uid of the next harness runs nothing: a restarted run's uid
+    still counts the killed processes of its last attempt until they are reaped, and they
+    would take its process limit (a cold start's interpreter start hides that wait)."""
+    deadline = time.monotonic() + seconds
+    while tasks_of_uid(uid) and time.monotonic() < deadline:
+        _reap()
+        time.sleep(0.005)
 
 
 def _reap() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -25,6 +27,17 @@ if PRIVATE_CHECKOUT:
 
 def pytest_report_header() -> list[str]:
     return [PRIVATE_CHECKOUT] if PRIVATE_CHECKOUT else []
+
+
+def load_week_module(week: str, name: str) -> ModuleType:
+    """``solutions/<week>/<name>.py`` (a grading spec, its variants) as a module of its own."""
+    spec = importlib.util.spec_from_file_location(
+        f"_{week}_{name}", ROOT / "solutions" / week / f"{name}.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def code_cell(source: str) -> dict[str, Any]:

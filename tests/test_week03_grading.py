@@ -3,7 +3,6 @@ their messages name. The release gate proves the same on whole variants; these p
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from types import ModuleType
 
@@ -11,27 +10,17 @@ import numpy as np
 import pytest
 
 from course_lib.gradcheck import relative_error
-from tests.conftest import ROOT
-
-WEEK = ROOT / "solutions" / "week03"
-
-
-def _module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_week03_{name}", WEEK / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import load_week_module
 
 
 @pytest.fixture(scope="module")
 def grading() -> ModuleType:
-    return _module("grading")
+    return load_week_module("week03", "grading")
 
 
 @pytest.fixture(scope="module")
 def variants() -> ModuleType:
-    return _module("variants")
+    return load_week_module("week03", "variants")
 
 
 def _probe(grading: ModuleType, fn, W, X, y):

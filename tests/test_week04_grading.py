@@ -3,33 +3,22 @@ data the trusted side loads, and messages name the real cause."""
 
 from __future__ import annotations
 
-import importlib.util
 from types import ModuleType
 
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT
-
-WEEK = ROOT / "solutions" / "week04"
-
-
-def _module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_week04_{name}", WEEK / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import load_week_module
 
 
 @pytest.fixture(scope="module")
 def grading() -> ModuleType:
-    return _module("grading")
+    return load_week_module("week04", "grading")
 
 
 @pytest.fixture(scope="module")
 def variants() -> ModuleType:
-    return _module("variants")
+    return load_week_module("week04", "variants")
 
 
 def test_a_network_that_predicts_without_training_scores_nothing(grading, variants) -> None:

@@ -4,23 +4,17 @@ names the rule that is broken). The gate (tests/test_course.py) proves the items
 
 from __future__ import annotations
 
-import importlib.util
 from types import ModuleType
 
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import load_week_module
 
 
 @pytest.fixture(scope="module")
 def grading() -> ModuleType:
-    path = ROOT / "solutions" / "week07" / "grading.py"
-    spec = importlib.util.spec_from_file_location("_week07_grading", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_week_module("week07", "grading")
 
 
 def test_trusted_f1_matches_scikit_learn(grading: ModuleType) -> None:

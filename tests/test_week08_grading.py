@@ -5,37 +5,27 @@ pin the arithmetic the items rely on."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from types import ModuleType
 
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import load_week_module
 
 torch = pytest.importorskip("torch")
-WEEK = ROOT / "solutions" / "week08"
-
-
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_week08_{name}", WEEK / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def grading() -> ModuleType:
-    module = _load("grading")
+    module = load_week_module("week08", "grading")
     sys.modules["grading"] = module  # hidden_grading imports its helpers from it
     return module
 
 
 @pytest.fixture(scope="module")
 def hidden(grading: ModuleType) -> ModuleType:
-    return _load("hidden_grading")
+    return load_week_module("week08", "hidden_grading")
 
 
 def notebook_layers(seed: int) -> tuple[object, object, dict[str, np.ndarray]]:

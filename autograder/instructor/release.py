@@ -459,10 +459,10 @@ def drift(build: ReleaseBuild, rtol: float = 1e-9, atol: float = 1e-12) -> list[
         for p in build.tree.rglob("*")
         if p.is_file() and p.name != provenance.PROVENANCE
     }
-    old_files = {
+    old_files = {  # bytecode a test or an import left (git ignores it) is no part of a release
         p.relative_to(committed)
         for p in committed.rglob("*")
-        if p.is_file() and p.name != provenance.PROVENANCE
+        if p.is_file() and p.name != provenance.PROVENANCE and "__pycache__" not in p.parts
     }
     for extra in sorted(old_files - fresh_files):
         problems.append(f"assignments/{paths.name}/{extra} is not produced by the release")

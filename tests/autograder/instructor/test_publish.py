@@ -117,7 +117,8 @@ def test_template_holds_nothing_private(template: Path) -> None:
         p.read_bytes()
         for p in WEEK.private_dir.rglob("*")
         if p.is_file()
-        and p.name not in ("grading.py", "public.json", "public.npz")  # public copies
+        and p.name
+        not in ("grading.py", "public.json", "public.npz", "provenance.json")  # public copies
     }  # type: ignore[union-attr]
     shipped = [p for p in template.rglob("*") if p.is_file() and p.read_bytes() in private]
     assert not shipped, f"files copied from solutions/: {shipped}"

@@ -20,6 +20,7 @@ import os
 import sys
 from pathlib import Path
 
+from autograder.sandbox.mounts import outermost
 from autograder.sandbox.reachability import blocked_paths, needed_by_sandbox
 from autograder.sandbox.syscalls import (
     CLONE_NEWNS,
@@ -67,13 +68,9 @@ def open_the_way(root: Path) -> str | None:
                 f"the checkout's way is closed to other users at {', '.join(blocked)}: the tests "
                 "run in a private mount namespace that opens it (nothing on disk changes)"
             )
-        for folder in _outermost(folders):
+        for folder in outermost(folders):
             _cover(folder, paths)
     raise RuntimeError(f"could not open the way to {paths}")
-
-
-def _outermost(folders: list[str]) -> list[str]:
-    return [f for f in folders if not any(f.startswith(o.rstrip("/") + "/") for o in folders)]
 
 
 def _cover(folder: str, paths: list[str]) -> None:

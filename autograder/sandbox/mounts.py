@@ -105,10 +105,11 @@ def needed_paths() -> list[str]:
         for p in (PACKAGE_ROOT, sys.prefix, sys.base_prefix, os.path.dirname(sys.executable))
     }
     paths |= {os.path.abspath(p) for p in (sys.prefix, os.path.dirname(sys.executable))}
-    return _outermost(paths)
+    return outermost(paths)
 
 
-def _outermost(paths: set[str] | list[str]) -> list[str]:
+def outermost(paths: set[str] | list[str]) -> list[str]:
+    """``paths`` without those inside another of them, sorted."""
     ordered = sorted(paths)
     return [
         p for p in ordered if not any(p.startswith(o.rstrip("/") + "/") for o in ordered if o != p)
@@ -138,7 +139,7 @@ def _enter_minimal_root(limits: Limits, course: str | None) -> None:
     students' repositories, the host's devices and processes: nothing
     outside the list is there to find.
     """
-    keep = _outermost({*needed_paths(), *([course] if course else [])})
+    keep = outermost({*needed_paths(), *([course] if course else [])})
     fds = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in keep]  # before /tmp goes
     mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
     new = STAGING_ROOT

@@ -68,11 +68,11 @@ from autograder.sandbox.fork_server import (
     TemplateAddress,
     TemplateError,
     WarmTemplate,
-    template_imports,
     template_supported,
 )
 from autograder.sandbox.isolation import isolation
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.template_imports import template_imports
 from autograder.scoring.compare import ItemResult
 from autograder.scoring.references import load_week_references
 from autograder.scoring.results import OFFICIAL, PRACTICE, Results

@@ -21,7 +21,6 @@ stay cold (:func:`template_supported`).
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import io
 import json
@@ -53,8 +52,6 @@ TEMPLATE_BOOT = (
     "from autograder.sandbox.template import main; "
     "main(int(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4])"
 )
-# what every harness imports before any student code: the grader's own side of the job
-HARNESS_IMPORTS = ("autograder.sandbox.harness", "autograder.spec", "course_lib")
 START_SECONDS = 120.0  # the imports of a torch week take seconds; a broken start, not minutes
 REPLY_BYTES = 1 << 16
 
@@ -77,38 +74,6 @@ class TemplateAddress:
 def template_supported(iso: Isolation) -> bool:
     """Whether a template may serve runs in ``iso`` (see the module docstring)."""
     return iso.processes_isolated or iso.uid is not None
-
-
-def template_imports(notebook: Path, spec: Path | None = None) -> list[str]:
-    """The modules a template imports for a week: those its released notebook and public spec
-    import at the top of a cell (never the hidden spec's: ``sys.modules`` is visible to a
-    submission), and the harness's own."""
-    sources = []
-    with contextlib.suppress(OSError, ValueError):
-        for cell in json.loads(notebook.read_text()).get("cells", []):
-            if cell.get("cell_type") == "code":
-                source = cell.get("source", "")
-                sources.append("".join(source) if isinstance(source, list) else str(source))
-    if spec is not None and spec.is_file():
-        sources.append(spec.read_text())
-    names: list[str] = []
-    for source in sources:
-        try:
-            tree = ast.parse(_without_magics(source))
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            if isinstance(node, ast.Import):
-                names += [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names.append(node.module)
-    return list(dict.fromkeys([*HARNESS_IMPORTS, *names]))
-
-
-def _without_magics(source: str) -> str:
-    return "\n".join(
-        "pass" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
-    )
 
 
 @dataclass
@@ -281,6 +246,5 @@ __all__ = [
     "WarmTemplate",
     "fork_harness",
     "harness_argv",
-    "template_imports",
     "template_supported",
 ]

@@ -16,8 +16,9 @@ from collections.abc import Iterator
 import pytest
 
 from autograder.course import WeekPaths
-from autograder.sandbox.fork_server import TemplateAddress, WarmTemplate, template_imports
+from autograder.sandbox.fork_server import TemplateAddress, WarmTemplate
 from autograder.sandbox.isolation import isolation
+from autograder.sandbox.template_imports import template_imports
 from autograder.spec import PUBLIC_SPEC
 
 COLD, WARM = "cold", "warm"

@@ -298,7 +298,8 @@ sys.path.insert(0, sys.argv[1])
 from autograder.course import locate_week
 from autograder.grading.submission import grade_submission
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.fork_server import WarmTemplate, template_imports
+from autograder.sandbox.fork_server import WarmTemplate
+from autograder.sandbox.template_imports import template_imports
 from autograder.sandbox.isolation import isolation
 week = locate_week("week01", Path(sys.argv[1]))
 limits, data = Limits(**json.loads(sys.argv[2])), sys.stdin.buffer.read()

@@ -24,12 +24,12 @@ from autograder.sandbox import fork_server
 from autograder.sandbox.fork_server import (
     TemplateError,
     WarmTemplate,
-    template_imports,
     template_supported,
 )
 from autograder.sandbox.isolation import isolation
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.supervisor import HarnessJob, run_in_sandbox
+from autograder.sandbox.template_imports import HARNESS_IMPORTS, template_imports
 from autograder.spec import PUBLIC_SPEC, load_week
 from autograder.wire import exchange
 from autograder.wire.export import RunExport
@@ -206,9 +206,67 @@ def test_the_template_imports_the_top_level_imports_of_the_public_notebook_and_s
     spec = tmp_path / "grading.py"
     spec.write_text("from autograder.spec import Item, checks\nimport numpy\n")
     assert template_imports(notebook, spec) == [
-        *fork_server.HARNESS_IMPORTS,
+        *HARNESS_IMPORTS,
         "numpy",
         "sklearn",
         "matplotlib.pyplot",
         "json",
     ]
+
+
+def test_the_template_imports_what_the_course_lib_names_a_notebook_uses_import_when_called(
+    tmp_path: Path,
+) -> None:
+    notebook = tmp_path / "week.ipynb"
+    notebook.write_text(
+        make_notebook(
+            # load_dataset reaches sklearn.datasets through a table of loaders in course_lib.data;
+            # start_run imports wandb in its body, and calls wandb.init (which imports more)
+            "from course_lib import load_dataset\nfrom course_lib.tracking import start_run\n"
+        ).decode()
+    )
+    modules = template_imports(notebook)
+    assert "sklearn.datasets" in modules
+    assert "wandb" in modules and "wandb.sdk.launch.inputs.internal" in modules
+    # another function of the same module imports lightning: start_run does not reach it
+    assert not any(m.startswith("lightning") for m in modules), modules
+    # the names a notebook does not import cost nothing
+    bare = tmp_path / "bare.ipynb"
+    bare.write_text(make_notebook("import course_lib\nfrom course_lib import TabularData\n").decode())
+    assert template_imports(bare) == list(HARNESS_IMPORTS)
+
+
+def test_a_library_call_that_imports_on_first_use_is_warmed_where_the_notebook_makes_it(
+    tmp_path: Path,
+) -> None:
+    notebook = tmp_path / "week.ipynb"
+    notebook.write_text(
+        make_notebook(
+            "import torch as t\n",
+            "def setup():\n    t.use_deterministic_algorithms(True)\n",  # inside a function too
+        ).decode()
+    )
+    assert "torch._inductor.config" in template_imports(notebook)
+    elsewhere = tmp_path / "other.ipynb"
+    elsewhere.write_text(make_notebook("import torch\nx = torch.zeros(3)\n").decode())
+    assert "torch._inductor.config" not in template_imports(elsewhere)
+    # seed_everything makes the call for the notebook
+    seeded = tmp_path / "seeded.ipynb"
+    seeded.write_text(make_notebook("from course_lib import seed_everything\n").decode())
+    assert "torch._inductor.config" in template_imports(seeded)
+
+
+@pytest.mark.slow
+def test_a_torch_weeks_records_are_the_cold_paths_with_every_deferred_import_warmed() -> None:
+    # week 6 reaches sklearn.datasets, wandb and torch._inductor only through calls
+    week = locate_week("week06", ROOT)
+    modules = template_imports(week.notebook, week.public_dir / PUBLIC_SPEC)
+    assert {"sklearn.datasets", "wandb", "torch._inductor.config"} <= set(modules)
+    isolation.cache_clear()
+    with WarmTemplate.start(isolation(), modules) as warm_template:
+        assert all(outcome == "ok" for outcome in warm_template.imports.values())
+        for notebook in (week.solution_notebook, week.notebook):
+            warm = grade_submission(week, notebook, hidden=True, template=warm_template.address)
+            cold = grade_submission(week, notebook, hidden=True)
+            assert warm.status == cold.status == "graded"
+            assert _comparable(warm.as_dict()) == _comparable(cold.as_dict())

@@ -232,7 +232,9 @@ def test_the_template_imports_what_the_course_lib_names_a_notebook_uses_import_w
     assert not any(m.startswith("lightning") for m in modules), modules
     # the names a notebook does not import cost nothing
     bare = tmp_path / "bare.ipynb"
-    bare.write_text(make_notebook("import course_lib\nfrom course_lib import TabularData\n").decode())
+    bare.write_text(
+        make_notebook("import course_lib\nfrom course_lib import TabularData\n").decode()
+    )
     assert template_imports(bare) == list(HARNESS_IMPORTS)
 
 

@@ -31,7 +31,7 @@ from autograder.instructor import gate, leaks
 from autograder.official import github_endpoints as api
 from autograder.official.distribution import DEFAULT_BRANCH, FEEDBACK_BRANCH
 from autograder.official.naming import Assignee
-from autograder.official.outcomes import Changes, Outcome, failure
+from autograder.official.outcomes import Changes, Outcome, failure, github_refusal
 from autograder.scoring import references
 
 FEEDBACK = "feedback"
@@ -79,12 +79,16 @@ def return_feedback(
 ) -> list[Outcome]:
     """Post (or update) every roster student's feedback; one row per student."""
     outcomes: list[Outcome] = []
+    stopped: RateLimited | None = None
     for assignee in assignees:
         full = f"{org}/{assignee.repository(prefix)}"
         number: int | None = None
         looked = False
         for member in assignee.members:
             student = member.student
+            if stopped is not None:
+                outcomes.append(github_refusal(full, student, stopped))
+                continue
             path = folder / f"{student}.md"
             if not path.is_file():
                 outcomes.append(failure(full, student, f"no feedback file {path}", bad_input=True))
@@ -102,14 +106,10 @@ def return_feedback(
                 outcomes.append(
                     _post(client, full, number, week, student, body, me=me, dry_run=dry_run)
                 )
-            except RateLimited as error:
-                outcomes.append(
-                    failure(full, student, f"not reached: {error.message}; run again then")
-                )
-                return outcomes
             except GitHubError as error:
-                why = f"no repository {full}" if error.status == 404 else str(error)
-                outcomes.append(failure(full, student, why))
+                outcomes.append(github_refusal(full, student, error))
+                if isinstance(error, RateLimited):
+                    stopped = error
     return outcomes
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from autograder.github.client import GitHubError, RateLimited
+
 T = TypeVar("T")
 FAILED = "failed"
 
@@ -38,6 +40,19 @@ class Outcome:
 
 def failure(repository: str, student: str, why: str, *, bad_input: bool = False) -> Outcome:
     return Outcome(repository, student, f"{FAILED}: {why}", bad_input=bad_input)
+
+
+def github_refusal(repository: str, student: str, error: GitHubError) -> Outcome:
+    """A student's row when GitHub refused a call: under a rate limit "not reached" (every later
+    student gets the same row without a call, and the next run, idempotent, does the rest);
+    on a 404 "no repository"; else what GitHub said."""
+    if isinstance(error, RateLimited):
+        why = f"not reached: {error.message}; run again then"
+    elif error.status == 404:
+        why = f"no repository {repository}"
+    else:
+        why = str(error)
+    return failure(repository, student, why)
 
 
 class Changes:

@@ -26,7 +26,7 @@ from autograder.github.client import GitHubClient, GitHubError, RateLimited
 from autograder.official import github_endpoints as api
 from autograder.official.late_policy import LatePolicy
 from autograder.official.naming import Assignee
-from autograder.official.outcomes import Changes, Outcome, failure
+from autograder.official.outcomes import Changes, Outcome, failure, github_refusal
 
 # the collaborator API's names, and the invitation API's for the same levels
 LOCKED = ("pull", "read")
@@ -46,11 +46,15 @@ def set_access(
 ) -> list[Outcome]:
     """Lock (``lock=True``, each after their cutoff under ``policy`` at ``now``) or unlock every member."""
     outcomes: list[Outcome] = []
+    stopped: RateLimited | None = None
     for assignee in assignees:
         full = f"{org}/{assignee.repository(prefix)}"
         pending: list[dict[str, Any]] | None = None
         for member in assignee.members:
             student = member.student
+            if stopped is not None:
+                outcomes.append(github_refusal(full, student, stopped))
+                continue
             if lock and policy is not None and now is not None:
                 cutoff = policy.cutoff_for(student)
                 if now < cutoff:
@@ -58,14 +62,10 @@ def set_access(
                     continue
             try:
                 outcome, pending = _set_one(client, full, student, lock, pending, dry_run)
-            except RateLimited as error:
-                outcomes.append(
-                    failure(full, student, f"not reached: {error.message}; run again then")
-                )
-                return outcomes
             except GitHubError as error:
-                why = f"no repository {full}" if error.status == 404 else str(error)
-                outcomes.append(failure(full, student, why))
+                outcomes.append(github_refusal(full, student, error))
+                if isinstance(error, RateLimited):
+                    stopped = error
                 continue
             outcomes.append(outcome)
     return outcomes

@@ -92,3 +92,19 @@ def test_a_student_without_access_and_a_bad_deadline_are_reported(distributed: C
     assert levels(distributed)["carol"] == "read", "the others proceed"
     code, out = run(distributed, "lock", WEEK, "--deadline", "2026-11-01T23:59")
     assert code == 2 and "no time zone" in out
+
+
+def test_a_rate_limit_that_outlasts_our_wait_leaves_a_row_for_every_student(
+    distributed: Course,
+) -> None:
+    distributed.hub.set_time("2026-11-05T00:00:00Z")  # past every cutoff: four to lock
+    distributed.hub.refuse_next(1000, retry_after=7200, writes_only=True)  # longer than we wait
+    calls = len(distributed.hub.requests)
+    code, out = lock(distributed)
+    assert code != 0
+    for student in ("alice", "bob", "carol", "dave"):
+        row = next(line for line in out.splitlines() if f" {student} " in f" {line} ")
+        assert "not reached" in row and "run again then" in row, out
+    # after the first refusal no student costs another write
+    writes = [r for r in distributed.hub.requests[calls:] if r[0] not in ("GET", "HEAD")]
+    assert len(writes) == 1, writes

@@ -7,6 +7,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 
+from autograder.sandbox.leftovers import remove_leftovers
 from autograder.sandbox.strays import kill_uid, tasks_of_uid
 
 SANDBOX_UID_BASE = 61000  # a dedicated uid range; no passwd entry is needed
@@ -20,13 +21,17 @@ class UidLease:
     The lease is an ``flock`` on a per-uid lock file, so parallel graders (a
     batch, several CI jobs in one container) never share a uid: the process
     limit is per run, and killing "every process of the uid" after a run
-    never touches another submission's sandbox.
+    never touches another submission's sandbox. A lease begins and ends with
+    the uid owning nothing in the shared temp folders or System V IPC
+    (:mod:`autograder.sandbox.leftovers`): one run under a uid never finds
+    what an earlier run under it left.
     """
 
     uid: int
     fd: int
 
     def release(self) -> None:
+        remove_leftovers(self.uid)
         with contextlib.suppress(OSError):
             os.close(self.fd)
 
@@ -56,6 +61,7 @@ def lease_uid() -> UidLease:
             continue
         kill_uid(uid)  # leftovers of a grader that died without cleaning up
         if tasks_of_uid(uid) == 0:  # killed processes not yet reaped still count
+            remove_leftovers(uid)
             return UidLease(uid, fd)
         os.close(fd)
     raise RuntimeError("no free sandbox uid: too many grading runs at once")

@@ -2,9 +2,11 @@
 
 * **Cross-submission IPC**: a *writer* submission leaves the solution's code
   in System V shared memory, a semaphore set, a message queue, a POSIX
-  message queue or a kernel keyring; a *reader* submission (the untouched
-  stub plus one cell) graded next on the same machine executes what it
-  finds. It must score zero: nothing IPC-like outlives a run.
+  message queue, a kernel keyring or a file in a shared temp folder; a
+  *reader* submission (the untouched stub plus one cell) graded next on the
+  same machine executes what it finds. It must score zero: nothing IPC-like
+  outlives a run. Also in weak mode as root, which shares IPC and ``/tmp``:
+  what a run's uid owns there is removed when its lease ends.
 * **Other processes' /proc**: a token on another process's command line
   (as a regrade's arguments would be) must not be readable from the sandbox.
 * **Strays that drop their tag**: a process that forks, calls ``setsid`` and
@@ -18,6 +20,7 @@ as an ordinary user in the userns and weak modes.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -58,6 +61,9 @@ MODES = [
     ),
 ]
 NAMESPACED_MODES = MODES[:2]
+# weak mode as root: shared IPC and /tmp, but every lease of a uid begins and ends with
+# nothing of that uid left there (autograder.sandbox.leftovers)
+WEAK_AS_ROOT = pytest.param("weak", None, marks=AS_ROOT, id="weak-root")
 
 
 def _notebook(base: str, *cells: str) -> bytes:
@@ -125,6 +131,14 @@ libc.mq_send(queue, CODE, len(CODE), 0)
 for keyring in (-4, -5, -3):  # the user, user session and session keyrings
     libc.syscall(248, b"user", QUEUE, CODE, len(CODE), keyring)  # add_key
 """,
+    "tmp_file": """\
+for folder in ("/tmp", "/var/tmp", "/dev/shm"):
+    try:
+        with open(os.open(f"{folder}/autograder-leak-{KEY}", os.O_CREAT | os.O_WRONLY, 0o600), "wb") as f:
+            f.write(CODE)
+    except OSError:
+        pass
+""",
 }
 READERS = {
     "sysv_shm": """\
@@ -159,6 +173,15 @@ for keyring in (-4, -5, -3):
     size = libc.syscall(250, 11, key, buffer, 65536) if key > 0 else -1  # KEYCTL_READ
     found = found or (buffer.raw[:size] if size > 0 else b"")
 """,
+    "tmp_file": """\
+found = b""
+for folder in ("/tmp", "/var/tmp", "/dev/shm"):
+    try:
+        with open(f"{folder}/autograder-leak-{KEY}", "rb") as f:
+            found = found or f.read()
+    except OSError:
+        pass
+""",
 }
 EXECUTE = "exec(found.decode(), globals())\nraise RuntimeError(f'found {len(found)} bytes')\n"
 
@@ -172,13 +195,24 @@ def ipc_key(request: pytest.FixtureRequest) -> Iterator[int]:
     for flag in ("-M", "-S", "-Q"):
         subprocess.run(["ipcrm", flag, str(key)], capture_output=True)
     ctypes.CDLL(None).mq_unlink(f"/autograder-leak-{key}".encode())
+    for folder in ("/tmp", "/var/tmp", "/dev/shm"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{folder}/autograder-leak-{key}")
+
+
+def _weak_as_root_reaches(channel: str) -> bool:
+    """POSIX message queues are found only where /dev/mqueue is mounted; keyrings are refused
+    by the seccomp filter in every mode."""
+    return channel != "posix_mqueue" or os.path.isdir("/dev/mqueue")
 
 
 @pytest.mark.parametrize("channel", sorted(WRITERS))
-@pytest.mark.parametrize(("mode", "user"), NAMESPACED_MODES)
+@pytest.mark.parametrize(("mode", "user"), [*NAMESPACED_MODES, WEAK_AS_ROOT])
 def test_one_submission_cannot_leave_code_for_the_next(
     channel: str, mode: str, user: str | None, ipc_key: int
 ) -> None:
+    if mode == "weak" and not _weak_as_root_reaches(channel):
+        pytest.skip("weak mode: POSIX message queues cannot be listed without /dev/mqueue")
     prelude = PRELUDE.format(key=ipc_key, code=_solution_code())
     writer = _notebook("light", prelude + WRITERS[channel])
     reader = _notebook("stub", prelude + READERS[channel] + EXECUTE)

@@ -217,20 +217,30 @@ print(json.dumps({"pid": os.getpid(), "pids": pids, "keyring_refused": refused})
 """
 
 
-def _probe_mode(mode: str, uid: int | None) -> dict[str, object] | None:
-    """Start a child in ``mode`` and return what it saw, or None when the mode does not work.
+PROBE_ATTEMPTS = 3  # a probe that times out on a loaded machine is tried again
+PROBE_SECONDS = 30
+
+
+def _probe_mode(mode: str, uid: int | None) -> dict[str, object] | str:
+    """Start a child in ``mode`` and return what it saw, or why the mode does not work.
 
     With ``uid`` (root) the child runs under a leased sandbox uid, as a real run would.
     """
     lease = lease_uid() if uid is not None else None
     try:
-        return _probe(mode, lease.uid if lease else None)
+        why = ""
+        for _ in range(PROBE_ATTEMPTS):  # a busy machine must not make us pick a weaker mode
+            facts = _probe(mode, lease.uid if lease else None)
+            if isinstance(facts, dict) and (mode == "weak" or _own_processes_only(facts)):
+                return facts
+            why = facts if isinstance(facts, str) else f"the probe saw other processes: {facts}"
+        return why
     finally:
         if lease is not None:
             lease.release()
 
 
-def _probe(mode: str, uid: int | None) -> dict[str, object] | None:
+def _probe(mode: str, uid: int | None) -> dict[str, object] | str:
     workdir = f"/tmp/autograder-probe-{os.getpid()}" if mode in NAMESPACED_MODES else "/"
     plan = SandboxPlan(mode, uid, Limits(), (), workdir, 0)
     libc()  # loaded before the fork (see syscalls)
@@ -240,12 +250,22 @@ def _probe(mode: str, uid: int | None) -> dict[str, object] | None:
             preexec_fn=functools.partial(enter_sandbox, plan),
             env=clean_env(workdir),
             capture_output=True,
-            timeout=30,
+            timeout=PROBE_SECONDS,
         )
-        facts = json.loads(result.stdout) if result.returncode == 0 else None
-    except (OSError, ValueError, subprocess.SubprocessError):
-        return None
-    return facts if isinstance(facts, dict) else None
+    except subprocess.TimeoutExpired:
+        return f"the probe did not finish in {PROBE_SECONDS} s"
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"the probe could not start: {error}"
+    if result.returncode != 0:
+        said = result.stderr.decode(errors="replace").strip().splitlines()
+        return f"the probe exited with status {result.returncode}" + (
+            f" ({said[-1][:200]})" if said else ""
+        )
+    try:
+        facts = json.loads(result.stdout)
+    except ValueError:
+        return "the probe printed no report"
+    return facts if isinstance(facts, dict) else "the probe printed no report"
 
 
 def _own_processes_only(facts: dict[str, object]) -> bool:
@@ -279,14 +299,16 @@ def isolation() -> Isolation:
             if os.geteuid() != 0:
                 continue
             facts = _probe_mode("strict", SANDBOX_UID_BASE)
-            if facts is not None and _own_processes_only(facts):
+            if isinstance(facts, dict):
                 return _namespaced("strict", SANDBOX_UID_BASE, facts, notes)
-            notes.append("running as root, but namespaces, a private /proc or the uid drop failed")
+            notes.append(
+                "running as root, but namespaces, a private /proc or the uid drop failed: " + facts
+            )
         elif mode == "userns":
             facts = _probe_mode("userns", None)
-            if facts is not None and _own_processes_only(facts):
+            if isinstance(facts, dict):
                 return _namespaced("userns", None, facts, notes)
-            notes.append("user namespaces (with a private /proc) are not available")
+            notes.append("user namespaces (with a private /proc) are not available: " + facts)
         elif mode == "weak":
             notes.append(
                 "student code can reach the network, read files the grader can read, "
@@ -295,16 +317,19 @@ def isolation() -> Isolation:
             uid = SANDBOX_UID_BASE if os.geteuid() == 0 else None
             if uid is not None and (blocked := blocked_paths(uid, uid)):
                 raise SandboxUnavailable(blocked[0].explain())
-            facts = _probe_mode("weak", uid) or {}
+            weak = _probe_mode("weak", uid)
             return Isolation(
                 "weak",
                 uid,
                 False,
                 False,
                 tuple(notes),
-                keyring_isolated=facts.get("keyring_refused") is True,
+                keyring_isolated=isinstance(weak, dict) and weak.get("keyring_refused") is True,
             )
-    raise SandboxUnavailable(f"sandbox mode {forced!r} is not available on this machine")
+    raise SandboxUnavailable(
+        f"sandbox mode {forced!r} is not available on this machine"
+        + (f": {'; '.join(notes)}" if notes else "")
+    )
 
 
 def _namespaced(

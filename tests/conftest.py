@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
@@ -31,9 +32,17 @@ def pytest_report_header() -> list[str]:
 
 def load_week_module(week: str, name: str) -> ModuleType:
     """``solutions/<week>/<name>.py`` (a grading spec, its variants) as a module of its own."""
-    spec = importlib.util.spec_from_file_location(
-        f"_{week}_{name}", ROOT / "solutions" / week / f"{name}.py"
-    )
+    return _load_file(f"_{week}_{name}", ROOT / "solutions" / week / f"{name}.py")
+
+
+@functools.cache
+def load_noxfile() -> ModuleType:
+    """The course's noxfile.py as a module, once per process (nox registers each session once)."""
+    return _load_file("course_noxfile", ROOT / "noxfile.py")
+
+
+def _load_file(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from types import ModuleType
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, load_noxfile
 
 # the numbers of every week depend on these: each must be pinned exactly
 NUMERIC = (
@@ -25,11 +24,7 @@ NUMERIC = (
 
 @pytest.fixture(scope="module")
 def noxfile() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("course_noxfile", ROOT / "noxfile.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_noxfile()
 
 
 @pytest.fixture(scope="module")

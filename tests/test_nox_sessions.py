@@ -7,14 +7,13 @@ is out of date (the session would install it first, which needs the network).
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, load_noxfile
 
 # session name -> the verb it runs (`lock` is the requirements lock: the verb's session is lock-repos)
 SESSIONS = {
@@ -32,10 +31,7 @@ SESSIONS = {
 
 
 def environment_is_current() -> bool:
-    spec = importlib.util.spec_from_file_location("course_noxfile", ROOT / "noxfile.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_noxfile()
     stamp: Path = module.STAMP
     return (
         Path(sys.prefix).resolve() == module.VENV.resolve()

@@ -237,19 +237,15 @@ def _joined(*notes: str) -> str:
     return "; ".join(note for note in notes if note)
 
 
-def _prepare_safely(
-    paths: WeekPaths,
+def _or_error_row(
+    collect: Callable[[RosterEntry], Prepared],
     entry: RosterEntry,
     index: RepoIndex,
-    policy: LatePolicy,
-    workdir: Path,
     max_score: float,
-    override: Override | None = None,
-    template_sha256: str = "",
 ) -> Prepared:
-    """:func:`prepare`, but a failure of ours becomes an ``error`` row, never a gap."""
+    """``collect(entry)``, but a failure of ours becomes an ``error`` row, never a gap."""
     try:
-        return prepare(paths, entry, index, policy, workdir, max_score, override, template_sha256)
+        return collect(entry)
     except Exception as error:  # one row per roster student, whatever happens
         row = Row(entry.student, ERROR, max_score, repo=index.locations.get(entry.student, ""))
         row.note = f"internal error while collecting: {type(error).__name__}: {error}"
@@ -346,20 +342,16 @@ def run_regrade(
         tempfile.TemporaryDirectory(prefix="regrade-") as scratch,
         ThreadPoolExecutor(max_workers=CLONE_THREADS) as clones,  # git runs as subprocesses
     ):
-        prepared = list(
-            clones.map(
-                lambda entry: _prepare_safely(
-                    paths,
-                    entry,
-                    index,
-                    policy,
-                    Path(scratch),
-                    max_score,
-                    overrides.get(entry.student),
-                    template_sha256,
-                ),
-                chosen,
+
+        def collect(entry: RosterEntry) -> Prepared:
+            override = overrides.get(entry.student)
+            workdir = Path(scratch)
+            return prepare(
+                paths, entry, index, policy, workdir, max_score, override, template_sha256
             )
+
+        prepared = list(
+            clones.map(lambda entry: _or_error_row(collect, entry, index, max_score), chosen)
         )
     problems = [p.problem for p in prepared if p.problem]
     if problems:

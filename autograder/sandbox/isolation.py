@@ -35,6 +35,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -219,6 +220,7 @@ print(json.dumps({"pid": os.getpid(), "pids": pids, "keyring_refused": refused})
 
 PROBE_ATTEMPTS = 3  # a probe that times out on a loaded machine is tried again
 PROBE_SECONDS = 30
+REFUSED = "the system refused to set the sandbox up"
 
 
 def _probe_mode(mode: str, uid: int | None) -> dict[str, object] | str:
@@ -229,11 +231,15 @@ def _probe_mode(mode: str, uid: int | None) -> dict[str, object] | str:
     lease = lease_uid() if uid is not None else None
     try:
         why = ""
-        for _ in range(PROBE_ATTEMPTS):  # a busy machine must not make us pick a weaker mode
+        for attempt in range(PROBE_ATTEMPTS):  # a busy machine must not make us pick a weaker mode
+            if attempt:
+                time.sleep(0.5 * attempt)
             facts = _probe(mode, lease.uid if lease else None)
             if isinstance(facts, dict) and (mode == "weak" or _own_processes_only(facts)):
                 return facts
             why = facts if isinstance(facts, str) else f"the probe saw other processes: {facts}"
+            if why.startswith(REFUSED):  # the system said no: asking again changes nothing
+                break
         return why
     finally:
         if lease is not None:
@@ -254,7 +260,9 @@ def _probe(mode: str, uid: int | None) -> dict[str, object] | str:
         )
     except subprocess.TimeoutExpired:
         return f"the probe did not finish in {PROBE_SECONDS} s"
-    except (OSError, subprocess.SubprocessError) as error:
+    except subprocess.SubprocessError as error:  # unshare, mount or setuid was refused
+        return f"{REFUSED}: {error}"
+    except OSError as error:  # fork failed: the machine is out of processes or memory
         return f"the probe could not start: {error}"
     if result.returncode != 0:
         said = result.stderr.decode(errors="replace").strip().splitlines()

@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import dataclasses
+import gc
 import importlib
 import json
 import os
@@ -264,4 +265,8 @@ def main(listen_fd: int, modules: list[str], home: str) -> NoReturn:
     # a run's: the start environment (a harness's) is left as it is for the children
     os.environ.update(HOME=home, TMPDIR=home, MPLCONFIGDIR=os.path.join(home, "matplotlib"))
     imports = warm_up(modules)
+    # what the imports built moves out of the collector's reach: a child's collections then
+    # never touch (and copy) the pages it shares with the template (gc.freeze's purpose)
+    gc.collect()
+    gc.freeze()
     Template(listener, imports).serve()

@@ -12,7 +12,10 @@ week it measures, on the same submissions:
 (f) the batch's floor: the same submissions' code cells run as plain scripts, one after
     another (a cell that raises does not stop its script, as in grading);
 (g) peak memory (PSS summed over the process tree) of a grading run, of a warm ``-j 1``
-    batch and of the floor.
+    batch and of the floor, each in a run of its own: reading ``smaps_rollup`` every 20 ms
+    walks the page tables of every process of the tree, which costs a 2-core machine a
+    large part of a core when torch processes are sampled (a warm ``-j 2`` torch batch took
+    46 s sampled and 34 s unsampled), so no timed run is sampled.
 
 It prints medians with min/max and the ratios ours/floor and nbgrader/ours, and writes
 ``docs/benchmarks.md`` and ``docs/benchmarks.png``.
@@ -70,10 +73,6 @@ class Series:
     def median(self) -> float:
         return statistics.median(self.seconds)
 
-    @property
-    def peak_rss(self) -> int:
-        return max(s.peak_rss for s in self.samples)
-
     def cell(self) -> str:
         return f"{self.median:.2f} s ({min(self.seconds):.2f}-{max(self.seconds):.2f})"
 
@@ -114,7 +113,8 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def run(command: list[str], cwd: Path | None = None) -> Sample:
+def run(command: list[str], cwd: Path | None = None, *, memory: bool = False) -> Sample:
+    """Run ``command`` once: its time or (``memory=True``) its peak memory, never both."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -128,16 +128,18 @@ def run(command: list[str], cwd: Path | None = None) -> Sample:
             stop.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     _, err = process.communicate()
     elapsed = time.perf_counter() - started
     stop.set()
-    sampler.join()
+    if memory:
+        sampler.join()
     if process.returncode not in (0, 1):
         raise RuntimeError(
             f"{' '.join(command)} failed ({process.returncode}):\n{err.decode()[-2000:]}"
         )
-    return Sample(elapsed, peak[0], err.decode(errors="replace"))
+    return Sample(0.0 if memory else elapsed, peak[0], err.decode(errors="replace"))
 
 
 def repeat(command: list[str], times: int, cwd: Path | None = None) -> Series:
@@ -257,10 +259,12 @@ def nbgrader_course(week: str, submissions: list[Path], root: Path) -> Path:
 
 
 # ----------------------------------------------------------------------------- the benchmark
-def ours_batch(week: str, notebooks: list[Path], jobs: int, out: Path, warm: bool) -> Sample:
+def ours_batch_command(
+    week: str, notebooks: list[Path], jobs: int, out: Path, warm: bool
+) -> list[str]:
     """Our batch grading of ``notebooks`` (hidden items), ``jobs`` sandboxes in parallel, each
     forked from the batch's warm template or (``warm=False``) started cold."""
-    command = [
+    return [
         PYTHON,
         "-m",
         "autograder",
@@ -275,7 +279,10 @@ def ours_batch(week: str, notebooks: list[Path], jobs: int, out: Path, warm: boo
         "--quiet",
         *([] if warm else ["--cold"]),
     ]
-    return run(command, ROOT)
+
+
+def ours_batch(week: str, notebooks: list[Path], jobs: int, out: Path, warm: bool) -> Sample:
+    return run(ours_batch_command(week, notebooks, jobs, out, warm), ROOT)
 
 
 def bench_week(week: str, repeats: int, batch: int, workdir: Path) -> dict[str, object]:
@@ -338,6 +345,16 @@ def bench_week(week: str, repeats: int, batch: int, workdir: Path) -> dict[str, 
     (workdir / "floors").mkdir(exist_ok=True)
     scripts = [batch_floor_script(s, workdir / "floors" / f"{s.stem}.py") for s in submissions]
     results["batch_floor"] = floor_batch(scripts, assignment)
+    print(f"[{week}] (g) peak memory, in runs of their own ...", flush=True)
+    results["floor_memory"] = run([PYTHON, str(script)], assignment, memory=True)
+    results["ours_memory"] = run(
+        [PYTHON, "-m", "autograder", "grade", week, str(solution), "--hidden", "--quiet"],
+        ROOT,
+        memory=True,
+    )
+    results["warm_j1_memory"] = run(
+        ours_batch_command(week, submissions, 1, workdir / "warm1m", True), ROOT, memory=True
+    )
     said = _sample(results, "warm_j1").stderr.splitlines()
     warm_line = [line for line in said if line.startswith(("warm template", "cold start"))]
     results["template"] = warm_line[0] if warm_line else "(the batch said nothing about it)"
@@ -423,8 +440,7 @@ def report(all_results: list[dict[str, object]], out_md: Path, out_png: Path, ma
         "|---|---|---|---|---|---|",
     ]
     for r in all_results:
-        floor, ours, w1 = r["floor"], r["ours"], r["warm_j1"]
-        assert isinstance(floor, Series) and isinstance(ours, Series) and isinstance(w1, Sample)
+        floor, ours, w1 = (_sample(r, k) for k in ("floor_memory", "ours_memory", "warm_j1_memory"))
         lines.append(
             f"| {r['week']} | {floor.peak_rss / 2**20:.0f} MiB | {ours.peak_rss / 2**20:.0f} MiB | "
             f"**{_ratio(ours.peak_rss, floor.peak_rss)}** | {w1.peak_rss / 2**20:.0f} MiB | "

@@ -108,7 +108,7 @@ def grade_submission(
     the harness is forked from it instead of started cold; the record is the same.
 
     ``item_workers`` probes run at once (default: up to 2, one per core); a batch
-    that grades several submissions in parallel passes 1.
+    that grades more submissions in parallel than there are cores passes 1.
 
     Raises :class:`~autograder.course.CourseError` when ``hidden`` is asked for
     in the weak sandbox (see :func:`require_official_sandbox`); any other

@@ -30,7 +30,10 @@ import ast
 import contextlib
 import importlib.util
 import json
+from dataclasses import dataclass
 from pathlib import Path
+
+from autograder.sandbox.harness import code_cells, strip_magics
 
 # what every harness imports before any student code: the grader's own side of the job
 HARNESS_IMPORTS = ("autograder.sandbox.harness", "autograder.spec", "course_lib")
@@ -48,7 +51,7 @@ def template_imports(notebook: Path, spec: Path | None = None) -> list[str]:
     trees = []
     for source in _cell_sources(notebook) + ([spec.read_text()] if spec and spec.is_file() else []):
         with contextlib.suppress(SyntaxError, ValueError):
-            trees.append(ast.parse(_without_magics(source)))
+            trees.append(ast.parse(source))
     names: list[str] = []
     deferred: list[str] = []
     library = _SharedLibrary.find()
@@ -100,27 +103,50 @@ def _dotted(node: ast.expr) -> str | None:
 
 
 def _cell_sources(notebook: Path) -> list[str]:
-    sources: list[str] = []
-    with contextlib.suppress(OSError, ValueError):
-        for cell in json.loads(notebook.read_text()).get("cells", []):
-            if cell.get("cell_type") == "code":
-                source = cell.get("source", "")
-                sources.append("".join(source) if isinstance(source, list) else str(source))
-    return sources
+    """Every code cell of ``notebook`` as plain Python, as the harness reads and runs it."""
+    try:
+        cells = code_cells(json.loads(notebook.read_text()))
+    except (OSError, ValueError):
+        return []
+    return [strip_magics(source) for _, source, _, _ in cells]
 
 
-def _without_magics(source: str) -> str:
-    return "\n".join(
-        "pass" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
-    )
+@dataclass
+class _Module:
+    """One ``course_lib`` module, parsed once: what its names are bound to at the top."""
+
+    name: str
+    definitions: dict[str, ast.AST]  # functions, classes, values of top-level assignments
+    imported: dict[str, tuple[str, str]]  # ``from m import n as a``: a -> (m, n)
+    aliases: dict[str, str]  # ``import torch as t`` anywhere in it: t -> torch
+
+    @classmethod
+    def of(cls, name: str, tree: ast.Module) -> _Module:
+        definitions: dict[str, ast.AST] = {}
+        imported: dict[str, tuple[str, str]] = {}
+        for node in tree.body:  # a table of loaders is how a function may reach the importer
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                definitions[node.name] = node
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        definitions[target.id] = node.value
+            elif (
+                isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value
+            ):
+                definitions[node.target.id] = node.value
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    imported[alias.asname or alias.name] = (node.module, alias.name)
+        return cls(name, definitions, imported, module_aliases([tree]))
 
 
 class _SharedLibrary:
-    """``course_lib``'s modules as syntax trees, read from its source folder."""
+    """``course_lib``'s modules, parsed from its source folder (each once)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._trees: dict[str, ast.Module | None] = {}
+        self._modules: dict[str, _Module | None] = {}
 
     @classmethod
     def find(cls) -> _SharedLibrary | None:
@@ -140,32 +166,25 @@ class _SharedLibrary:
 
     def _follow(self, module: str, name: str, found: list[str], seen: set[tuple[str, str]]) -> None:
         in_library = module == SHARED_LIBRARY or module.startswith(SHARED_LIBRARY + ".")
-        tree = self._tree(module) if in_library and (module, name) not in seen else None
-        if tree is None:
+        parsed = self._module(module) if in_library and (module, name) not in seen else None
+        if parsed is None:
             return
         seen.add((module, name))
-        definitions, imported = _definitions(tree)
-        for wanted in [*definitions, *imported] if name == "*" else [name]:
-            self._name(module, wanted, definitions, imported, found, seen)
+        for wanted in [*parsed.definitions, *parsed.imported] if name == "*" else [name]:
+            self._name(parsed, wanted, found, seen)
 
     def _name(
-        self,
-        module: str,
-        name: str,
-        definitions: dict[str, ast.AST],
-        imported: dict[str, tuple[str, str]],
-        found: list[str],
-        seen: set[tuple[str, str]],
+        self, module: _Module, name: str, found: list[str], seen: set[tuple[str, str]]
     ) -> None:
         """Follow ``name`` of ``module``: its definition's imports, or where it was imported from."""
-        if name in imported:  # ``from course_lib.data import load_dataset`` at the top
-            self._follow(*imported[name], found, seen)
-        if name not in definitions:
+        if name in module.imported:  # ``from course_lib.data import load_dataset`` at the top
+            self._follow(*module.imported[name], found, seen)
+        if name not in module.definitions:
             return
-        seen.add((module, name))
-        tree = self._tree(module)
-        found += first_call_imports(definitions[name], module_aliases([tree] if tree else []))
-        for node in ast.walk(definitions[name]):
+        seen.add((module.name, name))
+        definition = module.definitions[name]
+        found += first_call_imports(definition, module.aliases)
+        for node in ast.walk(definition):
             if isinstance(node, ast.Import):
                 found += [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
@@ -175,42 +194,21 @@ class _SharedLibrary:
             elif (
                 isinstance(node, ast.Name)
                 and isinstance(node.ctx, ast.Load)
-                and (module, node.id) not in seen
+                and (module.name, node.id) not in seen
             ):
-                self._name(module, node.id, definitions, imported, found, seen)
+                self._name(module, node.id, found, seen)
 
-    def _tree(self, module: str) -> ast.Module | None:
-        if module not in self._trees:
-            parts = module.split(".")[1:]
+    def _module(self, name: str) -> _Module | None:
+        if name not in self._modules:
+            parts = name.split(".")[1:]
             candidates = [
                 self.folder.joinpath(*parts).with_suffix(".py") if parts else None,
                 self.folder.joinpath(*parts, "__init__.py"),
             ]
-            self._trees[module] = None
+            self._modules[name] = None
             for path in candidates:
                 if path is not None and path.is_file():
                     with contextlib.suppress(SyntaxError, OSError, ValueError):
-                        self._trees[module] = ast.parse(path.read_text())
+                        self._modules[name] = _Module.of(name, ast.parse(path.read_text()))
                     break
-        return self._trees[module]
-
-
-def _definitions(tree: ast.Module) -> tuple[dict[str, ast.AST], dict[str, tuple[str, str]]]:
-    """A module's functions, classes and the values of its top-level assignments (a table of
-    loaders is how a function may reach the function that imports), and the names its
-    top-level ``from ... import`` statements bring in (name -> (module, name there))."""
-    definitions: dict[str, ast.AST] = {}
-    imported: dict[str, tuple[str, str]] = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            definitions[node.name] = node
-        elif isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    definitions[target.id] = node.value
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
-            definitions[node.target.id] = node.value
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                imported[alias.asname or alias.name] = (node.module, alias.name)
-    return definitions, imported
+        return self._modules[name]

@@ -201,6 +201,7 @@ def test_the_template_imports_the_top_level_imports_of_the_public_notebook_and_s
             "def f():\n    import fractions\n    return fractions\n",  # not at the top: left out
             "from .local import thing\n",  # relative: left out
             "this is ( not python\n",
+            "import decimal\nif True:\n    %time 1\n",  # an indented magic, as the harness reads it
         ).decode()
     )
     spec = tmp_path / "grading.py"
@@ -211,6 +212,7 @@ def test_the_template_imports_the_top_level_imports_of_the_public_notebook_and_s
         "sklearn",
         "matplotlib.pyplot",
         "json",
+        "decimal",
     ]
 
 

@@ -37,7 +37,7 @@ from typing import Any
 from autograder.github.client import GitHubClient, GitHubError, RateLimited, Response
 from autograder.official import github_endpoints as api
 from autograder.official.naming import Assignee
-from autograder.official.outcomes import Changes, Outcome, failure
+from autograder.official.outcomes import Changes, Outcome, failure, github_refusal
 
 FEEDBACK_BRANCH = "feedback"
 DEFAULT_BRANCH = "main"
@@ -82,9 +82,8 @@ def distribute(
         try:
             rows = distribute_one(client, assignment, assignee, dry_run=dry_run)
         except RateLimited as error:  # stop: the next (idempotent) run does the rest
-            why = f"not reached: {error.message}; run again then"
             outcomes += [
-                failure(_full(assignment, rest), member.student, why)
+                github_refusal(_full(assignment, rest), member.student, error)
                 for rest in assignees[index:]
                 for member in rest.members
             ]

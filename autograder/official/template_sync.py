@@ -38,7 +38,7 @@ from autograder.github.client import GitHubClient, GitHubError, RateLimited
 from autograder.github.git_auth import git_auth_env
 from autograder.official import github_endpoints as api
 from autograder.official.naming import Assignee
-from autograder.official.outcomes import Changes, Outcome, failure
+from autograder.official.outcomes import Changes, Outcome, failure, github_refusal
 from autograder.official.repositories import _git, clone_bare  # the regrade's safe git runner
 
 DEFAULT_BRANCH = "main"
@@ -252,26 +252,24 @@ def sync(
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="sync-") as scratch:
         template = load_template(template_url, Path(scratch), auth_header)
+        stopped: RateLimited | None = None
         for assignee in assignees:
             full = f"{org}/{assignee.repository(prefix)}"
+            if stopped is not None:
+                outcomes += [github_refusal(full, m.student, stopped) for m in assignee.members]
+                continue
             changes = Changes(dry_run)
             try:
                 status, change = sync_one(
                     client, full, template, Path(scratch), auth_header, changes
                 )
-            except RateLimited as error:
-                outcomes += [
-                    failure(full, m.student, f"not reached: {error.message}")
-                    for m in assignee.members
-                ]
-                return outcomes
-            except (GitHubError, SyncError) as error:
-                why = (
-                    f"no repository {full}"
-                    if isinstance(error, GitHubError) and error.status == 404
-                    else str(error)
-                )
-                outcomes += [failure(full, m.student, why) for m in assignee.members]
+            except GitHubError as error:
+                outcomes += [github_refusal(full, m.student, error) for m in assignee.members]
+                if isinstance(error, RateLimited):
+                    stopped = error
+                continue
+            except SyncError as error:
+                outcomes += [failure(full, m.student, str(error)) for m in assignee.members]
                 continue
             if change is not None and change.conflicts:
                 status = "conflict: " + ", ".join(change.conflicts)

@@ -136,3 +136,32 @@ def test_an_up_to_date_repository_is_left_alone(github_course: Course) -> None:
     code, out = run(github_course, "sync", WEEK)
     assert code == 0 and "2 students: 2 up to date; 0 changes" in out
     assert github_course.writes_since(start) == []
+
+
+def test_a_rate_limit_that_outlasts_our_wait_leaves_a_row_for_every_student(
+    github_course: Course,
+) -> None:
+    roster = github_course.roster("student\nalice\nbob\ncarol\n")
+
+    def sync() -> tuple[int, str]:
+        out = io.StringIO()
+        with redirect_stdout(out), redirect_stderr(out):
+            code = github_course.run("sync", WEEK, "--roster", str(roster), "--org", ORG)
+        return code, out.getvalue()
+
+    assert github_course.run("distribute", WEEK, "--roster", str(roster), "--org", ORG) == 0
+    start = len(github_course.hub.requests)
+    assert sync()[0] == 0
+    calls = github_course.hub.requests[start:]
+    # the budget ends where bob's repository is first asked for; it renews after our wait
+    budget = next(i for i, (_, path) in enumerate(calls) if f"{WEEK}-bob" in path)
+    github_course.hub.limit_rate(github_course.staff, budget, window=7200)
+    code, out = sync()
+    assert code != 0
+    rows = {
+        s: next(line for line in out.splitlines() if f" {s} " in f" {line} ")
+        for s in ("alice", "bob", "carol")
+    }
+    assert "up to date" in rows["alice"], out
+    for student in ("bob", "carol"):
+        assert "not reached" in rows[student] and "run again then" in rows[student], out

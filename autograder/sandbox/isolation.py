@@ -220,7 +220,12 @@ print(json.dumps({"pid": os.getpid(), "pids": pids, "keyring_refused": refused})
 
 PROBE_ATTEMPTS = 3  # a probe that times out on a loaded machine is tried again
 PROBE_SECONDS = 30
-REFUSED = "the system refused to set the sandbox up"
+
+
+@dataclass(frozen=True)
+class _ProbeFailed:
+    why: str
+    final: bool = False  # the system refused: asking again changes nothing
 
 
 def _probe_mode(mode: str, uid: int | None) -> dict[str, object] | str:
@@ -235,18 +240,21 @@ def _probe_mode(mode: str, uid: int | None) -> dict[str, object] | str:
             if attempt:
                 time.sleep(0.5 * attempt)
             facts = _probe(mode, lease.uid if lease else None)
-            if isinstance(facts, dict) and (mode == "weak" or _own_processes_only(facts)):
+            if isinstance(facts, _ProbeFailed):
+                why = facts.why
+                if facts.final:
+                    break
+            elif mode == "weak" or _own_processes_only(facts):
                 return facts
-            why = facts if isinstance(facts, str) else f"the probe saw other processes: {facts}"
-            if why.startswith(REFUSED):  # the system said no: asking again changes nothing
-                break
+            else:
+                why = f"the probe saw other processes: {facts}"
         return why
     finally:
         if lease is not None:
             lease.release()
 
 
-def _probe(mode: str, uid: int | None) -> dict[str, object] | str:
+def _probe(mode: str, uid: int | None) -> dict[str, object] | _ProbeFailed:
     workdir = f"/tmp/autograder-probe-{os.getpid()}" if mode in NAMESPACED_MODES else "/"
     plan = SandboxPlan(mode, uid, Limits(), (), workdir, 0)
     libc()  # loaded before the fork (see syscalls)
@@ -259,21 +267,22 @@ def _probe(mode: str, uid: int | None) -> dict[str, object] | str:
             timeout=PROBE_SECONDS,
         )
     except subprocess.TimeoutExpired:
-        return f"the probe did not finish in {PROBE_SECONDS} s"
+        return _ProbeFailed(f"the probe did not finish in {PROBE_SECONDS} s")
     except subprocess.SubprocessError as error:  # unshare, mount or setuid was refused
-        return f"{REFUSED}: {error}"
+        return _ProbeFailed(f"the system refused to set the sandbox up: {error}", final=True)
     except OSError as error:  # fork failed: the machine is out of processes or memory
-        return f"the probe could not start: {error}"
+        return _ProbeFailed(f"the probe could not start: {error}")
     if result.returncode != 0:
         said = result.stderr.decode(errors="replace").strip().splitlines()
-        return f"the probe exited with status {result.returncode}" + (
-            f" ({said[-1][:200]})" if said else ""
+        return _ProbeFailed(
+            f"the probe exited with status {result.returncode}"
+            + (f" ({said[-1][:200]})" if said else "")
         )
     try:
         facts = json.loads(result.stdout)
     except ValueError:
-        return "the probe printed no report"
-    return facts if isinstance(facts, dict) else "the probe printed no report"
+        facts = None
+    return facts if isinstance(facts, dict) else _ProbeFailed("the probe printed no report")
 
 
 def _own_processes_only(facts: dict[str, object]) -> bool:
